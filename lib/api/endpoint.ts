@@ -1,0 +1,37 @@
+// An endpoint contract: method, path, the permission it requires, and the zod schemas of its input
+// and output. Route files implement contracts with handle(); the OpenAPI document and the access
+// matrix test are generated from the same list (lib/api/endpoints/index.ts).
+import type { z } from "zod";
+import type { Permission } from "../auth/permissions";
+
+export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+export interface Endpoint<
+  P extends z.ZodType = z.ZodType,
+  Q extends z.ZodType = z.ZodType,
+  B extends z.ZodType = z.ZodType,
+> {
+  /** Unique operation id, e.g. `listProjects`. */
+  id: string;
+  method: HttpMethod;
+  /** Path under the server root in OpenAPI form: `/api/v1/projects/{project}/entities`. */
+  path: string;
+  /** Mandatory: there is no endpoint without a permission (`public` must be said out loud). */
+  permission: Permission;
+  summary: string;
+  tags: string[];
+  params?: P;
+  query?: Q;
+  /** JSON body schema. Use `.strict()` objects so unknown fields are rejected. */
+  body?: B;
+  /** Non-JSON bodies (file uploads): the handler reads the request itself. */
+  rawBody?: { contentTypes: string[]; maxBytes: number };
+  response?: z.ZodType;
+  successStatus?: number;
+  /** Largest JSON body in bytes; defaults to MAX_BODY_BYTES. */
+  maxBodyBytes?: number;
+}
+
+export function endpoint<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType>(e: Endpoint<P, Q, B>): Endpoint<P, Q, B> {
+  return e;
+}

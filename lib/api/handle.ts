@@ -1,0 +1,144 @@
+// The one wrapper every /api/v1 route goes through: who is calling, may they, parse the input with
+// zod, call one use case, and turn every error into problem+json.
+import { randomUUID } from "node:crypto";
+import type { z } from "zod";
+import { authorize } from "../auth/authorize";
+import { isProjectPermission } from "../auth/permissions";
+import type { Principal } from "../auth/principal";
+import { principalFromHeaders } from "../auth/resolve-principal";
+import { env } from "../config/env";
+import { db } from "../db/client";
+import { LarderError, badRequest, notFound } from "../errors";
+import type { Endpoint } from "./endpoint";
+import { problemResponse, zodIssuesToParams } from "./problem";
+
+export interface ProjectRow {
+  id: string;
+  name: string;
+  description: string;
+}
+
+export interface HandlerContext<P, Q, B> {
+  request: Request;
+  requestId: string;
+  principal: Principal;
+  params: P;
+  query: Q;
+  body: B;
+  /** Present when the path has a {project} segment: the project, found and authorized. */
+  project: ProjectRow;
+}
+
+type Out<T> = T extends z.ZodType ? z.output<T> : undefined;
+type RouteContext = { params: Promise<Record<string, string | string[]>> };
+
+/** JSON that survives BigInt counters (job row counts) and Dates. */
+export function jsonResponse(data: unknown, status = 200, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(data, (_k, v) => (typeof v === "bigint" ? Number(v) : v)), {
+    status,
+    headers: { "content-type": "application/json; charset=utf-8", ...headers },
+  });
+}
+
+function queryObject(url: URL): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [k, v] of url.searchParams) {
+    const prev = out[k];
+    out[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
+  }
+  return out;
+}
+
+async function readJsonBody(request: Request, maxBytes: number): Promise<unknown> {
+  const type = request.headers.get("content-type") ?? "";
+  if (!/^application\/(.+\+)?json\b/i.test(type)) {
+    throw new LarderError("unsupported_media_type", 'Send the body as JSON with "Content-Type: application/json".');
+  }
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > maxBytes) {
+    throw new LarderError("payload_too_large", `The body is ${declared} bytes; the limit is ${maxBytes} bytes.`);
+  }
+  const reader = request.body?.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (reader) {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > maxBytes) {
+        await reader.cancel();
+        throw new LarderError("payload_too_large", `The body is larger than the limit of ${maxBytes} bytes.`);
+      }
+      chunks.push(value);
+    }
+  }
+  const text = Buffer.concat(chunks).toString("utf8");
+  if (text.trim() === "") throw badRequest("The request body is empty; send a JSON object.");
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw badRequest(`The request body is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+function parseWith<S extends z.ZodType>(schema: S, value: unknown, where: string): z.output<S> {
+  const r = schema.safeParse(value);
+  if (!r.success) {
+    throw new LarderError("bad_request", `The ${where} is invalid: ${r.error.issues.map((i) => `${i.path.join(".") || where}: ${i.message}`).join("; ")}`, {
+      invalidParams: zodIssuesToParams(r.error, where === "body" ? "" : where),
+    });
+  }
+  return r.data;
+}
+
+export async function loadProject(name: string): Promise<ProjectRow> {
+  const p = await db().project.findUnique({ where: { name }, select: { id: true, name: true, description: true, archivedAt: true } });
+  if (!p || p.archivedAt) throw notFound(`Project "${name}" does not exist.`);
+  return { id: p.id, name: p.name, description: p.description };
+}
+
+export function handle<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType>(
+  ep: Endpoint<P, Q, B>,
+  fn: (ctx: HandlerContext<Out<P>, Out<Q>, Out<B>>) => Promise<unknown>,
+): (request: Request, context: RouteContext) => Promise<Response> {
+  const wrapped = async (request: Request, context: RouteContext): Promise<Response> => {
+    const requestId = request.headers.get("x-request-id") ?? randomUUID();
+    try {
+      const rawParams = context?.params ? await context.params : {};
+      const principal = await principalFromHeaders(request.headers);
+      let project: ProjectRow | undefined;
+      if (isProjectPermission(ep.permission)) {
+        if (principal.kind === "anonymous") authorize(principal, ep.permission, { id: "", name: "" });
+        const name = rawParams.project;
+        if (typeof name !== "string") throw new Error(`${ep.id}: project permission on a path without {project}`);
+        project = await loadProject(name);
+        authorize(principal, ep.permission, project);
+      } else {
+        authorize(principal, ep.permission);
+      }
+      const params = ep.params ? parseWith(ep.params, rawParams, "path") : rawParams;
+      const url = new URL(request.url);
+      const query = ep.query ? parseWith(ep.query, queryObject(url), "query") : undefined;
+      let body: unknown = undefined;
+      if (ep.body) {
+        body = parseWith(ep.body, await readJsonBody(request, ep.maxBodyBytes ?? env().MAX_BODY_BYTES), "body");
+      }
+      const result = await fn({
+        request,
+        requestId,
+        principal,
+        params: params as Out<P>,
+        query: query as Out<Q>,
+        body: body as Out<B>,
+        project: project as ProjectRow,
+      });
+      if (result instanceof Response) return result;
+      return jsonResponse(result, ep.successStatus ?? 200, { "x-request-id": requestId });
+    } catch (err) {
+      return problemResponse(err, requestId);
+    }
+  };
+  (wrapped as { endpoint?: Endpoint }).endpoint = ep;
+  return wrapped;
+}

@@ -1,0 +1,76 @@
+// application/problem+json (RFC 9457) for every error the API returns.
+import { randomUUID } from "node:crypto";
+import type { ZodError } from "zod";
+import { ERROR_STATUS, LarderError, type InvalidParam } from "../errors";
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: string;
+  requestId: string;
+  invalid_params?: InvalidParam[];
+  [extra: string]: unknown;
+}
+
+const TITLES: Record<string, string> = {
+  400: "Bad request",
+  401: "Unauthenticated",
+  403: "Forbidden",
+  404: "Not found",
+  405: "Method not allowed",
+  406: "Not acceptable",
+  409: "Conflict",
+  413: "Payload too large",
+  415: "Unsupported media type",
+  422: "Validation failed",
+  429: "Too many requests",
+  500: "Internal server error",
+  503: "Service unavailable",
+};
+
+export function zodIssuesToParams(error: ZodError, prefix = ""): InvalidParam[] {
+  return error.issues.map((i) => ({
+    name: [prefix, ...i.path.map(String)].filter(Boolean).join(".") || "(root)",
+    reason: i.message,
+  }));
+}
+
+export function problemFromError(err: unknown, requestId: string = randomUUID()): Problem {
+  if (err instanceof LarderError) {
+    const status = ERROR_STATUS[err.code];
+    return {
+      type: `https://larder.dev/problems/${err.code}`,
+      title: TITLES[status] ?? "Error",
+      status,
+      detail: err.message,
+      code: err.code,
+      requestId,
+      ...(err.invalidParams ? { invalid_params: err.invalidParams } : {}),
+      ...(err.details ?? {}),
+    };
+  }
+  // Never leak internals: the cause goes to the log with the request id, not to the client.
+  console.error(`[larder] request ${requestId} failed:`, err);
+  return {
+    type: "https://larder.dev/problems/internal",
+    title: TITLES[500],
+    status: 500,
+    detail: `An unexpected error occurred. Quote request id ${requestId} when reporting it.`,
+    code: "internal",
+    requestId,
+  };
+}
+
+export function problemResponse(err: unknown, requestId?: string): Response {
+  const p = problemFromError(err, requestId);
+  return new Response(JSON.stringify(p), {
+    status: p.status,
+    headers: { "content-type": "application/problem+json", "x-request-id": p.requestId },
+  });
+}
+
+export function isProblem(x: unknown): x is Problem {
+  return typeof x === "object" && x !== null && "status" in x && "title" in x && "code" in x;
+}

@@ -1,0 +1,79 @@
+// Who is calling: a bearer API token, a console session cookie, or nobody.
+import { db } from "../db/client";
+import { unauthenticated } from "../errors";
+import { lowerRole } from "./permissions";
+import type { ProjectGrant, Principal } from "./principal";
+import { SESSION_COOKIE, TOKEN_PREFIX, hashSecret } from "./secrets";
+
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+export function readCookie(header: string | null, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(";")) {
+    const [k, ...v] = part.trim().split("=");
+    if (k === name) return decodeURIComponent(v.join("="));
+  }
+  return undefined;
+}
+
+export async function principalFromHeaders(headers: Headers): Promise<Principal> {
+  const authz = headers.get("authorization");
+  if (authz) {
+    const m = /^Bearer\s+(\S+)$/i.exec(authz.trim());
+    if (!m) throw unauthenticated('The Authorization header must be "Bearer <token>".');
+    return principalFromToken(m[1]);
+  }
+  const session = readCookie(headers.get("cookie"), SESSION_COOKIE);
+  if (session) return (await principalFromSession(session)) ?? { kind: "anonymous" };
+  return { kind: "anonymous" };
+}
+
+export async function principalFromToken(token: string): Promise<Principal> {
+  const invalid = () => unauthenticated("The bearer token is invalid, expired or revoked.");
+  if (!token.startsWith(TOKEN_PREFIX)) throw invalid();
+  const row = await db().apiToken.findUnique({
+    where: { tokenHash: hashSecret(token) },
+    include: { project: true, createdBy: { include: { memberships: true } } },
+  });
+  const now = new Date();
+  if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= now) || row.createdBy.disabledAt) throw invalid();
+  if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+    await db().apiToken.update({ where: { id: row.id }, data: { lastUsedAt: now } });
+  }
+  const grants: ProjectGrant[] = [];
+  if (row.project && !row.project.archivedAt) {
+    // A token never has more rights than its creator has now.
+    const creatorRole = row.createdBy.isAdmin
+      ? "admin"
+      : row.createdBy.memberships.find((m) => m.projectId === row.projectId)?.role;
+    if (creatorRole) {
+      grants.push({
+        projectId: row.project.id,
+        projectName: row.project.name,
+        role: lowerRole(row.role, creatorRole),
+        restrictedGrants: row.restrictedGrants,
+      });
+    }
+  }
+  return { kind: "token", tokenId: row.id, userId: row.createdById, email: row.createdBy.email, isAdmin: false, grants };
+}
+
+export async function principalFromSession(secret: string): Promise<Principal | null> {
+  const session = await db().session.findUnique({
+    where: { tokenHash: hashSecret(secret) },
+    include: { user: { include: { memberships: { include: { project: true } } } } },
+  });
+  if (!session || session.expiresAt <= new Date() || session.user.disabledAt) return null;
+  const u = session.user;
+  return {
+    kind: "user",
+    userId: u.id,
+    email: u.email,
+    name: u.name,
+    isAdmin: u.isAdmin,
+    sessionId: session.id,
+    grants: u.memberships
+      .filter((m) => !m.project.archivedAt)
+      .map((m) => ({ projectId: m.projectId, projectName: m.project.name, role: m.role, restrictedGrants: m.restrictedGrants })),
+  };
+}

@@ -1,0 +1,41 @@
+// Secrets that identify a caller (session cookies, API tokens) are random, high entropy, and stored
+// only as keyed hashes (HMAC-SHA256 with SESSION_SECRET). Passwords use argon2id.
+import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { hash as argonHash, verify as argonVerify } from "@node-rs/argon2";
+import { env } from "../config/env";
+
+export const SESSION_COOKIE = "larder_session";
+export const TOKEN_PREFIX = "ldr_";
+
+export function hashSecret(secret: string): string {
+  return createHmac("sha256", env().SESSION_SECRET).update(secret).digest("hex");
+}
+
+export function newSessionSecret(): string {
+  return randomBytes(32).toString("base64url");
+}
+
+/** A new API token: `ldr_<8 chars id>_<43 chars secret>`. The prefix is safe to show in listings. */
+export function newApiToken(): { token: string; prefix: string } {
+  const id = randomBytes(6).toString("base64url").slice(0, 8);
+  const token = `${TOKEN_PREFIX}${id}_${randomBytes(32).toString("base64url")}`;
+  return { token, prefix: `${TOKEN_PREFIX}${id}` };
+}
+
+export async function hashPassword(password: string): Promise<string> {
+  return argonHash(password, { algorithm: 2 /* argon2id */ });
+}
+
+export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
+  try {
+    return await argonVerify(passwordHash, password);
+  } catch {
+    return false;
+  }
+}
+
+export function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}

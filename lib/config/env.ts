@@ -1,0 +1,72 @@
+// The one place that reads process.env. Every variable is documented in docs/configuration.md.
+import { z } from "zod";
+
+const port = z.coerce.number().int().min(1).max(65535);
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  /** Postgres registry. */
+  DATABASE_URL: z.string().url().default("postgresql://postgres@127.0.0.1:5432/larder"),
+  /** Redis for BullMQ queues (and the online store unless ONLINE_REDIS_URL is set). */
+  REDIS_URL: z.string().url().default("redis://127.0.0.1:6379"),
+  /** Optional separate Redis (or Redis Cluster entry point) for the online store. */
+  ONLINE_REDIS_URL: z.string().url().optional(),
+  /** Root of the Parquet offline store: a folder or an s3:// URI. */
+  OFFLINE_STORE_URI: z.string().min(1).default("./.data/offline"),
+  /** SMTP server for alert e-mails; unset = mails are recorded in the outbox and logged only. */
+  SMTP_URL: z.string().url().optional(),
+  MAIL_FROM: z.string().default("Larder <larder@localhost>"),
+  /** Secret used to sign session cookies; must be set (≥ 32 chars) in production. */
+  SESSION_SECRET: z.string().min(16).default("larder-development-session-secret-change-me"),
+  /** Days a console session stays valid. */
+  SESSION_TTL_DAYS: z.coerce.number().positive().default(14),
+  /** Web console + REST API port. */
+  PORT: port.default(3000),
+  /** Lean feature server port (Feast's default). */
+  FEATURE_SERVER_PORT: port.default(6566),
+  /** Public URL of the console, used in e-mails and CLI defaults. */
+  PUBLIC_URL: z.string().url().default("http://localhost:3000"),
+  /** Named Postgres connections for `postgres` sources: JSON object name → connection string. */
+  SOURCE_CONNECTIONS: z
+    .string()
+    .default("{}")
+    .transform((s, ctx) => {
+      try {
+        return z.record(z.string(), z.string()).parse(JSON.parse(s));
+      } catch {
+        ctx.addIssue({ code: "custom", message: "SOURCE_CONNECTIONS must be a JSON object of name → connection string" });
+        return z.NEVER;
+      }
+    }),
+  /** Largest JSON request body the API accepts, in bytes. */
+  MAX_BODY_BYTES: z.coerce.number().int().positive().default(5 * 1024 * 1024),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  /** CLI: where the API is and which token to use. */
+  LARDER_URL: z.string().url().default("http://localhost:3000"),
+  LARDER_TOKEN: z.string().optional(),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+let cached: Env | undefined;
+
+/** Parsed environment. Throws a readable error naming every bad variable. */
+export function env(): Env {
+  if (cached) return cached;
+  const parsed = EnvSchema.safeParse(process.env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid environment:\n${lines.join("\n")}`);
+  }
+  if (parsed.data.NODE_ENV === "production" && parsed.data.SESSION_SECRET.startsWith("larder-development")) {
+    // A shared default secret would let anyone forge sessions.
+    console.warn("[larder] SESSION_SECRET is the development default; set your own in production.");
+  }
+  cached = parsed.data;
+  return cached;
+}
+
+/** Tests change variables between cases; they call this to re-read them. */
+export function resetEnvForTests(): void {
+  cached = undefined;
+}

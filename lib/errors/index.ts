@@ -1,0 +1,73 @@
+// Typed errors. Services throw these; lib/api/problem.ts maps `code` → HTTP status in one table.
+export type ErrorCode =
+  | "bad_request"
+  | "validation_failed"
+  | "unauthenticated"
+  | "forbidden"
+  | "not_found"
+  | "conflict"
+  | "payload_too_large"
+  | "unsupported_media_type"
+  | "not_acceptable"
+  | "unprocessable"
+  | "rate_limited"
+  | "unavailable"
+  | "internal";
+
+export const ERROR_STATUS: Record<ErrorCode, number> = {
+  bad_request: 400,
+  validation_failed: 422,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  not_acceptable: 406,
+  unprocessable: 422,
+  rate_limited: 429,
+  unavailable: 503,
+  internal: 500,
+};
+
+export interface InvalidParam {
+  /** Dotted path to the offending field, e.g. `feature_views[0].ttl`, or a file path for repo errors. */
+  name: string;
+  reason: string;
+  /** For repo validation: the file the object came from. */
+  file?: string;
+  /** For repo validation: `feature_view customer_spend`, etc. */
+  object?: string;
+}
+
+export class LarderError extends Error {
+  readonly code: ErrorCode;
+  readonly invalidParams?: InvalidParam[];
+  readonly details?: Record<string, unknown>;
+  constructor(
+    code: ErrorCode,
+    message: string,
+    opts: { cause?: unknown; invalidParams?: InvalidParam[]; details?: Record<string, unknown> } = {},
+  ) {
+    super(message, { cause: opts.cause });
+    this.name = "LarderError";
+    this.code = code;
+    this.invalidParams = opts.invalidParams;
+    this.details = opts.details;
+  }
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+}
+
+export const badRequest = (msg: string, invalidParams?: InvalidParam[]) => new LarderError("bad_request", msg, { invalidParams });
+export const validationFailed = (msg: string, invalidParams: InvalidParam[]) =>
+  new LarderError("validation_failed", msg, { invalidParams });
+export const notFound = (msg: string) => new LarderError("not_found", msg);
+export const conflict = (msg: string, details?: Record<string, unknown>) => new LarderError("conflict", msg, { details });
+export const forbidden = (msg = "You do not have permission to do this.") => new LarderError("forbidden", msg);
+export const unauthenticated = (msg = "Sign in or send a valid bearer token.") => new LarderError("unauthenticated", msg);
+
+export function isLarderError(e: unknown): e is LarderError {
+  return e instanceof LarderError;
+}

@@ -1,0 +1,167 @@
+// The feature repo format (DESIGN §2): one zod schema validates the YAML, produces the JSON Schema
+// in docs/, and types the registry. Structural checks live here; cross-object checks (references,
+// duplicates, DuckDB parsing of transforms) live in validate-repo.ts.
+import { z } from "zod";
+import { DURATION_PATTERN } from "./duration";
+
+export const NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const name = z
+  .string()
+  .regex(NAME_PATTERN, "must start with a letter or _ and contain only letters, digits and _")
+  .max(128);
+
+export const SCALAR_DTYPES = ["int32", "int64", "float32", "float64", "string", "bool", "timestamp", "bytes"] as const;
+export const LIST_DTYPES = ["list<int32>", "list<int64>", "list<float32>", "list<float64>", "list<string>"] as const;
+export const DTYPES = [...SCALAR_DTYPES, ...LIST_DTYPES] as const;
+export const Dtype = z.enum(DTYPES, { message: `must be one of ${DTYPES.join(", ")}` });
+export type Dtype = z.infer<typeof Dtype>;
+
+export const Duration = z.string().regex(DURATION_PATTERN, 'must be a duration like "30m", "1h", "7d" or "2w"');
+
+export const AGGREGATION_FUNCTIONS = ["sum", "count", "avg", "min", "max", "stddev", "last"] as const;
+export const AggregationFunction = z.enum(AGGREGATION_FUNCTIONS);
+
+const tags = z.record(z.string(), z.string()).default({});
+const meta = {
+  description: z.string().default(""),
+  owner: z.string().default(""),
+  tags,
+};
+
+export const JoinKey = z.object({ name, dtype: Dtype }).strict();
+
+export const EntityDef = z
+  .object({ name, join_keys: z.array(JoinKey).min(1, "an entity needs at least one join key"), ...meta })
+  .strict();
+
+export const ColumnDef = z.object({ name, dtype: Dtype }).strict();
+
+const sourceBase = {
+  name,
+  timestamp_field: name,
+  created_timestamp_field: name.optional(),
+  ...meta,
+};
+
+export const FileSourceDef = z
+  .object({
+    ...sourceBase,
+    kind: z.enum(["parquet", "csv"]),
+    /** File, glob or s3:// URI; relative paths are relative to the repo folder. */
+    path: z.string().min(1),
+  })
+  .strict();
+
+export const PostgresSourceDef = z
+  .object({
+    ...sourceBase,
+    kind: z.literal("postgres"),
+    /** Name of a server-side connection (SOURCE_CONNECTIONS); never a password in the repo. */
+    connection: name,
+    table: z.string().min(1).optional(),
+    query: z.string().min(1).optional(),
+  })
+  .strict()
+  .refine((s) => (s.table ? 1 : 0) + (s.query ? 1 : 0) === 1, { message: "a postgres source needs exactly one of table or query" });
+
+export const PushSourceDef = z
+  .object({
+    ...sourceBase,
+    kind: z.literal("push"),
+    /** Columns pushed rows must have (besides the timestamps). */
+    schema: z.array(ColumnDef).min(1, "a push source declares the columns of pushed rows"),
+  })
+  .strict();
+
+export const SourceDef = z.union([FileSourceDef, PostgresSourceDef, PushSourceDef]);
+
+export const FeatureDef = z.object({ name, dtype: Dtype, description: z.string().default("") }).strict();
+
+export const AggregationDef = z
+  .object({
+    column: name,
+    function: AggregationFunction,
+    windows: z.array(Duration).min(1),
+    /** Overrides the derived dtype (count → int64, others → float64). */
+    dtype: Dtype.optional(),
+    description: z.string().default(""),
+  })
+  .strict();
+
+export const MaterializationDef = z
+  .object({
+    online: z.boolean().default(true),
+    offline: z.boolean().default(true),
+    /** Cron expression for materialize-incremental, e.g. "0 * * * *". */
+    schedule: z.string().min(1).optional(),
+  })
+  .strict();
+
+export const FeatureViewDef = z
+  .object({
+    name,
+    entities: z.array(name).min(1, "a feature view describes at least one entity"),
+    source: name,
+    ttl: Duration.optional(),
+    transform: z.string().min(1).optional(),
+    features: z.array(FeatureDef).default([]),
+    aggregations: z.array(AggregationDef).default([]),
+    materialization: MaterializationDef.default({ online: true, offline: true }),
+    ...meta,
+  })
+  .strict()
+  .refine((v) => v.features.length + v.aggregations.length > 0, { message: "a feature view needs features or aggregations" });
+
+export const FeatureServiceDef = z.object({ name, features: z.array(z.string().min(1)).min(1), ...meta }).strict();
+
+export const ModelDef = z.object({ name, feature_services: z.array(name).min(1), ...meta }).strict();
+
+/** One YAML file of a repo. Every part is optional so definitions can be split across files. */
+export const RepoFileDef = z
+  .object({
+    project: name.optional(),
+    description: z.string().optional(),
+    entities: z.array(EntityDef).default([]),
+    sources: z.array(SourceDef).default([]),
+    feature_views: z.array(FeatureViewDef).default([]),
+    feature_services: z.array(FeatureServiceDef).default([]),
+    models: z.array(ModelDef).default([]),
+  })
+  .strict();
+
+/** A whole repo as sent to POST /projects/{p}/plan and /apply (the files merged). */
+export const RepoDef = z
+  .object({
+    project: name,
+    description: z.string().default(""),
+    entities: z.array(EntityDef).default([]),
+    sources: z.array(SourceDef).default([]),
+    feature_views: z.array(FeatureViewDef).default([]),
+    feature_services: z.array(FeatureServiceDef).default([]),
+    models: z.array(ModelDef).default([]),
+  })
+  .strict();
+
+export type EntityDef = z.infer<typeof EntityDef>;
+export type SourceDef = z.infer<typeof SourceDef>;
+export type FeatureDef = z.infer<typeof FeatureDef>;
+export type AggregationDef = z.infer<typeof AggregationDef>;
+export type FeatureViewDef = z.infer<typeof FeatureViewDef>;
+export type FeatureServiceDef = z.infer<typeof FeatureServiceDef>;
+export type ModelDef = z.infer<typeof ModelDef>;
+export type RepoDef = z.infer<typeof RepoDef>;
+export type RepoInput = z.input<typeof RepoDef>;
+
+/** Output name of an aggregation over one window: `amount_sum_7d`. */
+export function aggregationFeatureName(a: Pick<AggregationDef, "column" | "function">, window: string): string {
+  return `${a.column}_${a.function}_${window}`;
+}
+
+export function aggregationDtype(a: Pick<AggregationDef, "function" | "dtype">): Dtype {
+  return a.dtype ?? (a.function === "count" ? "int64" : "float64");
+}
+
+/** Restricted views expose values only to members granted them explicitly (DESIGN §6). */
+export function isRestricted(tags: Record<string, string>): boolean {
+  return ["true", "yes", "1"].includes((tags.restricted ?? "").toLowerCase());
+}
