@@ -7,7 +7,7 @@ export default async function setup() {
   const url = new URL(base);
   url.pathname = `/larder_test_${Date.now().toString(36)}_${process.pid}`;
   process.env.DATABASE_URL = url.toString();
-  process.env.NODE_ENV = "test";
+  (process.env as Record<string, string>).NODE_ENV = "test";
   process.env.OFFLINE_STORE_URI ??= `./.data/test-offline-${process.pid}`;
   await migrateDeploy(url.toString());
   return async () => {

@@ -1,0 +1,16 @@
+// `larder` — the command line. Registry and job commands talk to the API (LARDER_URL,
+// LARDER_TOKEN); bootstrap commands (db, users, tokens) work on the database directly.
+import { Command } from "commander";
+import { registerDbCommands } from "./commands/db";
+
+const program = new Command();
+program.name("larder").description("Larder feature store command line").showHelpAfterError();
+
+registerDbCommands(program);
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  const e = err as Error & { problem?: { detail?: string; invalid_params?: { name: string; reason: string }[] } };
+  console.error(`error: ${e.message}`);
+  for (const p of e.problem?.invalid_params ?? []) console.error(`  - ${p.name}: ${p.reason}`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,10 @@
+import type { NextConfig } from "next";
+
+const config: NextConfig = {
+  // Native and worker-heavy packages stay outside the bundle and load from node_modules.
+  serverExternalPackages: ["@duckdb/node-api", "@node-rs/argon2", "bullmq", "ioredis", "pg", "@prisma/adapter-pg", "nodemailer"],
+  poweredByHeader: false,
+  typescript: { ignoreBuildErrors: false },
+};
+
+export default config;
