@@ -8,7 +8,7 @@ import type { Principal } from "../auth/principal";
 import { principalFromHeaders } from "../auth/resolve-principal";
 import { env } from "../config/env";
 import { db } from "../db/client";
-import { LarderError, badRequest, notFound } from "../errors";
+import { LarderError, badRequest, forbidden, notFound } from "../errors";
 import type { Endpoint } from "./endpoint";
 import { problemResponse, zodIssuesToParams } from "./problem";
 
@@ -92,6 +92,32 @@ function parseWith<S extends z.ZodType>(schema: S, value: unknown, where: string
   return r.data;
 }
 
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * Cookie sessions are ambient credentials, so a write made with one must come from the console
+ * itself. SameSite=Lax already keeps the cookie off cross-site POSTs; this also refuses a write
+ * whose Origin is neither the request's host nor PUBLIC_URL (defence in depth, e.g. sibling
+ * subdomains count as same-site). Bearer tokens are never sent implicitly and are not checked.
+ */
+function refuseCrossSiteSessionWrite(request: Request, principal: Principal): void {
+  if (principal.kind !== "user" || SAFE_METHODS.has(request.method.toUpperCase())) return;
+  const origin = request.headers.get("origin");
+  if (!origin || origin === "null") {
+    if (request.headers.get("sec-fetch-site") === "cross-site") throw forbidden("Cross-site requests may not use the console session.");
+    return;
+  }
+  let originHost: string;
+  try {
+    originHost = new URL(origin).host;
+  } catch {
+    throw forbidden("The Origin header is not a URL.");
+  }
+  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host") ?? new URL(request.url).host;
+  if (originHost === host || originHost === new URL(env().PUBLIC_URL).host) return;
+  throw forbidden(`Requests from ${origin} may not use the console session.`);
+}
+
 export async function loadProject(name: string): Promise<ProjectRow> {
   const p = await db().project.findUnique({ where: { name }, select: { id: true, name: true, description: true, archivedAt: true } });
   if (!p || p.archivedAt) throw notFound(`Project "${name}" does not exist.`);
@@ -107,6 +133,7 @@ export function handle<P extends z.ZodType, Q extends z.ZodType, B extends z.Zod
     try {
       const rawParams = context?.params ? await context.params : {};
       const principal = await principalFromHeaders(request.headers);
+      refuseCrossSiteSessionWrite(request, principal);
       let project: ProjectRow | undefined;
       if (isProjectPermission(ep.permission)) {
         if (principal.kind === "anonymous") authorize(principal, ep.permission, { id: "", name: "" });
@@ -134,7 +161,12 @@ export function handle<P extends z.ZodType, Q extends z.ZodType, B extends z.Zod
         project: project as ProjectRow,
       });
       if (result instanceof Response) return result;
-      return jsonResponse(result, ep.successStatus ?? 200, { "x-request-id": requestId });
+      const status = ep.successStatus ?? 200;
+      // 204/205/304 may not carry a body (the Response constructor throws if given one).
+      if (status === 204 || status === 205 || status === 304) {
+        return new Response(null, { status, headers: { "x-request-id": requestId } });
+      }
+      return jsonResponse(result, status, { "x-request-id": requestId });
     } catch (err) {
       return problemResponse(err, requestId);
     }

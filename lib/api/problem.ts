@@ -51,6 +51,19 @@ export function problemFromError(err: unknown, requestId: string = randomUUID())
       ...(err.details ?? {}),
     };
   }
+  // A unique constraint lost to a concurrent writer is a conflict, not a server fault. Duck-typed so
+  // this module does not pull in the generated Prisma client.
+  const prismaCode = (err as { name?: string; code?: string } | null)?.code;
+  if ((err as { name?: string } | null)?.name === "PrismaClientKnownRequestError" && prismaCode === "P2002") {
+    return {
+      type: "https://larder.dev/problems/conflict",
+      title: TITLES[409],
+      status: 409,
+      detail: "Something with the same name already exists (it may have been created at the same moment). Reload and try again.",
+      code: "conflict",
+      requestId,
+    };
+  }
   // Never leak internals: the cause goes to the log with the request id, not to the client.
   console.error(`[larder] request ${requestId} failed:`, err);
   return {
@@ -65,10 +78,10 @@ export function problemFromError(err: unknown, requestId: string = randomUUID())
 
 export function problemResponse(err: unknown, requestId?: string): Response {
   const p = problemFromError(err, requestId);
-  return new Response(JSON.stringify(p), {
-    status: p.status,
-    headers: { "content-type": "application/problem+json", "x-request-id": p.requestId },
-  });
+  const headers: Record<string, string> = { "content-type": "application/problem+json", "x-request-id": p.requestId };
+  // RFC 9110: a 401 names the scheme the client should use.
+  if (p.status === 401) headers["www-authenticate"] = 'Bearer realm="larder"';
+  return new Response(JSON.stringify(p), { status: p.status, headers });
 }
 
 export function isProblem(x: unknown): x is Problem {

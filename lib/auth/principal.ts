@@ -40,3 +40,12 @@ export function principalLabel(p: Principal): string {
 export function grantFor(p: Principal, projectId: string): ProjectGrant | undefined {
   return p.kind === "anonymous" ? undefined : p.grants.find((g) => g.projectId === projectId);
 }
+
+/**
+ * Narrows a principal that handle() has already authorized with a project or `authenticated`
+ * permission (those always reject anonymous callers first).
+ */
+export function authenticated(p: Principal): AuthenticatedPrincipal {
+  if (p.kind === "anonymous") throw new Error("unreachable: this route's permission rejects anonymous callers");
+  return p;
+}

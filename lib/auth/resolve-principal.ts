@@ -5,6 +5,8 @@ import { lowerRole } from "./permissions";
 import type { ProjectGrant, Principal } from "./principal";
 import { SESSION_COOKIE, TOKEN_PREFIX, hashSecret } from "./secrets";
 
+// lastUsedAt is a hint for humans ("used 3 minutes ago"), so writing it at most once a minute
+// per token/session keeps hot API paths from writing a row on every request.
 const LAST_USED_RESOLUTION_MS = 60_000;
 
 export function readCookie(header: string | null, name: string): string | undefined {
@@ -38,7 +40,7 @@ export async function principalFromToken(token: string): Promise<Principal> {
   const now = new Date();
   if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= now) || row.createdBy.disabledAt) throw invalid();
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
-    await db().apiToken.update({ where: { id: row.id }, data: { lastUsedAt: now } });
+    await db().apiToken.updateMany({ where: { id: row.id }, data: { lastUsedAt: now } });
   }
   const grants: ProjectGrant[] = [];
   if (row.project && !row.project.archivedAt) {
@@ -47,11 +49,16 @@ export async function principalFromToken(token: string): Promise<Principal> {
       ? "admin"
       : row.createdBy.memberships.find((m) => m.projectId === row.projectId)?.role;
     if (creatorRole) {
+      // Restricted views too: only those the creator may still read (project admins read all).
+      const creatorMembership = row.createdBy.memberships.find((m) => m.projectId === row.projectId);
+      const creatorReadsAll = row.createdBy.isAdmin || creatorRole === "admin";
       grants.push({
         projectId: row.project.id,
         projectName: row.project.name,
         role: lowerRole(row.role, creatorRole),
-        restrictedGrants: row.restrictedGrants,
+        restrictedGrants: creatorReadsAll
+          ? row.restrictedGrants
+          : row.restrictedGrants.filter((v) => creatorMembership?.restrictedGrants.includes(v)),
       });
     }
   }
@@ -63,7 +70,12 @@ export async function principalFromSession(secret: string): Promise<Principal | 
     where: { tokenHash: hashSecret(secret) },
     include: { user: { include: { memberships: { include: { project: true } } } } },
   });
-  if (!session || session.expiresAt <= new Date() || session.user.disabledAt) return null;
+  const now = new Date();
+  if (!session || session.expiresAt <= now || session.user.disabledAt) return null;
+  if (now.getTime() - session.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+    // updateMany: a concurrent logout may have deleted the row; that is not an error here.
+    await db().session.updateMany({ where: { id: session.id }, data: { lastUsedAt: now } });
+  }
   const u = session.user;
   return {
     kind: "user",

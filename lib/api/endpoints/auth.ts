@@ -18,4 +18,39 @@ export const getMe = endpoint({
   response: Me,
 });
 
-export const authEndpoints: Endpoint[] = [getMe];
+export const LoginBody = z
+  .object({
+    email: z.string().trim().min(1, "enter your e-mail address").max(320),
+    password: z.string().min(1, "enter your password").max(1024),
+  })
+  .strict();
+
+export const LoginResponse = z.object({
+  user: z.object({ id: z.string(), email: z.string(), name: z.string(), isAdmin: z.boolean() }),
+  expiresAt: z.string(),
+});
+
+export const login = endpoint({
+  id: "login",
+  method: "POST",
+  path: "/api/v1/auth/login",
+  permission: "public",
+  summary: "Sign in with e-mail and password; sets the HttpOnly `larder_session` cookie. 401 on bad credentials.",
+  tags: ["auth"],
+  body: LoginBody,
+  response: LoginResponse,
+  // Logins carry two short strings; a small limit keeps argon2 away from megabyte passwords.
+  maxBodyBytes: 8 * 1024,
+});
+
+export const logout = endpoint({
+  id: "logout",
+  method: "POST",
+  path: "/api/v1/auth/logout",
+  permission: "authenticated",
+  summary: "End the console session and clear its cookie.",
+  tags: ["auth"],
+  successStatus: 204,
+});
+
+export const authEndpoints: Endpoint[] = [getMe, login, logout];

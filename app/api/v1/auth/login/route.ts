@@ -1,0 +1,12 @@
+import { login as loginEndpoint } from "@/lib/api/endpoints/auth";
+import { handle, jsonResponse } from "@/lib/api/handle";
+import { login, sessionCookie } from "@/lib/auth/login";
+
+export const POST = handle(loginEndpoint, async ({ body, requestId }) => {
+  const r = await login(body);
+  return jsonResponse({ user: r.user, expiresAt: r.expiresAt }, 200, {
+    "set-cookie": sessionCookie(r.secret, r.expiresAt),
+    "cache-control": "no-store",
+    "x-request-id": requestId,
+  });
+});

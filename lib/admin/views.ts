@@ -1,0 +1,128 @@
+// Shapes the admin API returns: one mapping per registry row type, so the API, the CLI and the
+// console show the same fields.
+import type { Role } from "../auth/permissions";
+
+export interface UserView {
+  id: string;
+  email: string;
+  name: string;
+  isAdmin: boolean;
+  disabled: boolean;
+  createdAt: Date;
+  projects: { name: string; role: Role }[];
+}
+
+export function userView(u: {
+  id: string;
+  email: string;
+  name: string;
+  isAdmin: boolean;
+  disabledAt: Date | null;
+  createdAt: Date;
+  memberships?: { role: Role; project: { name: string; archivedAt: Date | null } }[];
+}): UserView {
+  return {
+    id: u.id,
+    email: u.email,
+    name: u.name,
+    isAdmin: u.isAdmin,
+    disabled: u.disabledAt !== null,
+    createdAt: u.createdAt,
+    projects: (u.memberships ?? [])
+      .filter((m) => !m.project.archivedAt)
+      .map((m) => ({ name: m.project.name, role: m.role }))
+      .sort((a, b) => a.name.localeCompare(b.name)),
+  };
+}
+
+export const USER_INCLUDE = { memberships: { include: { project: { select: { name: true, archivedAt: true } } } } } as const;
+
+export interface MemberView {
+  userId: string;
+  email: string;
+  name: string;
+  role: Role;
+  restrictedGrants: string[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export function memberView(m: {
+  userId: string;
+  role: Role;
+  restrictedGrants: string[];
+  createdAt: Date;
+  updatedAt: Date;
+  user: { email: string; name: string };
+}): MemberView {
+  return {
+    userId: m.userId,
+    email: m.user.email,
+    name: m.user.name,
+    role: m.role,
+    restrictedGrants: m.restrictedGrants,
+    createdAt: m.createdAt,
+    updatedAt: m.updatedAt,
+  };
+}
+
+export interface TokenView {
+  id: string;
+  name: string;
+  prefix: string;
+  role: Role;
+  restrictedGrants: string[];
+  /** E-mail of the user who created it. */
+  createdBy: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+}
+
+export function tokenView(t: {
+  id: string;
+  name: string;
+  prefix: string;
+  role: Role;
+  restrictedGrants: string[];
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+  createdBy: { email: string };
+}): TokenView {
+  return {
+    id: t.id,
+    name: t.name,
+    prefix: t.prefix,
+    role: t.role,
+    restrictedGrants: t.restrictedGrants,
+    createdBy: t.createdBy.email,
+    createdAt: t.createdAt,
+    lastUsedAt: t.lastUsedAt,
+    expiresAt: t.expiresAt,
+    revokedAt: t.revokedAt,
+  };
+}
+
+export interface AlertSubscriptionView {
+  id: string;
+  user: { id: string; email: string; name: string };
+  featureView: string | null;
+  createdAt: Date;
+}
+
+export function alertSubscriptionView(s: {
+  id: string;
+  createdAt: Date;
+  user: { id: string; email: string; name: string };
+  featureView: { name: string } | null;
+}): AlertSubscriptionView {
+  return { id: s.id, user: { id: s.user.id, email: s.user.email, name: s.user.name }, featureView: s.featureView?.name ?? null, createdAt: s.createdAt };
+}
+
+export const SUBSCRIPTION_INCLUDE = {
+  user: { select: { id: true, email: true, name: true } },
+  featureView: { select: { name: true } },
+} as const;
