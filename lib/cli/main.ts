@@ -2,11 +2,13 @@
 // LARDER_TOKEN); bootstrap commands (db, users, tokens) work on the database directly.
 import { Command } from "commander";
 import { registerDbCommands } from "./commands/db";
+import { registerRegistryCommands } from "./commands/registry";
 
 const program = new Command();
 program.name("larder").description("Larder feature store command line").showHelpAfterError();
 
 registerDbCommands(program);
+registerRegistryCommands(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   const e = err as Error & { problem?: { detail?: string; invalid_params?: { name: string; reason: string }[] } };
