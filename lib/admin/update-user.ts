@@ -3,7 +3,7 @@
 import "server-only";
 import { recordAudit } from "../audit/record";
 import { hashPassword } from "../auth/secrets";
-import { db } from "../db/client";
+import { db, type Prisma } from "../db/client";
 import { conflict, notFound } from "../errors";
 import type { Actor } from "./actor";
 import { USER_INCLUDE, userView, type UserView } from "./views";
@@ -15,9 +15,10 @@ export interface UpdateUserInput {
   password?: string;
 }
 
-export async function updateUser(userId: string, input: UpdateUserInput, actor: Actor): Promise<UserView> {
+/** `tx`: run inside the caller's transaction (tests use this to check the guard without committing). */
+export async function updateUser(userId: string, input: UpdateUserInput, actor: Actor, tx?: Prisma.TransactionClient): Promise<UserView> {
   const passwordHash = input.password !== undefined ? await hashPassword(input.password) : undefined;
-  return db().$transaction(async (tx) => {
+  const run = async (tx: Prisma.TransactionClient): Promise<UserView> => {
     const before = await tx.user.findUnique({ where: { id: userId } });
     if (!before) throw notFound(`No user with id "${userId}".`);
     const losesAdmin = before.isAdmin && !before.disabledAt && (input.isAdmin === false || input.disabled === true);
@@ -47,5 +48,6 @@ export async function updateUser(userId: string, input: UpdateUserInput, actor: 
     );
     await recordAudit({ actor, action: "user.update", targetType: "user", targetName: user.email, details: changed }, tx);
     return userView(user);
-  });
+  };
+  return tx ? run(tx) : db().$transaction(run);
 }

@@ -1,0 +1,106 @@
+// Login, logout, session expiry and disabled users, through the real route handlers.
+import { afterAll, describe, expect, it } from "vitest";
+import { db, disconnectDb } from "../db/client";
+import { TEST_ORIGIN, callRoute, json } from "../../test/fixtures/api";
+import { TEST_PASSWORD, createTestSession, createTestUser } from "../../test/fixtures/auth";
+import { SESSION_COOKIE, hashSecret } from "./secrets";
+
+afterAll(async () => {
+  await disconnectDb();
+});
+
+function cookieFrom(res: Response): { value: string; attrs: string } {
+  const set = res.headers.get("set-cookie") ?? "";
+  const m = new RegExp(`^${SESSION_COOKIE}=([^;]*)(.*)$`).exec(set);
+  if (!m) throw new Error(`no session cookie in ${set}`);
+  return { value: decodeURIComponent(m[1]), attrs: m[2] };
+}
+
+describe("login", () => {
+  it("opens a session with an HttpOnly SameSite=Lax cookie and stores only its hash", async () => {
+    const user = await createTestUser({ name: "Ada" });
+    const res = await callRoute("POST", "/api/v1/auth/login", { body: { email: user.email.toUpperCase(), password: TEST_PASSWORD } });
+    expect(res.status).toBe(200);
+    const body = await json<{ user: { email: string; name: string }; expiresAt: string }>(res);
+    expect(body.user).toMatchObject({ email: user.email, name: "Ada" });
+    const { value, attrs } = cookieFrom(res);
+    expect(attrs).toMatch(/HttpOnly/);
+    expect(attrs).toMatch(/SameSite=Lax/);
+    expect(attrs).toMatch(/Path=\//);
+    expect(attrs).not.toMatch(/Secure/); // PUBLIC_URL is http in tests
+    const stored = await db().session.findMany({ where: { userId: user.id } });
+    expect(stored).toHaveLength(1);
+    expect(stored[0].tokenHash).toBe(hashSecret(value));
+    expect(stored[0].tokenHash).not.toContain(value);
+    const days = (stored[0].expiresAt.getTime() - Date.now()) / 86_400_000;
+    expect(days).toBeGreaterThan(13.9);
+    expect(days).toBeLessThanOrEqual(14);
+
+    const me = await callRoute("GET", "/api/v1/me", { headers: { cookie: `${SESSION_COOKIE}=${encodeURIComponent(value)}` } });
+    expect(me.status).toBe(200);
+    expect(await json(me)).toMatchObject({ kind: "user", email: user.email });
+  });
+
+  it("answers wrong password, unknown e-mail and disabled user alike: 401 problem", async () => {
+    const user = await createTestUser();
+    const disabled = await createTestUser({ disabled: true });
+    const attempts = [
+      { email: user.email, password: "wrong password" },
+      { email: "nobody@example.test", password: TEST_PASSWORD },
+      { email: disabled.email, password: TEST_PASSWORD },
+    ];
+    const details = new Set<string>();
+    for (const body of attempts) {
+      const res = await callRoute("POST", "/api/v1/auth/login", { body });
+      expect(res.status).toBe(401);
+      expect(res.headers.get("content-type")).toMatch(/application\/problem\+json/);
+      expect(res.headers.get("set-cookie")).toBeNull();
+      details.add((await json<{ detail: string }>(res)).detail);
+    }
+    expect(details.size).toBe(1);
+    expect(await db().session.count({ where: { userId: { in: [user.id, disabled.id] } } })).toBe(0);
+  });
+
+  it("rejects a missing password with invalid_params", async () => {
+    const res = await callRoute("POST", "/api/v1/auth/login", { body: { email: "a@b.c" } });
+    expect(res.status).toBe(400);
+    const p = await json<{ invalid_params: { name: string }[] }>(res);
+    expect(p.invalid_params.map((i) => i.name)).toContain("password");
+  });
+});
+
+describe("logout and expiry", () => {
+  it("logout deletes the session and clears the cookie; the old cookie no longer works", async () => {
+    const user = await createTestUser();
+    const cookie = await createTestSession(user.id);
+    const res = await callRoute("POST", "/api/v1/auth/logout", { headers: { cookie, origin: TEST_ORIGIN } });
+    expect(res.status).toBe(204);
+    expect(res.headers.get("set-cookie")).toMatch(new RegExp(`^${SESSION_COOKIE}=;.*Max-Age=0`));
+    expect(await db().session.count({ where: { userId: user.id } })).toBe(0);
+    const me = await callRoute("GET", "/api/v1/me", { headers: { cookie } });
+    expect(me.status).toBe(401);
+    expect(me.headers.get("www-authenticate")).toMatch(/Bearer/);
+  });
+
+  it("an expired session is anonymous", async () => {
+    const user = await createTestUser();
+    const cookie = await createTestSession(user.id, { expiresAt: new Date(Date.now() - 1000) });
+    expect((await callRoute("GET", "/api/v1/me", { headers: { cookie } })).status).toBe(401);
+  });
+
+  it("a session stops working when its user is disabled", async () => {
+    const user = await createTestUser();
+    const cookie = await createTestSession(user.id);
+    expect((await callRoute("GET", "/api/v1/me", { headers: { cookie } })).status).toBe(200);
+    await db().user.update({ where: { id: user.id }, data: { disabledAt: new Date() } });
+    expect((await callRoute("GET", "/api/v1/me", { headers: { cookie } })).status).toBe(401);
+  });
+
+  it("refuses a cross-site write made with the session cookie", async () => {
+    const user = await createTestUser();
+    const cookie = await createTestSession(user.id);
+    const res = await callRoute("POST", "/api/v1/auth/logout", { headers: { cookie, origin: "https://evil.example" } });
+    expect(res.status).toBe(403);
+    expect(await db().session.count({ where: { userId: user.id } })).toBe(1);
+  });
+});
