@@ -2,6 +2,12 @@
 import type { Endpoint } from "../endpoint";
 import { authEndpoints } from "./auth";
 import { registryEndpoints } from "./registry";
+import { registryWriteEndpoints } from "./registry-write";
 import { adminEndpoints } from "./admin";
+import { retrievalEndpoints } from "./retrieval";
+import { jobsEndpoints } from "./jobs";
+import { searchEndpoints } from "./search";
+import { lineageEndpoints } from "./lineage";
+import { metaEndpoints } from "./meta";
 
-export const ALL_ENDPOINTS: Endpoint[] = [...authEndpoints, ...registryEndpoints, ...adminEndpoints];
+export const ALL_ENDPOINTS: Endpoint[] = [...authEndpoints, ...registryEndpoints, ...registryWriteEndpoints, ...adminEndpoints, ...retrievalEndpoints, ...jobsEndpoints, ...searchEndpoints, ...lineageEndpoints, ...metaEndpoints];

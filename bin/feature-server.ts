@@ -1,0 +1,10 @@
+// `npm run feature-server`: the lean Feast-compatible feature server (lib/online/feature-server.ts).
+import { env } from "../lib/config/env";
+import { startFeatureServer } from "../lib/online/feature-server";
+
+const port = env().FEATURE_SERVER_PORT;
+const server = await startFeatureServer(port);
+console.log(`[larder] feature server listening on :${port} (POST /get-online-features, POST /push, GET /health)`);
+const stop = () => server.close(() => process.exit(0));
+process.on("SIGINT", stop);
+process.on("SIGTERM", stop);

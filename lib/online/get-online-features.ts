@@ -1,0 +1,389 @@
+// Online feature read (DESIGN §2 "Online read at now", §5): Feast's request and response shapes,
+// one pipelined Redis round trip per request (the registry generation check rides along), registry
+// lookups from the in-process catalog, ttl enforced at read time (OUTSIDE_MAX_AGE).
+// The request is validated by hand in tight loops: it runs on every inference call.
+import type { Principal } from "../auth/principal";
+import { canReadRestrictedView } from "../auth/authorize";
+import { LarderError, badRequest, forbidden } from "../errors";
+import { sharedRedis } from "../redis/connection";
+import { asofField, featureField, projectKeyPrefix, tsField } from "./keys";
+import {
+  getCatalog,
+  invalidateCatalog,
+  invalidateTokens,
+  resolveFromCatalog,
+  tokenCacheGeneration,
+  type CatalogViewVersion,
+  type ProjectCatalog,
+  type ResolvedFeature,
+} from "./registry-cache";
+import { AUTH_GENERATION_KEY, registryGenerationKey } from "./registry-generation";
+
+export type EntityValue = string | number | boolean;
+
+export interface OnlineFeaturesRequest {
+  features?: string[];
+  feature_service?: string;
+  entities: Record<string, EntityValue[]>;
+  full_feature_names?: boolean;
+}
+
+export type FeatureStatus = "PRESENT" | "NOT_FOUND" | "NULL_VALUE" | "OUTSIDE_MAX_AGE";
+
+export interface OnlineFeaturesResponse {
+  metadata: { feature_names: string[] };
+  results: { values: unknown[]; statuses: FeatureStatus[]; event_timestamps: string[] }[];
+}
+
+/** Thrown when cached credentials were invalidated mid-request; the caller re-resolves and retries. */
+export class StaleCredentialsError extends Error {
+  constructor() {
+    super("cached credentials were invalidated");
+  }
+}
+
+export const EPOCH_ISO = "1970-01-01T00:00:00Z";
+/** Entity rows one online request may ask for (Feast has no limit; Redis pipelines this fine). */
+export const MAX_ONLINE_ENTITY_ROWS = 10_000;
+
+interface ViewSlot {
+  vv: CatalogViewVersion;
+  group: number;
+  tsIdx: number;
+  asofIdx: number;
+  ttlMs: number | null;
+}
+
+interface PlanColumn {
+  name: string;
+  feature: ResolvedFeature;
+  slot: ViewSlot;
+  fieldIdx: number;
+  isAggregation: boolean;
+}
+
+interface PlanGroup {
+  /** Join key names sorted (key layout order). */
+  keyNames: string[];
+  buildKey: (sortedValues: readonly unknown[]) => string;
+  fields: string[];
+}
+
+interface OnlinePlan {
+  columns: PlanColumn[];
+  groups: PlanGroup[];
+  slots: ViewSlot[];
+  /** Every join key the request must provide → dtype. */
+  joinKeys: Map<string, string>;
+  restrictedViews: string[];
+}
+
+/**
+ * Entity keys in keys.ts's layout (`entityKey`), with the per-key prefixes computed once per plan
+ * instead of sorting and joining names on every row of every request.
+ */
+function entityKeyBuilder(project: string, sortedNames: readonly string[]): (sortedValues: readonly unknown[]) => string {
+  const head = projectKeyPrefix(project);
+  const parts = sortedNames.map((n, i) => `${i > 0 ? "," : ""}${n}=`);
+  if (parts.length === 1) {
+    const p0 = head + parts[0];
+    return (v) => p0 + encodeURIComponent(String(v[0]));
+  }
+  return (v) => {
+    let key = head;
+    for (let i = 0; i < parts.length; i++) key += parts[i] + encodeURIComponent(String(v[i]));
+    return key;
+  };
+}
+
+function compilePlan(catalog: ProjectCatalog, req: OnlineFeaturesRequest): OnlinePlan {
+  const cacheKey = `${req.feature_service ?? ""}\u0000${req.full_feature_names ? 1 : 0}\u0000${(req.features ?? []).join("\u0000")}`;
+  const hit = catalog.plans.get(cacheKey) as OnlinePlan | undefined;
+  if (hit) return hit;
+  const resolved = resolveFromCatalog(catalog, req);
+  const groups: PlanGroup[] = [];
+  const groupByKeys = new Map<string, number>();
+  const slots = new Map<string, ViewSlot>();
+  const joinKeys = new Map<string, string>();
+  const restricted = new Set<string>();
+  const fieldIndex: Map<string, number>[] = [];
+  const fieldOf = (group: number, field: string): number => {
+    let idx = fieldIndex[group].get(field);
+    if (idx === undefined) {
+      idx = groups[group].fields.length;
+      groups[group].fields.push(field);
+      fieldIndex[group].set(field, idx);
+    }
+    return idx;
+  };
+  const columns: PlanColumn[] = [];
+  const names = new Map<string, string>();
+  for (const f of resolved) {
+    const vv = f.viewVersion;
+    let slot = slots.get(vv.id);
+    if (!slot) {
+      for (const k of vv.joinKeys) {
+        const prev = joinKeys.get(k.name);
+        if (prev && prev !== k.dtype) {
+          throw badRequest(`Join key "${k.name}" has dtype ${prev} in one requested view and ${k.dtype} in ${vv.view}; request them separately.`);
+        }
+        joinKeys.set(k.name, k.dtype);
+      }
+      const keyNames = vv.joinKeys.map((k) => k.name).sort();
+      const gk = keyNames.join(",");
+      let group = groupByKeys.get(gk);
+      if (group === undefined) {
+        group = groups.length;
+        groups.push({ keyNames, buildKey: entityKeyBuilder(catalog.project, keyNames), fields: [] });
+        fieldIndex.push(new Map());
+        groupByKeys.set(gk, group);
+      }
+      slot = {
+        vv,
+        group,
+        tsIdx: fieldOf(group, tsField(vv.view, vv.version)),
+        asofIdx: fieldOf(group, asofField(vv.view, vv.version)),
+        ttlMs: vv.ttlSeconds === null ? null : vv.ttlSeconds * 1000,
+      };
+      slots.set(vv.id, slot);
+      if (vv.restricted) restricted.add(vv.view);
+    }
+    const name = req.full_feature_names
+      ? `${f.view}${f.pinned ? `@v${f.version}` : ""}__${f.feature}`
+      : f.feature;
+    const prev = names.get(name);
+    if (prev !== undefined) {
+      if (prev === `${f.view}@${f.version}`) continue; // the same feature asked twice: answer once
+      throw badRequest(
+        `Feature name "${name}" is requested from two views (${prev.split("@")[0]} and ${f.view}); set "full_feature_names": true to tell them apart.`,
+      );
+    }
+    names.set(name, `${f.view}@${f.version}`);
+    columns.push({
+      name,
+      feature: f,
+      slot,
+      fieldIdx: fieldOf(slot.group, featureField(f.view, f.version, f.feature)),
+      isAggregation: f.kind === "aggregation",
+    });
+  }
+  const plan: OnlinePlan = { columns, groups, slots: [...slots.values()], joinKeys, restrictedViews: [...restricted] };
+  if (catalog.plans.size > 1000) catalog.plans.clear();
+  catalog.plans.set(cacheKey, plan);
+  return plan;
+}
+
+const INT_STRING = /^-?[0-9]+$/;
+
+function checkJoinKeyValue(key: string, dtype: string, v: unknown, i: number): void {
+  let ok: boolean;
+  switch (dtype) {
+    case "int32":
+    case "int64":
+      ok = typeof v === "number" ? Number.isInteger(v) : typeof v === "string" && INT_STRING.test(v);
+      if (ok && dtype === "int32" && (Number(v) > 2147483647 || Number(v) < -2147483648)) ok = false;
+      break;
+    case "float32":
+    case "float64":
+      ok = typeof v === "number" && Number.isFinite(v);
+      break;
+    case "bool":
+      ok = typeof v === "boolean";
+      break;
+    default:
+      ok = typeof v === "string";
+  }
+  if (!ok) {
+    const expected =
+      dtype === "int32" || dtype === "int64" ? "an integer" : dtype === "bool" ? "true or false" : dtype.startsWith("float") ? "a number" : "a string";
+    throw new LarderError(
+      "bad_request",
+      `Join key "${key}" has dtype ${dtype}: every value must be ${expected}; entities.${key}[${i}] is ${JSON.stringify(v)}.`,
+      { invalidParams: [{ name: `entities.${key}[${i}]`, reason: `expected ${dtype} (${expected})` }] },
+    );
+  }
+}
+
+/** Validates the entity columns against the plan's join keys; returns the row count. */
+function checkEntities(entities: unknown, plan: OnlinePlan): number {
+  if (typeof entities !== "object" || entities === null || Array.isArray(entities)) {
+    throw badRequest('"entities" must be an object of join key → list of values, e.g. {"customer_id": [1, 2]}.', [
+      { name: "entities", reason: "must be an object of join key → array" },
+    ]);
+  }
+  const cols = entities as Record<string, unknown>;
+  let n = -1;
+  for (const key of Object.keys(cols)) {
+    const dtype = plan.joinKeys.get(key);
+    if (dtype === undefined) {
+      throw badRequest(
+        `"${key}" is not a join key of the requested features; they need ${[...plan.joinKeys.keys()].join(", ")}.`,
+        [{ name: `entities.${key}`, reason: "not a join key of the requested feature views" }],
+      );
+    }
+    const values = cols[key];
+    if (!Array.isArray(values)) throw badRequest(`entities.${key} must be an array of values.`, [{ name: `entities.${key}`, reason: "must be an array" }]);
+    if (n === -1) n = values.length;
+    else if (values.length !== n) {
+      throw badRequest(`Every entity column must have the same length; entities.${key} has ${values.length} values, others ${n}.`, [
+        { name: `entities.${key}`, reason: `length ${values.length} ≠ ${n}` },
+      ]);
+    }
+    for (let i = 0; i < values.length; i++) checkJoinKeyValue(key, dtype, values[i], i);
+  }
+  for (const key of plan.joinKeys.keys()) {
+    if (!(key in cols)) {
+      throw badRequest(`Missing entity column "${key}": the requested features need join keys ${[...plan.joinKeys.keys()].join(", ")}.`, [
+        { name: `entities.${key}`, reason: `required (dtype ${plan.joinKeys.get(key)})` },
+      ]);
+    }
+  }
+  if (n <= 0) throw badRequest("The entity columns are empty; send at least one entity.", [{ name: "entities", reason: "no rows" }]);
+  if (n > MAX_ONLINE_ENTITY_ROWS) {
+    throw new LarderError("payload_too_large", `At most ${MAX_ONLINE_ENTITY_ROWS} entity rows per online request; got ${n}. Split the request.`);
+  }
+  return n;
+}
+
+function isoOf(ms: number): string {
+  const s = new Date(ms).toISOString();
+  // Feast prints whole seconds without a fraction.
+  return s.endsWith(".000Z") ? `${s.slice(0, 19)}Z` : s;
+}
+
+function checkRequestShape(req: unknown): OnlineFeaturesRequest {
+  if (typeof req !== "object" || req === null || Array.isArray(req)) throw badRequest("The request body must be a JSON object.");
+  const r = req as Record<string, unknown>;
+  if (r.features !== undefined && r.features !== null && !Array.isArray(r.features)) {
+    throw badRequest('"features" must be a list of feature references.', [{ name: "features", reason: "must be an array of strings" }]);
+  }
+  if (r.feature_service !== undefined && r.feature_service !== null && typeof r.feature_service !== "string") {
+    throw badRequest('"feature_service" must be a string.', [{ name: "feature_service", reason: "must be a string" }]);
+  }
+  if (r.full_feature_names !== undefined && typeof r.full_feature_names !== "boolean") {
+    throw badRequest('"full_feature_names" must be true or false.', [{ name: "full_feature_names", reason: "must be a boolean" }]);
+  }
+  if (r.entities === undefined) throw badRequest('"entities" is required.', [{ name: "entities", reason: "required" }]);
+  return r as unknown as OnlineFeaturesRequest;
+}
+
+export interface GetOnlineFeaturesInput {
+  project: string;
+  principal: Principal;
+  request: unknown;
+  /** The principal came from the token cache: verify the auth generation in the same round trip. */
+  verifyAuthGeneration?: boolean;
+  /** Read time for ttl (tests); default now. */
+  now?: number;
+}
+
+export async function getOnlineFeatures(input: GetOnlineFeaturesInput): Promise<OnlineFeaturesResponse> {
+  const req = checkRequestShape(input.request);
+  for (let attempt = 0; ; attempt++) {
+    const catalog = await getCatalog(input.project);
+    const plan = compilePlan(catalog, req);
+    for (const view of plan.restrictedViews) {
+      if (!canReadRestrictedView(input.principal, { id: catalog.projectId, name: catalog.project }, view)) {
+        throw forbidden(`Feature view "${view}" is restricted; ask a project admin to grant you access to its values.`);
+      }
+    }
+    const n = checkEntities(req.entities, plan);
+    const redis = sharedRedis("online");
+    const pipe = redis.pipeline();
+    pipe.get(registryGenerationKey(catalog.project));
+    const checkAuth = input.verifyAuthGeneration === true;
+    if (checkAuth) pipe.get(AUTH_GENERATION_KEY);
+    const head = checkAuth ? 2 : 1;
+    const cols = req.entities as Record<string, EntityValue[]>;
+    for (const g of plan.groups) {
+      const keyCols = g.keyNames.map((k) => cols[k]);
+      const vals: unknown[] = new Array(keyCols.length);
+      for (let i = 0; i < n; i++) {
+        for (let k = 0; k < keyCols.length; k++) vals[k] = keyCols[k][i];
+        pipe.hmget(g.buildKey(vals), ...g.fields);
+      }
+    }
+    const replies = (await pipe.exec()) ?? [];
+    for (const [err] of replies) if (err) throw err;
+    const generation = replies[0][1] as string | null;
+    if (generation !== catalog.generation && attempt === 0) {
+      invalidateCatalog(catalog.project);
+      continue;
+    }
+    if (checkAuth) {
+      const authGen = replies[1][1] as string | null;
+      if (authGen !== tokenCacheGeneration()) {
+        invalidateTokens(authGen);
+        throw new StaleCredentialsError();
+      }
+    }
+    return buildResponse(plan, req, n, replies, head, input.now ?? Date.now());
+  }
+}
+
+function buildResponse(
+  plan: OnlinePlan,
+  req: OnlineFeaturesRequest,
+  n: number,
+  replies: [Error | null, unknown][],
+  head: number,
+  now: number,
+): OnlineFeaturesResponse {
+  const featureNames: string[] = [];
+  const results: OnlineFeaturesResponse["results"] = [];
+  // Join keys first, as Feast echoes them.
+  for (const key of Object.keys(req.entities)) {
+    featureNames.push(key);
+    const values = req.entities[key];
+    results.push({ values: values.slice(), statuses: new Array(n).fill("PRESENT"), event_timestamps: new Array(n).fill(EPOCH_ISO) });
+  }
+  // Per view slot and row: the event time string, and whether row-level values are too old.
+  const slotTs = new Map<ViewSlot, { tsIso: string[]; asofIso: string[]; tsNull: boolean[]; asofNull: boolean[]; stale: boolean[] }>();
+  for (const slot of plan.slots) {
+    const base = head + slot.group * n;
+    const tsIso: string[] = new Array(n);
+    const asofIso: string[] = new Array(n);
+    const tsNull: boolean[] = new Array(n);
+    const asofNull: boolean[] = new Array(n);
+    const stale: boolean[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const row = replies[base + i][1] as (string | null)[];
+      const ts = row[slot.tsIdx];
+      const asof = row[slot.asofIdx];
+      tsNull[i] = ts === null;
+      asofNull[i] = asof === null;
+      const tsMs = ts === null ? 0 : Number(ts);
+      tsIso[i] = ts === null ? EPOCH_ISO : isoOf(tsMs);
+      asofIso[i] = asof === null ? EPOCH_ISO : isoOf(Number(asof));
+      stale[i] = ts !== null && slot.ttlMs !== null && tsMs < now - slot.ttlMs;
+    }
+    slotTs.set(slot, { tsIso, asofIso, tsNull, asofNull, stale });
+  }
+  for (const c of plan.columns) {
+    featureNames.push(c.name);
+    const base = head + c.slot.group * n;
+    const t = slotTs.get(c.slot)!;
+    const values: unknown[] = new Array(n);
+    const statuses: FeatureStatus[] = new Array(n);
+    const tss: string[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const raw = (replies[base + i][1] as (string | null)[])[c.fieldIdx];
+      const absent = c.isAggregation ? t.asofNull[i] : t.tsNull[i];
+      tss[i] = c.isAggregation ? t.asofIso[i] : t.tsIso[i];
+      if (absent || raw === null) {
+        values[i] = null;
+        statuses[i] = "NOT_FOUND";
+        if (absent) tss[i] = EPOCH_ISO;
+      } else if (!c.isAggregation && t.stale[i]) {
+        values[i] = null;
+        statuses[i] = "OUTSIDE_MAX_AGE";
+      } else {
+        const v = JSON.parse(raw);
+        values[i] = v;
+        statuses[i] = v === null ? "NULL_VALUE" : "PRESENT";
+      }
+    }
+    results.push({ values, statuses, event_timestamps: tss });
+  }
+  return { metadata: { feature_names: featureNames }, results };
+}

@@ -1,0 +1,307 @@
+// In-process cache of what the read paths need from the registry: per project, every live view with
+// all its versions (join keys, ttl, features and dtypes) and the feature services; and bearer
+// token → principal. Nothing here is queried from Postgres on a warm request: entries are
+// validated by the generation counters (registry-generation.ts) that the online read fetches in
+// the same Redis pipeline as the features, and dropped when a counter moved.
+import { principalFromToken } from "../auth/resolve-principal";
+import type { Principal } from "../auth/principal";
+import { hashSecret } from "../auth/secrets";
+import { db } from "../db/client";
+import { badRequest, notFound } from "../errors";
+import { FEATURE_REF_HELP, parseFeatureRef } from "../registry/refs";
+import { sharedRedis } from "../redis/connection";
+import { AUTH_GENERATION_KEY, registryGenerationKey } from "./registry-generation";
+
+export interface CatalogFeature {
+  name: string;
+  dtype: string;
+  kind: "field" | "aggregation";
+  aggregation: { column: string; function: string; window: string; windowSeconds: number } | null;
+}
+
+export interface CatalogViewVersion {
+  id: string;
+  view: string;
+  version: number;
+  restricted: boolean;
+  /** Flattened join keys in view order. */
+  joinKeys: { name: string; dtype: string }[];
+  ttlSeconds: number | null;
+  sourceName: string;
+  features: CatalogFeature[];
+  featureByName: Map<string, CatalogFeature>;
+  /** The stored contract definition (view, source snapshot, entities, join_keys, features). */
+  definition: Record<string, unknown>;
+  materialization: { online?: boolean; offline?: boolean; schedule?: string };
+}
+
+export interface CatalogView {
+  id: string;
+  name: string;
+  restricted: boolean;
+  latestVersion: number;
+  versions: Map<number, CatalogViewVersion>;
+}
+
+export interface ProjectCatalog {
+  projectId: string;
+  project: string;
+  /** The registry generation this snapshot was loaded under (null = never bumped). */
+  generation: string | null;
+  views: Map<string, CatalogView>;
+  services: Map<string, string[]>;
+  /** Push sources by name: declared schema and timestamp fields. */
+  pushSources: Map<string, { name: string; timestampField: string; createdTimestampField: string | null; schema: { name: string; dtype: string }[] }>;
+  /** When this snapshot was loaded (epoch ms). */
+  loadedAt: number;
+  /** Compiled request plans, keyed by the request's feature list (owned by the read use cases). */
+  plans: Map<string, unknown>;
+}
+
+/** One resolved feature of a request, in request order. */
+export interface ResolvedFeature {
+  /** The reference as requested (a whole-view ref expands to one entry per feature). */
+  ref: string;
+  view: string;
+  version: number;
+  /** True when the ref pinned the version (`view@v2:f`). */
+  pinned: boolean;
+  versionId: string;
+  feature: string;
+  dtype: string;
+  kind: "field" | "aggregation";
+  viewVersion: CatalogViewVersion;
+}
+
+const g = globalThis as unknown as {
+  larderCatalogs?: Map<string, ProjectCatalog>;
+  larderCatalogLoads?: Map<string, Promise<ProjectCatalog>>;
+  larderTokenCache?: { generation: string | null; entries: Map<string, { principal: Principal; at: number }> };
+};
+const catalogs = (g.larderCatalogs ??= new Map());
+const loads = (g.larderCatalogLoads ??= new Map());
+const tokens = (g.larderTokenCache ??= { generation: null, entries: new Map() });
+
+/** How long a cached token → principal entry lives without a revoke signal. */
+export const TOKEN_CACHE_MS = 30_000;
+
+/**
+ * A safety net behind the generation counter (e.g. a registry edited by a process that never
+ * loaded the apply hook): older snapshots are refreshed in the background while still served.
+ */
+export const CATALOG_MAX_AGE_MS = 30_000;
+
+function startLoad(project: string): Promise<ProjectCatalog> {
+  let p = loads.get(project);
+  if (!p) {
+    p = loadCatalog(project).finally(() => loads.delete(project));
+    loads.set(project, p);
+  }
+  return p;
+}
+
+/** The cached catalog of a project, loaded from Postgres on the first use or after invalidation. */
+export function getCatalog(project: string): Promise<ProjectCatalog> | ProjectCatalog {
+  const hit = catalogs.get(project);
+  if (hit) {
+    if (Date.now() - hit.loadedAt > CATALOG_MAX_AGE_MS && !loads.has(project)) {
+      startLoad(project).catch(() => catalogs.delete(project));
+    }
+    return hit;
+  }
+  return startLoad(project);
+}
+
+export function invalidateCatalog(project: string): void {
+  catalogs.delete(project);
+}
+
+export function invalidateAllCaches(): void {
+  catalogs.clear();
+  tokens.entries.clear();
+}
+
+async function loadCatalog(project: string): Promise<ProjectCatalog> {
+  // The generation is read BEFORE the registry: an apply committing in between bumps it after
+  // commit, so the next request sees a newer generation and reloads.
+  const generation = await sharedRedis("online").get(registryGenerationKey(project));
+  const row = await db().project.findUnique({
+    where: { name: project },
+    select: {
+      id: true,
+      name: true,
+      archivedAt: true,
+      featureViews: {
+        where: { archivedAt: null },
+        select: {
+          id: true,
+          name: true,
+          restricted: true,
+          latestVersion: true,
+          versions: {
+            select: {
+              id: true,
+              version: true,
+              definition: true,
+              sourceName: true,
+              ttlSeconds: true,
+              materialization: true,
+              features: { orderBy: { position: "asc" }, select: { name: true, dtype: true, kind: true, aggregation: true } },
+            },
+          },
+        },
+      },
+      featureServices: { where: { archivedAt: null }, select: { name: true, featureRefs: true } },
+      sources: { where: { archivedAt: null, kind: "push" }, select: { name: true, definition: true, timestampField: true, createdTimestampField: true } },
+    },
+  });
+  if (!row || row.archivedAt) throw notFound(`Project "${project}" does not exist.`);
+  const views = new Map<string, CatalogView>();
+  for (const v of row.featureViews) {
+    const versions = new Map<number, CatalogViewVersion>();
+    for (const ver of v.versions) {
+      const definition = (ver.definition ?? {}) as Record<string, unknown>;
+      const features: CatalogFeature[] = ver.features.map((f) => ({
+        name: f.name,
+        dtype: f.dtype,
+        kind: f.kind === "aggregation" ? "aggregation" : "field",
+        aggregation: (f.aggregation as CatalogFeature["aggregation"]) ?? null,
+      }));
+      versions.set(ver.version, {
+        id: ver.id,
+        view: v.name,
+        version: ver.version,
+        restricted: v.restricted,
+        joinKeys: ((definition.join_keys as { name: string; dtype: string }[] | undefined) ?? []).map((k) => ({ name: k.name, dtype: k.dtype })),
+        ttlSeconds: ver.ttlSeconds,
+        sourceName: ver.sourceName,
+        features,
+        featureByName: new Map(features.map((f) => [f.name, f])),
+        definition,
+        materialization: (ver.materialization ?? {}) as CatalogViewVersion["materialization"],
+      });
+    }
+    views.set(v.name, { id: v.id, name: v.name, restricted: v.restricted, latestVersion: v.latestVersion, versions });
+  }
+  const pushSources: ProjectCatalog["pushSources"] = new Map();
+  for (const s of row.sources) {
+    const def = s.definition as { schema?: { name: string; dtype: string }[] };
+    pushSources.set(s.name, {
+      name: s.name,
+      timestampField: s.timestampField,
+      createdTimestampField: s.createdTimestampField,
+      schema: (def.schema ?? []).map((c) => ({ name: c.name, dtype: c.dtype })),
+    });
+  }
+  const catalog: ProjectCatalog = {
+    projectId: row.id,
+    project: row.name,
+    generation,
+    views,
+    services: new Map(row.featureServices.map((s) => [s.name, s.featureRefs])),
+    pushSources,
+    loadedAt: Date.now(),
+    plans: new Map(),
+  };
+  catalogs.set(project, catalog);
+  return catalog;
+}
+
+/**
+ * Feature refs (or a feature service) → concrete features in request order, from the cached catalog
+ * (the hot-path twin of a registry query would cost a Postgres round trip per request).
+ */
+export function resolveFromCatalog(
+  catalog: ProjectCatalog,
+  input: { features?: string[] | null; feature_service?: string | null },
+): ResolvedFeature[] {
+  let refs: string[];
+  if (input.feature_service) {
+    if (input.features && input.features.length > 0) throw badRequest('Send either "features" or "feature_service", not both.');
+    const svc = catalog.services.get(input.feature_service);
+    if (!svc) {
+      throw badRequest(`Feature service "${input.feature_service}" does not exist in project "${catalog.project}".`, [
+        { name: "feature_service", reason: `unknown feature service; known: ${[...catalog.services.keys()].join(", ") || "(none)"}` },
+      ]);
+    }
+    refs = svc;
+  } else {
+    if (!input.features || input.features.length === 0) {
+      throw badRequest('Send "features" (a list of "view:feature" refs) or "feature_service".', [{ name: "features", reason: "required" }]);
+    }
+    refs = input.features;
+  }
+  const out: ResolvedFeature[] = [];
+  for (let i = 0; i < refs.length; i++) {
+    const ref = refs[i];
+    const where = input.feature_service ? `feature_service ${input.feature_service}` : `features[${i}]`;
+    if (typeof ref !== "string") throw badRequest(`${where} must be a string.`, [{ name: where, reason: "must be a string" }]);
+    const parsed = parseFeatureRef(ref);
+    if (!parsed) throw badRequest(`"${ref}" is not a feature reference. ${FEATURE_REF_HELP}`, [{ name: where, reason: FEATURE_REF_HELP }]);
+    const view = catalog.views.get(parsed.view);
+    if (!view) {
+      throw badRequest(`Feature view "${parsed.view}" (in "${ref}") does not exist in project "${catalog.project}".`, [
+        { name: where, reason: `unknown feature view "${parsed.view}"` },
+      ]);
+    }
+    const version = parsed.version ?? view.latestVersion;
+    const vv = view.versions.get(version);
+    if (!vv) {
+      throw badRequest(
+        `Feature view "${view.name}" has no version ${version} (in "${ref}"); versions: ${[...view.versions.keys()].sort((a, b) => a - b).map((n) => `v${n}`).join(", ")}.`,
+        [{ name: where, reason: `unknown version v${version} of "${view.name}"` }],
+      );
+    }
+    const features = parsed.feature === null ? vv.features : [vv.featureByName.get(parsed.feature)];
+    if (!features[0]) {
+      throw badRequest(
+        `Feature "${parsed.feature}" does not exist in ${view.name}@v${version} (in "${ref}"); features: ${vv.features.map((f) => f.name).join(", ")}.`,
+        [{ name: where, reason: `unknown feature "${parsed.feature}"` }],
+      );
+    }
+    for (const f of features as CatalogFeature[]) {
+      out.push({
+        ref,
+        view: view.name,
+        version,
+        pinned: parsed.version !== null,
+        versionId: vv.id,
+        feature: f.name,
+        dtype: f.dtype,
+        kind: f.kind,
+        viewVersion: vv,
+      });
+    }
+  }
+  return out;
+}
+
+/** The current auth generation the cached token entries are valid under. */
+export function tokenCacheGeneration(): string | null {
+  return tokens.generation;
+}
+
+/** Drops every cached token → principal entry (after a revoke was signalled). */
+export function invalidateTokens(newGeneration?: string | null): void {
+  tokens.entries.clear();
+  tokens.generation = newGeneration ?? null;
+}
+
+/**
+ * Bearer token → principal through the cache. `fresh` is false when the principal came from the
+ * cache: the caller then verifies the auth generation in its own round trip.
+ */
+export async function principalForToken(token: string): Promise<{ principal: Principal; fromCache: boolean }> {
+  const key = hashSecret(token);
+  const now = Date.now();
+  const hit = tokens.entries.get(key);
+  if (hit && now - hit.at < TOKEN_CACHE_MS) return { principal: hit.principal, fromCache: true };
+  // Read the generation before the registry: a revoke committed after this read bumps it, and the
+  // next request's pipelined check then drops this entry.
+  const generation = await sharedRedis("online").get(AUTH_GENERATION_KEY);
+  if (generation !== tokens.generation) invalidateTokens(generation);
+  const principal = await principalFromToken(token);
+  if (tokens.entries.size > 10_000) tokens.entries.clear();
+  tokens.entries.set(key, { principal, at: now });
+  return { principal, fromCache: false };
+}
