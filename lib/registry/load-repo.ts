@@ -62,13 +62,13 @@ export async function loadRepo(dirArg: string): Promise<LoadedRepo> {
 
   for (const file of files) {
     const text = await readFile(path.join(dir, file), "utf8");
-    const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+    const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
     if (doc.errors.length > 0) {
       for (const e of doc.errors) {
         const pos = e.linePos?.[0];
         problems.push({
           name: pos ? `line ${pos.line}, column ${pos.col}` : "(yaml)",
-          reason: `YAML syntax error: ${e.message.split("\n")[0]}`,
+          reason: `YAML syntax error: ${e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")}`,
           file,
         });
       }

@@ -100,7 +100,7 @@ async function checkViewColumns(
     if (v.transform) {
       const a = await analyze(v.transform, srcCols);
       if (!a.ok) {
-        p.at("feature_views", i, v.name, ["transform"], `${a.reason}. The transform is DuckDB SQL over the relation \`source\`.`);
+        p.at("feature_views", i, v.name, ["transform"], a.reason);
         continue;
       }
       columns = a.columns;
@@ -202,7 +202,9 @@ export async function collectRepoProblems(repo: RepoDef, opts: ValidateOptions):
 
   // Feature service references: the view must exist (in the repo or, live, in the registry); a
   // pinned version must exist after this apply; the feature must exist in that version.
-  const repoViews = new Map(repo.feature_views.map((v) => [v.name, v]));
+  // First definition wins; later duplicates are reported above.
+  const repoViews = new Map<string, FeatureViewDef>();
+  for (const v of repo.feature_views) if (!repoViews.has(v.name)) repoViews.set(v.name, v);
   repo.feature_services.forEach((s, i) => {
     s.features.forEach((raw, j) => {
       const ref = parseFeatureRef(raw);
@@ -218,7 +220,7 @@ export async function collectRepoProblems(repo: RepoDef, opts: ValidateOptions):
       const version = ref.version ?? planned;
       let features: string[];
       if (repoView && version === planned) {
-        features = [...repoView.features.map((f) => f.name), ...repoView.aggregations.flatMap((a) => a.windows.map((w) => aggregationFeatureName(a, w)))];
+        features = [...new Set([...repoView.features.map((f) => f.name), ...repoView.aggregations.flatMap((a) => a.windows.map((w) => aggregationFeatureName(a, w)))])];
       } else {
         const v = stored?.versions.get(version);
         if (!v || version > planned) {
