@@ -281,7 +281,17 @@ export async function getOnlineFeatures(input: GetOnlineFeaturesInput): Promise<
   const req = checkRequestShape(input.request);
   for (let attempt = 0; ; attempt++) {
     const catalog = await getCatalog(input.project);
-    const plan = compilePlan(catalog, req);
+    let plan: OnlinePlan;
+    try {
+      plan = compilePlan(catalog, req);
+    } catch (e) {
+      // An unknown ref may be new in a registry applied since this snapshot: check before failing.
+      if (attempt === 0 && (await sharedRedis("online").get(registryGenerationKey(catalog.project))) !== catalog.generation) {
+        invalidateCatalog(catalog.project);
+        continue;
+      }
+      throw e;
+    }
     for (const view of plan.restrictedViews) {
       if (!canReadRestrictedView(input.principal, { id: catalog.projectId, name: catalog.project }, view)) {
         throw forbidden(`Feature view "${view}" is restricted; ask a project admin to grant you access to its values.`);
