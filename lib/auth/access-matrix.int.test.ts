@@ -43,7 +43,7 @@ function expected(ep: Endpoint, caller: Caller): Expectation {
   if (!min) throw new Error(`${ep.id}: unknown permission ${perm}`);
   if (caller.kind === "anonymous") return 401;
   if (caller.kind === "instance_admin") return ALLOWED;
-  if (caller.kind === "outsider") return 403;
+  if (caller.kind !== "member") return 403; // outsiders: other project's token or member
   return RANK[caller.role] >= RANK[min] ? ALLOWED : 403;
 }
 

@@ -1,6 +1,7 @@
 // `larder` — the command line. Registry and job commands talk to the API (LARDER_URL,
 // LARDER_TOKEN); bootstrap commands (db, users, tokens) work on the database directly.
 import { Command } from "commander";
+import { registerAdminCommands } from "./commands/admin";
 import { registerDbCommands } from "./commands/db";
 import { registerRegistryCommands } from "./commands/registry";
 
@@ -8,6 +9,7 @@ const program = new Command();
 program.name("larder").description("Larder feature store command line").showHelpAfterError();
 
 registerDbCommands(program);
+registerAdminCommands(program);
 registerRegistryCommands(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {

@@ -9,7 +9,8 @@ import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
 
-const ROOT = process.cwd();
+// The package root, not the working directory: `larder db migrate` may run from anywhere.
+const ROOT = path.resolve(import.meta.dirname, "../..");
 export const SCHEMA_PATH = path.join(ROOT, "prisma", "schema.prisma");
 export const MIGRATIONS_DIR = path.join(ROOT, "prisma", "migrations");
 /** The schema as of the newest migration; `db diff` diffs the current schema against it. */
