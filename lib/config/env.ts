@@ -41,6 +41,22 @@ const EnvSchema = z.object({
   /** Largest JSON request body the API accepts, in bytes. */
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(5 * 1024 * 1024),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  /** Jobs: prefix of every BullMQ key (tests use a unique one per file). */
+  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/, "letters, digits, _ . - only").default("larder"),
+  /** Jobs: jobs each worker process runs at once, per queue. */
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  /** Jobs: how long a worker's job lock lives without renewal; a killed worker's job is free again after it. */
+  WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(1000).default(30_000),
+  /** Jobs: how often workers look for stalled jobs (jobs whose worker died) and move them back to wait. */
+  WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).default(30_000),
+  /** Jobs: how many times one job may be recovered from a dead worker before it fails. */
+  WORKER_MAX_STALLED_COUNT: z.coerce.number().int().min(0).default(2),
+  /** Jobs: attempts per materialization job (first run + retries). */
+  JOB_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
+  /** Jobs: first retry delay; each further retry doubles it (exponential backoff). */
+  JOB_BACKOFF_MS: z.coerce.number().int().min(0).default(10_000),
+  /** Jobs: how often a worker reconciles cron schedules with the registry (0 = only at start and after apply). */
+  SCHEDULE_SYNC_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
   /** CLI: where the API is and which token to use. */
   LARDER_URL: z.string().url().default("http://localhost:3000"),
   LARDER_TOKEN: z.string().optional(),

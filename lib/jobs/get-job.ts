@@ -1,0 +1,31 @@
+// One job with its log lines (the last `logLimit`, in order) and its child jobs (a backfill's partitions).
+import "server-only";
+import { db } from "../db/client";
+import { notFound } from "../errors";
+import { jobJsonInclude, toJobJson, type JobJson } from "./job-json";
+
+export interface JobDetail extends JobJson {
+  logs: { at: string; level: string; message: string }[];
+  children: JobJson[];
+}
+
+/** The job's project id (for authorization of the un-scoped /api/v1/jobs/{id} paths). */
+export async function jobProject(jobId: string): Promise<{ id: string; name: string }> {
+  const row = await db().job.findUnique({ where: { id: jobId }, select: { project: { select: { id: true, name: true } } } });
+  if (!row) throw notFound(`Job "${jobId}" does not exist.`);
+  return row.project;
+}
+
+export async function getJob(jobId: string, projectId?: string, logLimit = 500): Promise<JobDetail> {
+  const row = await db().job.findUnique({ where: { id: jobId }, include: jobJsonInclude });
+  if (!row || (projectId && row.projectId !== projectId)) throw notFound(`Job "${jobId}" does not exist.`);
+  const [logs, children] = await Promise.all([
+    db().jobLog.findMany({ where: { jobId }, orderBy: { id: "desc" }, take: logLimit }),
+    db().job.findMany({ where: { parentId: jobId }, include: jobJsonInclude, orderBy: [{ windowStart: "asc" }, { id: "asc" }] }),
+  ]);
+  return {
+    ...toJobJson(row),
+    logs: logs.reverse().map((l) => ({ at: l.at.toISOString(), level: l.level, message: l.message })),
+    children: children.map(toJobJson),
+  };
+}

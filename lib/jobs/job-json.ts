@@ -1,0 +1,51 @@
+// A Job row as the API shows it (DESIGN §4): every field, BigInt counters as numbers, names
+// instead of ids where people read them.
+import "server-only";
+import { JobJson } from "./job-schema";
+import type { Prisma } from "../db/generated/client";
+
+export { JOB_KINDS, JOB_STATUSES, JobJson, JobLogJson } from "./job-schema";
+
+export const jobJsonInclude = {
+  project: { select: { name: true } },
+  featureView: { select: { name: true } },
+  _count: { select: { children: true } },
+} as const satisfies Prisma.JobInclude;
+
+export type JobWithNames = Prisma.JobGetPayload<{ include: typeof jobJsonInclude }>;
+
+const isoOrNull = (d: Date | null) => (d ? d.toISOString() : null);
+
+export function toJobJson(j: JobWithNames): JobJson {
+  const params = (j.params && typeof j.params === "object" && !Array.isArray(j.params) ? j.params : {}) as Record<string, unknown>;
+  return {
+    id: j.id,
+    kind: j.kind,
+    project: j.project.name,
+    featureView: j.featureView?.name ?? null,
+    version: j.version,
+    windowStart: isoOrNull(j.windowStart),
+    windowEnd: isoOrNull(j.windowEnd),
+    status: j.status,
+    progress: j.progress,
+    rowsRead: Number(j.rowsRead),
+    rowsWrittenOffline: Number(j.rowsWrittenOffline),
+    rowsWrittenOnline: Number(j.rowsWrittenOnline),
+    attempts: j.attempts,
+    maxAttempts: j.maxAttempts,
+    error: j.error,
+    errorStep: j.errorStep,
+    params,
+    result: j.result ?? null,
+    triggeredBy: j.triggeredBy,
+    parentId: j.parentId,
+    retryOf: typeof params.retryOf === "string" ? params.retryOf : null,
+    cancelRequested: j.cancelRequested,
+    createdAt: j.createdAt.toISOString(),
+    startedAt: isoOrNull(j.startedAt),
+    finishedAt: isoOrNull(j.finishedAt),
+    updatedAt: j.updatedAt.toISOString(),
+    durationMs: j.startedAt ? (j.finishedAt ?? new Date()).getTime() - j.startedAt.getTime() : null,
+    childCount: j._count.children,
+  };
+}

@@ -1,0 +1,164 @@
+// Bookkeeping shared by the job processors: attempts, status transitions, buffered log lines,
+// throttled progress, the cancel probe, and what happens after a job reaches a final status.
+import "server-only";
+import { hostname } from "node:os";
+import { UnrecoverableError, type Job as BullJob } from "bullmq";
+import { db } from "../db/client";
+import type { JobStatus } from "../db/generated/enums";
+import type { MaterializeCounts } from "./engine";
+
+export const FINAL_STATUSES: JobStatus[] = ["succeeded", "failed", "cancelled"];
+export const isFinal = (s: JobStatus) => FINAL_STATUSES.includes(s);
+
+export const workerLabel = () => `${hostname()}:${process.pid}`;
+
+export function attemptOf(bull: Pick<BullJob, "attemptsMade" | "opts">): { attempt: number; maxAttempts: number } {
+  return { attempt: bull.attemptsMade + 1, maxAttempts: bull.opts.attempts ?? 1 };
+}
+
+/** Log lines are buffered and written in batches (a chatty engine must not cost a round trip per line). */
+export class JobLogger {
+  private buffer: { jobId: string; level: string; message: string; at: Date }[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private chain: Promise<void> = Promise.resolve();
+  constructor(private readonly jobId: string) {}
+
+  line(message: string, level: "info" | "warn" | "error" = "info"): void {
+    this.buffer.push({ jobId: this.jobId, level, message: message.slice(0, 4000), at: new Date() });
+    this.timer ??= setTimeout(() => void this.flush(), 500);
+  }
+
+  flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const rows = this.buffer.splice(0);
+    if (rows.length) {
+      this.chain = this.chain.then(() => db().jobLog.createMany({ data: rows }).then(() => undefined)).catch((e) => {
+        console.error(`[larder] job ${this.jobId}: could not write log lines:`, e);
+      });
+    }
+    return this.chain;
+  }
+}
+
+export interface Counts {
+  rowsRead: number;
+  rowsWrittenOffline: number;
+  rowsWrittenOnline: number;
+}
+
+export function countsOf(c: MaterializeCounts | undefined, base: Counts = { rowsRead: 0, rowsWrittenOffline: 0, rowsWrittenOnline: 0 }): Counts {
+  return {
+    rowsRead: c?.rowsRead !== undefined ? Number(c.rowsRead) : base.rowsRead,
+    rowsWrittenOffline: c?.rowsWrittenOffline !== undefined ? Number(c.rowsWrittenOffline) : base.rowsWrittenOffline,
+    rowsWrittenOnline: c?.rowsWrittenOnline !== undefined ? Number(c.rowsWrittenOnline) : base.rowsWrittenOnline,
+  };
+}
+
+/** Progress and counters, written at most every 300 ms (the last value always lands on flush). */
+export class ProgressWriter {
+  private pending: { progress: number; counts: Counts } | undefined;
+  private last = 0;
+  private chain: Promise<void> = Promise.resolve();
+  private timer: NodeJS.Timeout | undefined;
+  counts: Counts = { rowsRead: 0, rowsWrittenOffline: 0, rowsWrittenOnline: 0 };
+  constructor(
+    private readonly jobId: string,
+    private readonly scale: (fraction: number) => number = (f) => f,
+  ) {}
+
+  report(fraction: number, counts?: MaterializeCounts): void {
+    this.counts = countsOf(counts, this.counts);
+    const progress = Math.min(1, Math.max(0, this.scale(Number.isFinite(fraction) ? fraction : 0)));
+    this.pending = { progress, counts: this.counts };
+    const wait = 300 - (Date.now() - this.last);
+    if (wait <= 0) void this.flush();
+    else this.timer ??= setTimeout(() => void this.flush(), wait);
+  }
+
+  flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const p = this.pending;
+    this.pending = undefined;
+    if (p) {
+      this.last = Date.now();
+      this.chain = this.chain
+        .then(() =>
+          db()
+            .job.updateMany({
+              // Never move a finished job's progress (a late write after success or cancel).
+              where: { id: this.jobId, status: { in: ["running"] } },
+              data: {
+                progress: p.progress,
+                rowsRead: BigInt(p.counts.rowsRead),
+                rowsWrittenOffline: BigInt(p.counts.rowsWrittenOffline),
+                rowsWrittenOnline: BigInt(p.counts.rowsWrittenOnline),
+              },
+            })
+            .then(() => undefined),
+        )
+        .catch((e) => console.error(`[larder] job ${this.jobId}: could not write progress:`, e));
+    }
+    return this.chain;
+  }
+}
+
+/** Reads Job.cancelRequested, cached for 250 ms (the engine asks between every batch). */
+export function cancelProbe(jobIds: string[]): () => Promise<boolean> {
+  let cachedAt = 0;
+  let cached = false;
+  return async () => {
+    if (cached) return true;
+    if (Date.now() - cachedAt < 250) return cached;
+    const n = await db().job.count({ where: { id: { in: jobIds }, cancelRequested: true } });
+    cached = n > 0;
+    cachedAt = Date.now();
+    return cached;
+  };
+}
+
+/** The step an engine error names (typed engine errors carry `.step`). */
+export function stepOf(err: unknown, fallback: string): string {
+  const s = (err as { step?: unknown })?.step;
+  return typeof s === "string" && s ? s : fallback;
+}
+
+export function messageOf(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  return String(err);
+}
+
+/** True when no retry is left for this failure. */
+export function isLastAttempt(err: unknown, attempt: number, maxAttempts: number): boolean {
+  return err instanceof UnrecoverableError || (err as Error)?.name === "UnrecoverableError" || attempt >= maxAttempts;
+}
+
+/** Status for a failed attempt: `retrying` while attempts remain, else `failed`. */
+export async function recordFailure(jobId: string, err: unknown, step: string, final: boolean, counts?: Counts): Promise<void> {
+  await db().job.update({
+    where: { id: jobId },
+    data: {
+      status: final ? "failed" : "retrying",
+      error: messageOf(err).slice(0, 8000),
+      errorStep: step,
+      ...(final ? { finishedAt: new Date() } : {}),
+      ...(counts
+        ? {
+            rowsRead: BigInt(counts.rowsRead),
+            rowsWrittenOffline: BigInt(counts.rowsWrittenOffline),
+            rowsWrittenOnline: BigInt(counts.rowsWrittenOnline),
+          }
+        : {}),
+    },
+  });
+}
+
+export async function markCancelled(jobId: string, logger?: JobLogger, why = "cancelled on request"): Promise<boolean> {
+  const r = await db().job.updateMany({
+    where: { id: jobId, status: { notIn: FINAL_STATUSES } },
+    data: { status: "cancelled", finishedAt: new Date() },
+  });
+  logger?.line(why, "warn");
+  return r.count > 0;
+}

@@ -1,0 +1,159 @@
+// The one place for queue contracts (DESIGN §7): queue names, a zod payload per job, default job
+// options and typed enqueue functions. Payloads carry only ids: the Postgres row (Job, MailOutbox)
+// is the truth, the BullMQ job is the delivery mechanism.
+import "server-only";
+import { FlowProducer, Queue, type JobsOptions } from "bullmq";
+import { z } from "zod";
+import { env } from "../config/env";
+import { createRedis } from "../redis/connection";
+import type { Redis } from "ioredis";
+
+export const QUEUES = {
+  /** One job per view version and window: calls the engine (materializeWindow). */
+  materialize: "materialize",
+  /** Backfill parents: run once all their children (on `materialize`) finished; write online. */
+  backfill: "backfill",
+  /** One e-mail per job: sends a MailOutbox row. */
+  alerts: "alerts",
+  /** Cron job schedulers: each tick creates a materialize-incremental job for one view. */
+  schedules: "schedules",
+} as const;
+
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+
+export const MaterializePayload = z.object({ jobId: z.string().min(1) }).strict();
+export const BackfillPayload = z.object({ jobId: z.string().min(1) }).strict();
+export const AlertPayload = z.object({ outboxId: z.string().min(1) }).strict();
+export const SchedulePayload = z.object({ projectName: z.string().min(1), viewName: z.string().min(1) }).strict();
+
+export type MaterializePayload = z.infer<typeof MaterializePayload>;
+export type BackfillPayload = z.infer<typeof BackfillPayload>;
+export type AlertPayload = z.infer<typeof AlertPayload>;
+export type SchedulePayload = z.infer<typeof SchedulePayload>;
+
+export const PAYLOADS = {
+  materialize: MaterializePayload,
+  backfill: BackfillPayload,
+  alerts: AlertPayload,
+  schedules: SchedulePayload,
+} as const satisfies Record<QueueName, z.ZodType>;
+
+/** BullMQ job name used on each queue (one kind of job per queue). */
+export const JOB_NAMES = {
+  materialize: "materialize-window",
+  backfill: "backfill-finish",
+  alerts: "send-mail",
+  schedules: "materialize-incremental",
+} as const satisfies Record<QueueName, string>;
+
+/** Attempts, exponential backoff, and bounded history (the Job rows keep the full history). */
+export function defaultJobOptions(): JobsOptions {
+  return {
+    attempts: env().JOB_ATTEMPTS,
+    backoff: { type: "exponential", delay: env().JOB_BACKOFF_MS },
+    removeOnComplete: { count: 1000, age: 7 * 86400 },
+    removeOnFail: { count: 5000, age: 30 * 86400 },
+  };
+}
+
+export function queuePrefix(): string {
+  return env().QUEUE_PREFIX;
+}
+
+const g = globalThis as unknown as {
+  larderQueues?: Map<string, Queue>;
+  larderFlow?: FlowProducer;
+  larderQueueRedis?: Redis;
+};
+
+/** One connection for producers (Queue, FlowProducer) per process. */
+function producerConnection(): Redis {
+  g.larderQueueRedis ??= createRedis("queue", { maxRetriesPerRequest: null });
+  return g.larderQueueRedis;
+}
+
+/** The producer side of a queue (cached per process and prefix). */
+export function queue(name: QueueName): Queue {
+  g.larderQueues ??= new Map();
+  const key = `${queuePrefix()}:${name}`;
+  let q = g.larderQueues.get(key);
+  if (!q) {
+    q = new Queue(name, { connection: producerConnection(), prefix: queuePrefix(), defaultJobOptions: defaultJobOptions() });
+    g.larderQueues.set(key, q);
+  }
+  return q;
+}
+
+export function flowProducer(): FlowProducer {
+  g.larderFlow ??= new FlowProducer({ connection: producerConnection(), prefix: queuePrefix() });
+  return g.larderFlow;
+}
+
+/** Closes the producers of this process (tests, graceful shutdown). */
+export async function closeQueues(): Promise<void> {
+  const qs = [...(g.larderQueues?.values() ?? [])];
+  g.larderQueues?.clear();
+  await Promise.all(qs.map((q) => q.close()));
+  if (g.larderFlow) await g.larderFlow.close();
+  g.larderFlow = undefined;
+  g.larderQueueRedis?.disconnect();
+  g.larderQueueRedis = undefined;
+}
+
+// BullMQ job ids are the Job row ids, so the row and the queue job are linked both ways and an
+// enqueue that is repeated (after a crash between row and enqueue) cannot create a second job.
+
+export async function enqueueMaterialize(payload: MaterializePayload, opts: JobsOptions = {}): Promise<string> {
+  const data = MaterializePayload.parse(payload);
+  const job = await queue(QUEUES.materialize).add(JOB_NAMES.materialize, data, { jobId: data.jobId, ...opts });
+  return job.id ?? data.jobId;
+}
+
+export async function enqueueAlert(payload: AlertPayload): Promise<string> {
+  const data = AlertPayload.parse(payload);
+  const job = await queue(QUEUES.alerts).add(JOB_NAMES.alerts, data, {
+    jobId: `mail-${data.outboxId}`,
+    attempts: 5,
+    backoff: { type: "exponential", delay: Math.max(1000, env().JOB_BACKOFF_MS) },
+  });
+  return job.id ?? data.outboxId;
+}
+
+/**
+ * A backfill: the parent runs on `backfill` only after every child on `materialize` finished.
+ * A child that fails for good does not block the parent (ignoreDependencyOnFailure): the parent
+ * reads the children's rows and fails itself with their errors.
+ */
+export async function enqueueBackfillFlow(parentJobId: string, childJobIds: string[]): Promise<void> {
+  const parent = BackfillPayload.parse({ jobId: parentJobId });
+  await flowProducer().add({
+    name: JOB_NAMES.backfill,
+    queueName: QUEUES.backfill,
+    data: parent,
+    opts: { ...defaultJobOptions(), jobId: parentJobId },
+    children: childJobIds.map((id) => ({
+      name: JOB_NAMES.materialize,
+      queueName: QUEUES.materialize,
+      data: MaterializePayload.parse({ jobId: id }),
+      opts: { ...defaultJobOptions(), jobId: id, ignoreDependencyOnFailure: true },
+    })),
+  });
+}
+
+/** Scheduler id of a view's cron schedule: `mi:<project>:<view>`. */
+export function scheduleId(projectName: string, viewName: string): string {
+  return `mi:${projectName}:${viewName}`;
+}
+
+export async function upsertSchedule(projectName: string, viewName: string, cron: string): Promise<void> {
+  const data = SchedulePayload.parse({ projectName, viewName });
+  await queue(QUEUES.schedules).upsertJobScheduler(
+    scheduleId(projectName, viewName),
+    { pattern: cron, tz: "UTC" },
+    { name: JOB_NAMES.schedules, data, opts: { attempts: 3, backoff: { type: "exponential", delay: 1000 }, removeOnComplete: 100, removeOnFail: 500 } },
+  );
+}
+
+export async function removeSchedule(id: string): Promise<boolean> {
+  return queue(QUEUES.schedules).removeJobScheduler(id);
+}

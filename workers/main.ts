@@ -1,0 +1,35 @@
+// `npm run worker`: a worker process. Run as many as you like, on as many hosts as you like; they
+// share the BullMQ queues. SIGTERM/SIGINT finish the running jobs, then exit (a second signal exits
+// at once; the stalled check hands unfinished jobs to another worker).
+import { env } from "../lib/config/env";
+import { disconnectDb } from "../lib/db/client";
+import { closeQueues, queuePrefix } from "../lib/queues/contracts";
+import { closeSharedRedis } from "../lib/redis/connection";
+import { startWorkers } from "./register";
+
+const set = startWorkers({ housekeeping: true });
+console.log(
+  `[larder worker] pid ${process.pid} started: queues ${set.workers.map((w) => w.name).join(", ")}; prefix ${queuePrefix()}; concurrency ${env().WORKER_CONCURRENCY}`,
+);
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) {
+    console.log(`[larder worker] ${signal} again: exiting now`);
+    process.exit(1);
+  }
+  stopping = true;
+  console.log(`[larder worker] ${signal}: finishing running jobs, then exiting (send again to exit now)`);
+  try {
+    await set.close();
+    await closeQueues();
+    await closeSharedRedis();
+    await disconnectDb();
+  } catch (err) {
+    console.error("[larder worker] shutdown error:", err);
+  }
+  process.exit(0);
+}
+
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));
