@@ -1,0 +1,482 @@
+// Materializes one feature view version for the window [start, end) (issue 3, DESIGN §2–§3).
+// The job infrastructure (queues, Job rows, retries, intervals) calls this; it owns no job state.
+//
+// Phases:
+//   compute (cancellable between steps): bind the source in a fresh sandboxed DuckDB instance,
+//     run the transform into table `rows`, write every date partition of the window to a private
+//     work folder beside the partitions, compute statistics and the online snapshot as of `end`;
+//   commit (not cancellable): upsert statistics, write the online snapshot through the newer-wins
+//     script, then move each partition file over the old one (rename(2) replaces atomically).
+// A failure or cancellation during compute leaves both stores exactly as they were.
+import { randomUUID } from "node:crypto";
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import type { DuckDBConnection } from "@duckdb/node-api";
+import type { Redis } from "ioredis";
+import { env } from "../config/env";
+import { db } from "../db/client";
+import { qid, qlit } from "../duckdb/instance";
+import { createRedis } from "../redis/connection";
+import { defineOnlineWrite, pipelineOnlineWrite, type OnlineWriteRow } from "../online/write-script";
+import { entityKey } from "../online/keys";
+import { computePartitionStats, storeFeatureStats, type FeatureStat } from "../quality/compute-stats";
+import { duckType, dtypeMismatch } from "./dtypes";
+import { MaterializationCancelled, MaterializationError, causeText, type MaterializeStep } from "./errors";
+import { bindSource, usLiteral, type SourceRange } from "./read-source";
+import { checkTransformSql, createSandbox, lockSandbox } from "./sandbox";
+import { onlineSpanSeconds, onlineSql } from "./online-sql";
+import { loadViewSpec, type ViewSpec } from "./view-spec";
+
+export interface MaterializeWindowInput {
+  projectName: string;
+  viewName: string;
+  version: number;
+  /** FeatureViewVersion.id; the version is loaded from the registry. */
+  versionId: string;
+  /** Window [start, end). Offline: every UTC date partition overlapping it, recomputed whole. */
+  start: Date;
+  /** Online values are computed as of this instant (rows with event_timestamp ≤ end). */
+  end: Date;
+  writeOffline: boolean;
+  writeOnline: boolean;
+  jobId: string;
+  /**
+   * End of the previous online materialization of this version, if the caller knows it. Entities
+   * with rows in (previousOnlineEnd − longest window, end] get their aggregates rewritten (count 0 /
+   * null once their rows leave the window). Default: looked up in MaterializedInterval; when there
+   * is none, every entity with rows before `end` is rewritten (exact, costs one wider key scan).
+   */
+  previousOnlineEnd?: Date | null;
+}
+
+export interface MaterializeCounts {
+  rowsRead: number;
+  rowsWrittenOffline: number;
+  rowsWrittenOnline: number;
+}
+
+export interface MaterializeHooks {
+  progress?(fraction: number, counts: MaterializeCounts): void | Promise<void>;
+  log?(line: string): void | Promise<void>;
+  isCancelled?(): Promise<boolean>;
+}
+
+export interface MaterializeWindowResult extends MaterializeCounts {
+  /** Partitions written, as `date=YYYY-MM-DD` (empty when writeOffline is false). */
+  partitions: string[];
+  /** Entities sent to the online store (written or skipped by newer-wins). */
+  entitiesOnline: number;
+  /** Statistics rows upserted. */
+  statistics: number;
+}
+
+export interface EngineOptions {
+  /** Online store connection (default: a new connection for purpose "online", closed afterwards). */
+  redis?: Redis;
+  /** Entities per Lua call and calls per pipelined round trip. */
+  entitiesPerCall?: number;
+  callsPerRoundTrip?: number;
+  threads?: number;
+}
+
+const DAY_MS = 86_400_000;
+
+export function partitionDates(start: Date, end: Date): string[] {
+  const out: string[] = [];
+  const first = Math.floor(start.getTime() / DAY_MS) * DAY_MS;
+  for (let t = first; t < end.getTime(); t += DAY_MS) out.push(new Date(t).toISOString().slice(0, 10));
+  return out;
+}
+
+export function offlineVersionDir(projectName: string, viewName: string, version: number): string {
+  const root = env().OFFLINE_STORE_URI;
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(root) && !root.startsWith("file://")) {
+    throw new Error(`offline store ${root}: object storage is not supported by this engine yet; use a local folder`);
+  }
+  return path.resolve(root.replace(/^file:\/\//, ""), projectName, viewName, `v${version}`);
+}
+
+export async function materializeWindow(
+  input: MaterializeWindowInput,
+  hooks: MaterializeHooks = {},
+  options: EngineOptions = {},
+): Promise<MaterializeWindowResult> {
+  if (!(input.start.getTime() < input.end.getTime())) {
+    throw new MaterializationError(input.viewName, "load_version", `empty window: start ${input.start.toISOString()} is not before end ${input.end.toISOString()}`, { code: "bad_request" });
+  }
+  const spec = await loadViewSpec(input);
+  const view = `${spec.viewName}@v${spec.version}`;
+  const log = async (line: string) => hooks.log?.(line);
+  const counts: MaterializeCounts = { rowsRead: 0, rowsWrittenOffline: 0, rowsWrittenOnline: 0 };
+  const progress = async (f: number) => hooks.progress?.(Math.min(1, Math.max(0, f)), { ...counts });
+  const checkCancel = async () => {
+    if (await hooks.isCancelled?.()) {
+      await log("cancelled before commit; nothing written");
+      throw new MaterializationCancelled(spec.viewName);
+    }
+  };
+  const fail = (step: MaterializeStep, m: string, cause?: unknown, code?: "unavailable") =>
+    new MaterializationError(spec.viewName, step, m, { cause, code });
+
+  const dates = input.writeOffline ? partitionDates(input.start, input.end) : [];
+  let versionDir: string | null = null;
+  let createdVersionDir: string | undefined;
+  let workDir: string;
+  let committed = false;
+  try {
+    if (input.writeOffline) {
+      versionDir = offlineVersionDir(spec.projectName, spec.viewName, spec.version);
+      createdVersionDir = await fs.mkdir(versionDir, { recursive: true });
+      // Beside the partitions (same file system, so the final rename is atomic); the dot name and the
+      // .tmp extension keep readers' `date=*/*.parquet` globs away from it.
+      workDir = await fs.mkdtemp(path.join(versionDir, `.tmp-${input.jobId.replace(/[^\w-]/g, "_")}-`));
+    } else {
+      workDir = await fs.mkdtemp(path.join(os.tmpdir(), "larder-mat-"));
+    }
+  } catch (e) {
+    throw fail("write_offline", `cannot prepare the offline store folder: ${causeText(e)}`, e);
+  }
+
+  const sandbox = await createSandbox({ threads: options.threads });
+  const ownsRedis = !options.redis && input.writeOnline;
+  let redis: Redis | null = options.redis ?? null;
+  const conn = sandbox.conn;
+  try {
+    await log(`materializing ${view} window [${input.start.toISOString()}, ${input.end.toISOString()}) offline=${input.writeOffline} online=${input.writeOnline}`);
+    // ---- read_source: only the rows the job needs.
+    const endUs = input.end.getTime() * 1000;
+    const ranges: SourceRange[] = [];
+    if (input.writeOffline) {
+      ranges.push({ loUs: Date.parse(`${dates[0]}T00:00:00Z`) * 1000, hiUs: (Date.parse(`${dates[dates.length - 1]}T00:00:00Z`) + DAY_MS) * 1000 - 1 });
+    }
+    let previousEnd: Date | null = null;
+    if (input.writeOnline) {
+      const span = onlineSpanSeconds(spec);
+      let lo: number | null = span === null ? null : endUs - span * 1e6;
+      if (lo !== null && spec.aggregations.length) {
+        previousEnd = input.previousOnlineEnd !== undefined ? input.previousOnlineEnd : await previousOnlineEnd(spec, input.end);
+        const maxWindowUs = Math.max(...spec.aggregations.map((a) => a.windowSeconds)) * 1e6;
+        lo = previousEnd === null ? null : Math.min(lo, previousEnd.getTime() * 1000 - maxWindowUs);
+      }
+      ranges.push({ loUs: lo, hiUs: endUs });
+    }
+    const range: SourceRange = {
+      loUs: ranges.some((r) => r.loUs === null) ? null : Math.min(...ranges.map((r) => r.loUs!)),
+      hiUs: Math.max(...ranges.map((r) => r.hiUs)),
+    };
+    const bound = await bindSource(conn, spec, range, workDir);
+    await lockSandbox(conn, { paths: bound.allowedPaths, directories: [workDir.endsWith("/") ? workDir : workDir + "/"] });
+    try {
+      counts.rowsRead = Number((await conn.runAndReadAll("SELECT count(*) AS n FROM source")).getRowObjects()[0].n);
+    } catch (e) {
+      throw fail("read_source", `source ${spec.source.name}: ${causeText(e)}`, e);
+    }
+    await log(`read ${counts.rowsRead} source rows`);
+    await progress(0.15);
+    await checkCancel();
+
+    // ---- transform: the view's SQL (sandboxed) → typed, named rows.
+    await buildRows(conn, spec, range);
+    await progress(0.35);
+    await checkCancel();
+
+    // ---- write_offline (to the work folder) + stats.
+    const partitionFiles = new Map<string, string>();
+    let stats: FeatureStat[] = [];
+    if (input.writeOffline) {
+      counts.rowsWrittenOffline = await writePartitions(conn, spec, dates, workDir, partitionFiles);
+      await log(`wrote ${dates.length} partition(s), ${counts.rowsWrittenOffline} rows, to the work folder`);
+      await progress(0.5);
+      await checkCancel();
+      try {
+        stats = await computePartitionStats(conn, "rows", spec.rowFeatures, dates);
+      } catch (e) {
+        throw fail("stats", causeText(e), e);
+      }
+      await progress(0.55);
+    }
+
+    // ---- online snapshot as of end (computed, not yet written).
+    let onlineEntities = 0;
+    if (input.writeOnline) {
+      const plan = onlineSql(spec, endUs, { agg: (a) => duckType(a.dtype) });
+      try {
+        await conn.run(plan.sql);
+        onlineEntities = Number((await conn.runAndReadAll("SELECT count(*) AS n FROM online_out")).getRowObjects()[0].n);
+      } catch (e) {
+        throw fail("transform", `computing online values: ${causeText(e)}`, e);
+      }
+      await log(`computed online values of ${onlineEntities} entities as of ${input.end.toISOString()}`);
+      redis ??= createRedis("online", { maxRetriesPerRequest: 1 });
+      try {
+        defineOnlineWrite(redis);
+        await redis.ping();
+      } catch (e) {
+        throw fail("write_online", `the online store (Redis) is unavailable: ${causeText(e)}`, e, "unavailable");
+      }
+    }
+    await progress(0.6);
+    await checkCancel();
+
+    // ---- commit.
+    if (stats.length) {
+      try {
+        await storeFeatureStats(spec.versionId, stats, input.jobId);
+      } catch (e) {
+        throw fail("stats", `storing statistics: ${causeText(e)}`, e, "unavailable");
+      }
+    }
+    if (input.writeOnline && redis) {
+      counts.rowsWrittenOnline = await writeOnline(conn, spec, input.end, redis, options, async (done) => {
+        await progress(0.6 + 0.35 * (onlineEntities ? done / onlineEntities : 1));
+      });
+      await log(`online: ${counts.rowsWrittenOnline} of ${onlineEntities} entities written (others already held newer values)`);
+    }
+    if (input.writeOffline && versionDir) {
+      try {
+        for (const d of dates) {
+          const target = path.join(versionDir, `date=${d}`);
+          await fs.mkdir(target, { recursive: true });
+          await fs.rename(partitionFiles.get(d)!, path.join(target, "data.parquet"));
+        }
+      } catch (e) {
+        throw fail("write_offline", `replacing partitions: ${causeText(e)}`, e);
+      }
+    }
+    committed = true;
+    await progress(1);
+    return {
+      ...counts,
+      partitions: dates.map((d) => `date=${d}`),
+      entitiesOnline: onlineEntities,
+      statistics: stats.length,
+    };
+  } catch (e) {
+    if (e instanceof MaterializationError || e instanceof MaterializationCancelled) throw e;
+    throw fail("transform", causeText(e), e);
+  } finally {
+    sandbox.close();
+    await fs.rm(workDir, { recursive: true, force: true }).catch(() => {});
+    // A failed first run leaves no empty folders behind (rmdir refuses non-empty ones).
+    if (!committed && createdVersionDir) {
+      for (let d = versionDir!; d.length >= createdVersionDir.length; d = path.dirname(d)) {
+        if (!(await fs.rmdir(d).then(() => true, () => false))) break;
+      }
+    }
+    if (ownsRedis && redis) redis.disconnect();
+  }
+}
+
+async function previousOnlineEnd(spec: ViewSpec, end: Date): Promise<Date | null> {
+  try {
+    const row = await db().materializedInterval.findFirst({
+      where: { versionId: spec.versionId, online: true, end: { lte: end } },
+      orderBy: { end: "desc" },
+      select: { end: true },
+    });
+    return row?.end ?? null;
+  } catch (e) {
+    throw new MaterializationError(spec.viewName, "load_version", `the registry (Postgres) is unavailable: ${causeText(e)}`, { cause: e, code: "unavailable" });
+  }
+}
+
+/** Runs the transform (a single SELECT over `source`) into table `rows` with the offline columns. */
+async function buildRows(conn: DuckDBConnection, spec: ViewSpec, range: SourceRange): Promise<void> {
+  const fail = (m: string, cause?: unknown) => new MaterializationError(spec.viewName, "transform", m, { cause });
+  let body = "SELECT * FROM source";
+  if (spec.transform) {
+    const checked = await checkTransformSql(conn, spec.transform);
+    if ("reason" in checked) throw fail(checked.reason);
+    body = checked.sql;
+  }
+  const sub = `(\n${body}\n) AS t`;
+  let columns: { name: string; type: string }[];
+  try {
+    columns = (await conn.runAndReadAll(`DESCRIBE SELECT * FROM ${sub}`)).getRowObjects().map((o) => ({ name: String(o.column_name), type: String(o.column_type) }));
+  } catch (e) {
+    throw fail(`the transform failed: ${causeText(e)}`, e);
+  }
+  const type = new Map(columns.map((c) => [c.name, c.type]));
+  const need = (name: string, what: string) => {
+    if (!type.has(name)) throw fail(`${spec.transform ? "the transform's output" : `source ${spec.source.name}`} has no column ${name} (${what}); columns: ${columns.map((c) => c.name).join(", ")}`);
+    return type.get(name)!;
+  };
+  const problems: string[] = [];
+  const select: string[] = [];
+  for (const k of spec.joinKeys) {
+    const m = dtypeMismatch(k.name, k.dtype, need(k.name, "join key"));
+    if (m) problems.push(m);
+    select.push(`CAST(${qid(k.name)} AS ${duckType(k.dtype)}) AS ${qid(k.name)}`);
+  }
+  const tsField = spec.source.timestamp_field;
+  const tsM = dtypeMismatch(tsField, "timestamp", need(tsField, "timestamp field"));
+  if (tsM && !/^VARCHAR$/i.test(type.get(tsField)!)) problems.push(tsM);
+  select.push(`CAST(${qid(tsField)} AS TIMESTAMP) AS event_timestamp`);
+  const crField = spec.source.created_timestamp_field;
+  if (crField) {
+    const m = dtypeMismatch(crField, "timestamp", need(crField, "created timestamp field"));
+    if (m && !/^VARCHAR$/i.test(type.get(crField)!)) problems.push(m);
+    select.push(`CAST(${qid(crField)} AS TIMESTAMP) AS created_timestamp`);
+  } else {
+    select.push(`NULL::TIMESTAMP AS created_timestamp`);
+  }
+  for (const f of spec.rowFeatures) {
+    const m = dtypeMismatch(f.name, f.dtype, need(f.name, "feature"));
+    if (m) problems.push(m);
+    select.push(`CAST(${qid(f.name)} AS ${duckType(f.dtype)}) AS ${qid(f.name)}`);
+  }
+  for (const a of spec.aggregations) {
+    const t = need(a.column, `input of ${a.name}`);
+    if (["sum", "avg", "stddev"].includes(a.function) && dtypeMismatch(a.column, "float64", t) !== null) {
+      problems.push(`column ${a.column} is ${t}; ${a.function} needs numbers (${a.name})`);
+    }
+  }
+  for (const c of spec.extraColumns) select.push(qid(c));
+  if (problems.length) throw fail(`dtype mismatch: ${problems.join("; ")}`);
+  const filter = [`event_timestamp <= ${usLiteral(range.hiUs)}`, ...(range.loUs === null ? [] : [`event_timestamp >= ${usLiteral(range.loUs)}`])];
+  try {
+    await conn.run(`CREATE TABLE rows AS SELECT * FROM (SELECT ${select.join(", ")} FROM ${sub}) WHERE ${filter.join(" AND ")}`);
+  } catch (e) {
+    throw fail(`the transform failed at run time: ${causeText(e)}`, e);
+  }
+}
+
+/** Offline columns in contract order. */
+function offlineColumns(spec: ViewSpec): string[] {
+  const cols = [...spec.joinKeys.map((k) => k.name), "event_timestamp", "created_timestamp", ...spec.rowFeatures.map((f) => f.name), ...spec.extraColumns];
+  return [...new Set(cols)];
+}
+
+/** Writes one file per date into the work folder; returns the rows written. */
+async function writePartitions(
+  conn: DuckDBConnection,
+  spec: ViewSpec,
+  dates: string[],
+  workDir: string,
+  files: Map<string, string>,
+): Promise<number> {
+  const cols = offlineColumns(spec).map(qid).join(", ");
+  const lo = Date.parse(`${dates[0]}T00:00:00Z`) * 1000;
+  const hi = (Date.parse(`${dates[dates.length - 1]}T00:00:00Z`) + DAY_MS) * 1000;
+  const outDir = path.join(workDir, "offline");
+  try {
+    // One partitioned COPY writes every day; days without rows get an empty file with the schema, so
+    // a re-run over a source that lost rows also replaces (empties) that partition.
+    await conn.run(
+      `COPY (SELECT ${cols}, strftime(event_timestamp, '%Y-%m-%d') AS date FROM rows
+             WHERE event_timestamp >= ${usLiteral(lo)} AND event_timestamp < ${usLiteral(hi)})
+       TO ${qlit(outDir)} (FORMAT parquet, PARTITION_BY (date), FILENAME_PATTERN 'data_{i}', FILE_EXTENSION 'parquet.tmp', COMPRESSION zstd)`,
+    );
+    let total = 0;
+    let empty: string | null = null;
+    for (const d of dates) {
+      const dir = path.join(outDir, `date=${d}`);
+      const names = await fs.readdir(dir).catch(() => [] as string[]);
+      if (names.length === 1) {
+        files.set(d, path.join(dir, names[0]));
+      } else if (names.length > 1) {
+        // Several files for one day (parallel writers): rewrite the day as one file.
+        const one = path.join(workDir, `date=${d}.parquet.tmp`);
+        await conn.run(`COPY (SELECT ${cols} FROM rows WHERE strftime(event_timestamp, '%Y-%m-%d') = ${qlit(d)}) TO ${qlit(one)} (FORMAT parquet, COMPRESSION zstd)`);
+        files.set(d, one);
+      } else {
+        if (!empty) {
+          empty = path.join(workDir, "empty.parquet.tmp");
+          await conn.run(`COPY (SELECT ${cols} FROM rows LIMIT 0) TO ${qlit(empty)} (FORMAT parquet)`);
+        }
+        const copy = path.join(workDir, `empty-${d}.parquet.tmp`);
+        await fs.copyFile(empty, copy);
+        files.set(d, copy);
+      }
+    }
+    const r = await conn.runAndReadAll(`SELECT count(*) AS n FROM rows WHERE event_timestamp >= ${usLiteral(lo)} AND event_timestamp < ${usLiteral(hi)}`);
+    total = Number(r.getRowObjects()[0].n);
+    return total;
+  } catch (e) {
+    throw new MaterializationError(spec.viewName, "write_offline", causeText(e), { cause: e });
+  }
+}
+
+/** Streams online_out to Redis: many entities per script call, many calls per round trip. */
+async function writeOnline(
+  conn: DuckDBConnection,
+  spec: ViewSpec,
+  end: Date,
+  redis: Redis,
+  options: EngineOptions,
+  onProgress: (done: number) => Promise<void>,
+): Promise<number> {
+  const perCall = options.entitiesPerCall ?? 500;
+  const perTrip = options.callsPerRoundTrip ?? 40;
+  const rowFeatures = spec.rowFeatures.map((f) => f.name);
+  const aggFeatures = spec.aggregations.map((a) => a.name);
+  const asofMs = spec.aggregations.length ? end.getTime() : null;
+  const sortedKeys = spec.joinKeys.map((k) => k.name).sort();
+  const fail = (m: string, cause?: unknown) => new MaterializationError(spec.viewName, "write_online", m, { cause, code: "unavailable" });
+  let written = 0;
+  let done = 0;
+  let inFlight: Promise<void> | null = null;
+  let pipeline = redis.pipeline();
+  let calls = 0;
+  let batch: OnlineWriteRow[] = [];
+  const flushCall = () => {
+    if (!batch.length) return;
+    pipelineOnlineWrite(pipeline, { view: spec.viewName, version: spec.version, rowFeatures, aggFeatures, asofMs, rows: batch });
+    batch = [];
+    calls++;
+  };
+  const sendTrip = async () => {
+    flushCall();
+    if (!calls) return;
+    const p = pipeline;
+    const n = done;
+    pipeline = redis.pipeline();
+    calls = 0;
+    if (inFlight) await inFlight;
+    // Keep one round trip in flight while the next batch is read from DuckDB.
+    inFlight = p.exec().then(async (res) => {
+      for (const [err, v] of res ?? []) {
+        if (err) throw err;
+        written += Number(v);
+      }
+      await onProgress(n);
+    });
+  };
+  try {
+    const result = await conn.stream("SELECT * FROM online_out");
+    const keyParts = result.columnName(1).startsWith("__k_") ? sortedKeys.length : 0;
+    const tsCol = 1 + keyParts;
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (!chunk || chunk.rowCount === 0) break;
+      const cols = chunk.getColumns() as (string | null)[][];
+      const n = chunk.rowCount;
+      for (let i = 0; i < n; i++) {
+        let key = cols[0][i];
+        if (key === null) {
+          const jk: Record<string, unknown> = {};
+          for (let k = 0; k < keyParts; k++) jk[sortedKeys[k]] = cols[1 + k][i];
+          key = entityKey(spec.projectName, jk);
+        }
+        const rowValues = new Array<string>(rowFeatures.length);
+        for (let j = 0; j < rowFeatures.length; j++) rowValues[j] = cols[tsCol + 1 + j][i] as string;
+        const aggValues = new Array<string>(aggFeatures.length);
+        for (let j = 0; j < aggFeatures.length; j++) aggValues[j] = cols[tsCol + 1 + rowFeatures.length + j][i] as string;
+        batch.push({ key, tsMs: cols[tsCol][i], rowValues, aggValues });
+        done++;
+        if (batch.length >= perCall) {
+          flushCall();
+          if (calls >= perTrip) await sendTrip();
+        }
+      }
+    }
+    await sendTrip();
+    if (inFlight) await inFlight;
+    return written;
+  } catch (e) {
+    if (e instanceof MaterializationError) throw e;
+    throw fail(`writing to the online store: ${causeText(e)}`, e);
+  }
+}
+

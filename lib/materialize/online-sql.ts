@@ -1,0 +1,107 @@
+// The online snapshot of a view version as of `end`, in ONE DuckDB statement over the transformed
+// rows (`rows`): per entity the row-level values of its latest row (ties: latest created) if that
+// row is within ttl, and every window aggregate over (end − w, end]. Entities whose rows all lie
+// before the longest window still get count 0 / null aggregates so online values slide.
+import { qid } from "../duckdb/instance";
+import { isFloatDtype } from "./dtypes";
+import { usLiteral } from "./read-source";
+import type { AggregationSpec, ViewSpec } from "./view-spec";
+import { projectKeyPrefix } from "../online/keys";
+
+/** A VARCHAR expression holding the JSON encoding of a value of `dtype` (SQL NULL → 'null'). */
+export function jsonValueExpr(expr: string, dtype: string): string {
+  let j: string;
+  if (isFloatDtype(dtype)) j = `to_json(CASE WHEN isfinite(${expr}) THEN ${expr} END)`;
+  else if (dtype === "timestamp") j = `to_json(strftime(${expr}, '%Y-%m-%dT%H:%M:%S.%gZ'))`;
+  else if (dtype === "bytes") j = `to_json(base64(${expr}))`;
+  else j = `to_json(${expr})`;
+  return `coalesce(CAST(${j} AS VARCHAR), 'null')`;
+}
+
+function aggExpr(a: AggregationSpec, endUs: number, outType: string): string {
+  const c = qid(a.column);
+  const filter = `FILTER (WHERE event_timestamp > ${usLiteral(endUs - a.windowSeconds * 1e6)})`;
+  const order = "struct_pack(t := event_timestamp, c := coalesce(created_timestamp, '-infinity'::TIMESTAMP))";
+  const f = {
+    sum: `sum(${c})`,
+    count: `count(${c})`,
+    avg: `avg(${c})`,
+    min: `min(${c})`,
+    max: `max(${c})`,
+    stddev: `stddev_samp(${c})`,
+    last: `arg_max_null(${c}, ${order})`,
+  }[a.function];
+  return `CAST(${f} ${filter} AS ${outType})`;
+}
+
+export interface OnlineSqlPlan {
+  sql: string;
+  /** Column names of the result, in order: __key, [key parts...], __ts_ms, row features, aggregates. */
+  keyColumns: string[];
+  /** True when __key is the full Redis key; otherwise join key columns follow (as VARCHAR). */
+  keyInSql: boolean;
+}
+
+/**
+ * SQL creating table `online_out`. `spanSeconds` = how far back row-level values may come from
+ * (ttl, or null = unbounded) merged with the longest window; rows older than it only contribute
+ * their entity (for count 0 / null aggregates).
+ */
+export function onlineSql(spec: ViewSpec, endUs: number, duckTypes: { agg: (a: AggregationSpec) => string }): OnlineSqlPlan {
+  const keys = spec.joinKeys.map((k) => k.name);
+  const sorted = [...keys].sort();
+  const keyInSql = spec.joinKeys.every((k) => ["int32", "int64", "bool"].includes(k.dtype));
+  const prefix = projectKeyPrefix(spec.projectName).replace(/'/g, "''");
+  const keyExpr = keyInSql
+    ? `'${prefix}' || ${sorted.map((k, i) => `'${i ? "," : ""}${k}=' || CAST(${qid(k)} AS VARCHAR)`).join(" || ")}`
+    : `NULL::VARCHAR`;
+  const keyCols = keyInSql ? [] : sorted.map((k) => `CAST(${qid(k)} AS VARCHAR) AS ${qid("__k_" + k)}`);
+  const maxWindow = Math.max(0, ...spec.aggregations.map((a) => a.windowSeconds));
+  const hasRow = spec.rowFeatures.length > 0;
+  // Row-level values need rows back to end − ttl (or all of them without ttl).
+  const spanSeconds = hasRow ? (spec.ttlSeconds === null ? null : Math.max(spec.ttlSeconds, maxWindow)) : maxWindow;
+  const recentFilter = spanSeconds === null ? "TRUE" : `event_timestamp >= ${usLiteral(endUs - spanSeconds * 1e6)}`;
+  const order = "struct_pack(t := event_timestamp, c := coalesce(created_timestamp, '-infinity'::TIMESTAMP))";
+  const ttlFilter = spec.ttlSeconds === null ? "" : `FILTER (WHERE event_timestamp >= ${usLiteral(endUs - spec.ttlSeconds * 1e6)})`;
+  const groupKeys = keys.map(qid).join(", ");
+  const aggSelect: string[] = [];
+  if (hasRow) {
+    const fields = [`__ts := event_timestamp`, ...spec.rowFeatures.map((f, i) => `f${i} := ${qid(f.name)}`)];
+    aggSelect.push(`arg_max(struct_pack(${fields.join(", ")}), ${order}) ${ttlFilter} AS __row`);
+  }
+  spec.aggregations.forEach((a, i) => aggSelect.push(`${aggExpr(a, endUs, duckTypes.agg(a))} AS ${qid("a" + i)}`));
+  const outCols = [
+    `${keyExpr} AS __key`,
+    ...keyCols,
+    hasRow ? `CAST(epoch_ms(__row.__ts) AS VARCHAR) AS __ts_ms` : `NULL::VARCHAR AS __ts_ms`,
+    ...spec.rowFeatures.map((f, i) => `${jsonValueExpr(`__row.f${i}`, f.dtype)} AS ${qid("r" + i)}`),
+    ...spec.aggregations.map((a, i) => `${jsonValueExpr(qid("a" + i), a.dtype)} AS ${qid("g" + i)}`),
+  ];
+  const emptyCols = [
+    `${keyExpr} AS __key`,
+    ...keyCols,
+    `NULL::VARCHAR AS __ts_ms`,
+    ...spec.rowFeatures.map((_, i) => `'null' AS ${qid("r" + i)}`),
+    ...spec.aggregations.map((a, i) => `'${a.function === "count" ? "0" : "null"}' AS ${qid("g" + i)}`),
+  ];
+  const needsOld = spec.aggregations.length > 0 && spanSeconds !== null;
+  const sql = `CREATE TABLE online_out AS
+WITH base AS (SELECT * FROM rows WHERE event_timestamp <= ${usLiteral(endUs)}),
+recent AS (SELECT * FROM base WHERE ${recentFilter}),
+agg AS (SELECT ${groupKeys}, ${aggSelect.join(", ")} FROM recent GROUP BY ${groupKeys})
+SELECT ${outCols.join(", ")} FROM agg
+${
+  needsOld
+    ? `UNION ALL
+SELECT ${emptyCols.join(", ")} FROM (SELECT DISTINCT ${groupKeys} FROM base WHERE NOT (${recentFilter})) AS old
+WHERE NOT EXISTS (SELECT 1 FROM agg WHERE ${keys.map((k) => `agg.${qid(k)} IS NOT DISTINCT FROM old.${qid(k)}`).join(" AND ")})`
+    : ""
+}`;
+  return { sql, keyColumns: keyInSql ? [] : sorted, keyInSql };
+}
+
+export function onlineSpanSeconds(spec: ViewSpec): number | null {
+  const maxWindow = Math.max(0, ...spec.aggregations.map((a) => a.windowSeconds));
+  if (spec.rowFeatures.length === 0) return maxWindow;
+  return spec.ttlSeconds === null ? null : Math.max(spec.ttlSeconds, maxWindow);
+}

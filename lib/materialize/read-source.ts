@@ -1,0 +1,245 @@
+// Binds the relation `source` for one view version inside a sandbox connection, from the version's
+// stored source snapshot, limited to the rows the job needs (timestamp in [lo, hi], inclusive).
+// File sources become a view over exactly their files (later allowed through the sandbox);
+// Postgres and push rows are copied into a table.
+import fs from "node:fs/promises";
+import path from "node:path";
+import type { DuckDBConnection } from "@duckdb/node-api";
+import pg from "pg";
+import { env } from "../config/env";
+import { qid, qlit } from "../duckdb/instance";
+import { duckType } from "./dtypes";
+import { MaterializationError, causeText } from "./errors";
+import type { ViewSpec } from "./view-spec";
+
+export interface SourceRange {
+  /** Inclusive lower bound in epoch microseconds; null = from the beginning. */
+  loUs: number | null;
+  /** Inclusive upper bound in epoch microseconds. */
+  hiUs: number;
+}
+
+export interface BoundSource {
+  /** Files the sandbox must still be able to read (the view `source` reads them lazily). */
+  allowedPaths: string[];
+  /** Columns of the raw source as DuckDB reports them. */
+  columns: { name: string; type: string }[];
+}
+
+const TIMESTAMPISH = /^(TIMESTAMP|TIMESTAMP_NS|TIMESTAMP_MS|TIMESTAMP_S|TIMESTAMP WITH TIME ZONE|DATE|VARCHAR)$/i;
+
+/** A UTC TIMESTAMP expression for a raw timestamp column of any accepted type. */
+export function timestampExpr(column: string, type: string): string {
+  return `CAST(${qid(column)} AS TIMESTAMP)`;
+}
+
+export function usLiteral(us: number): string {
+  return `make_timestamp(${Math.trunc(us)}::BIGINT)`;
+}
+
+function rangeFilter(tsExpr: string, r: SourceRange): string {
+  const parts = [`${tsExpr} <= ${usLiteral(r.hiUs)}`];
+  if (r.loUs !== null) parts.push(`${tsExpr} >= ${usLiteral(r.loUs)}`);
+  return parts.join(" AND ");
+}
+
+async function describe(conn: DuckDBConnection, relation: string): Promise<{ name: string; type: string }[]> {
+  const r = await conn.runAndReadAll(`DESCRIBE SELECT * FROM ${relation}`);
+  return r.getRowObjects().map((o) => ({ name: String(o.column_name), type: String(o.column_type) }));
+}
+
+function checkTimestampColumns(spec: ViewSpec, columns: { name: string; type: string }[]): string {
+  const src = spec.source;
+  const fail = (m: string) => new MaterializationError(spec.viewName, "read_source", m);
+  for (const field of [src.timestamp_field, src.created_timestamp_field].filter(Boolean) as string[]) {
+    const col = columns.find((c) => c.name === field);
+    if (!col) {
+      throw fail(`source ${src.name} has no column ${field} (declared as a timestamp field); columns: ${columns.map((c) => c.name).join(", ")}`);
+    }
+    if (!TIMESTAMPISH.test(col.type)) throw fail(`timestamp field ${field} of source ${src.name} has type ${col.type}; expected a timestamp`);
+  }
+  return timestampExpr(src.timestamp_field, columns.find((c) => c.name === src.timestamp_field)!.type);
+}
+
+async function expandFiles(conn: DuckDBConnection, spec: ViewSpec, pattern: string): Promise<string[]> {
+  try {
+    const r = await conn.runAndReadAll(`SELECT file FROM glob(${qlit(pattern)}) ORDER BY file`);
+    return r.getRowObjects().map((o) => String(o.file));
+  } catch (e) {
+    throw new MaterializationError(spec.viewName, "read_source", `cannot list ${pattern}: ${causeText(e)}`, { cause: e });
+  }
+}
+
+export async function bindSource(
+  conn: DuckDBConnection,
+  spec: ViewSpec,
+  range: SourceRange,
+  scratchDir: string,
+): Promise<BoundSource> {
+  const src = spec.source;
+  const fail = (m: string, cause?: unknown) => new MaterializationError(spec.viewName, "read_source", m, { cause });
+  if (src.kind === "parquet" || src.kind === "csv") {
+    const files = await expandFiles(conn, spec, src.path);
+    if (!files.length) throw fail(`source ${src.name}: no file matches ${src.path}`);
+    const list = `[${files.map(qlit).join(", ")}]`;
+    const reader = src.kind === "parquet" ? `read_parquet(${list}, union_by_name=true)` : `read_csv(${list}, auto_detect=true, union_by_name=true)`;
+    let columns;
+    try {
+      columns = await describe(conn, reader);
+    } catch (e) {
+      throw fail(`source ${src.name}: cannot read ${src.path}: ${causeText(e)}`, e);
+    }
+    const ts = checkTimestampColumns(spec, columns);
+    await conn.run(`CREATE VIEW source AS SELECT * FROM ${reader} WHERE ${rangeFilter(ts, range)}`);
+    return { allowedPaths: files, columns };
+  }
+  if (src.kind === "push") {
+    const files = await pushFiles(spec, range);
+    const declared = [
+      ...src.schema.map((c) => ({ name: c.name, type: duckType(c.dtype) })),
+      { name: src.timestamp_field, type: "TIMESTAMP" },
+      ...(src.created_timestamp_field ? [{ name: src.created_timestamp_field, type: "TIMESTAMP" }] : []),
+    ];
+    const cols = declared.map((c) => `${qid(c.name)} ${c.type}`).join(", ");
+    if (!files.length) {
+      await conn.run(`CREATE TABLE source (${cols})`);
+      return { allowedPaths: [], columns: declared };
+    }
+    const reader = `read_parquet([${files.map(qlit).join(", ")}], union_by_name=true)`;
+    let columns;
+    try {
+      columns = await describe(conn, reader);
+    } catch (e) {
+      throw fail(`pushed rows of source ${src.name} are unreadable: ${causeText(e)}`, e);
+    }
+    const ts = checkTimestampColumns(spec, columns);
+    await conn.run(`CREATE VIEW source AS SELECT * FROM ${reader} WHERE ${rangeFilter(ts, range)}`);
+    return { allowedPaths: files, columns };
+  }
+  // postgres
+  const pgSrc = src as Extract<ViewSpec["source"], { kind: "postgres" }>;
+  const url = env().SOURCE_CONNECTIONS[pgSrc.connection];
+  if (!url) throw fail(`source ${src.name}: connection ${pgSrc.connection} is not configured on the server (SOURCE_CONNECTIONS)`);
+  const relation = await bindPostgres(conn, spec, url, scratchDir);
+  let columns;
+  try {
+    columns = await describe(conn, relation);
+  } catch (e) {
+    throw fail(`source ${src.name}: ${causeText(e)}`, e);
+  }
+  const ts = checkTimestampColumns(spec, columns);
+  try {
+    await conn.run(`CREATE TABLE source AS SELECT * FROM ${relation} WHERE ${rangeFilter(ts, range)}`);
+  } catch (e) {
+    throw fail(`source ${src.name}: ${causeText(e)}`, e);
+  }
+  return { allowedPaths: [], columns };
+}
+
+/** Pushed-row files of the date partitions that can hold rows in range (contract layout). */
+async function pushFiles(spec: ViewSpec, range: SourceRange): Promise<string[]> {
+  const root = path.resolve(env().OFFLINE_STORE_URI, spec.projectName, "_push", spec.source.name);
+  let dirs: string[];
+  try {
+    dirs = (await fs.readdir(root)).filter((d) => /^date=\d{4}-\d{2}-\d{2}$/.test(d));
+  } catch {
+    return [];
+  }
+  const day = (us: number) => new Date(us / 1000).toISOString().slice(0, 10);
+  const lo = range.loUs === null ? "" : day(range.loUs);
+  const hi = day(range.hiUs);
+  const files: string[] = [];
+  for (const d of dirs.sort()) {
+    const date = d.slice(5);
+    if (date < lo || date > hi) continue;
+    for (const f of (await fs.readdir(path.join(root, d))).sort()) if (f.endsWith(".parquet")) files.push(path.join(root, d, f));
+  }
+  return files;
+}
+
+const g = globalThis as unknown as { larderPgExtension?: boolean };
+
+/**
+ * A relation over the Postgres table/query. Uses DuckDB's postgres extension when it can be loaded;
+ * where extensions cannot be downloaded (air-gapped hosts), streams the rows through node-postgres
+ * into a local NDJSON file with the column types Postgres reports.
+ */
+async function bindPostgres(conn: DuckDBConnection, spec: ViewSpec, url: string, scratchDir: string): Promise<string> {
+  const src = spec.source as Extract<ViewSpec["source"], { kind: "postgres" }>;
+  if (g.larderPgExtension !== false) {
+    try {
+      await conn.run("INSTALL postgres");
+      await conn.run("LOAD postgres");
+      g.larderPgExtension = true;
+    } catch {
+      g.larderPgExtension = false;
+    }
+  }
+  if (g.larderPgExtension) {
+    try {
+      await conn.run(`ATTACH ${qlit(url)} AS pgsrc (TYPE postgres, READ_ONLY)`);
+    } catch (e) {
+      throw new MaterializationError(spec.viewName, "read_source", `cannot connect to ${src.connection}: ${causeText(e)}`, { cause: e, code: "unavailable" });
+    }
+    return src.table
+      ? `pgsrc.${src.table.split(".").map(qid).join(".")}`
+      : `postgres_query('pgsrc', ${qlit(src.query!)})`;
+  }
+  return await copyPostgresToNdjson(conn, spec, url, scratchDir);
+}
+
+const PG_TYPES: Record<number, string> = {
+  16: "BOOLEAN",
+  20: "BIGINT",
+  21: "SMALLINT",
+  23: "INTEGER",
+  700: "FLOAT",
+  701: "DOUBLE",
+  1700: "DOUBLE",
+  25: "VARCHAR",
+  1043: "VARCHAR",
+  1082: "DATE",
+  1114: "TIMESTAMP",
+  1184: "TIMESTAMPTZ",
+  1007: "INTEGER[]",
+  1016: "BIGINT[]",
+  1021: "FLOAT[]",
+  1022: "DOUBLE[]",
+  1009: "VARCHAR[]",
+};
+
+async function copyPostgresToNdjson(conn: DuckDBConnection, spec: ViewSpec, url: string, scratchDir: string): Promise<string> {
+  const src = spec.source as Extract<ViewSpec["source"], { kind: "postgres" }>;
+  const inner = src.table ? `SELECT * FROM ${src.table.split(".").map((p) => `"${p.replace(/"/g, '""')}"`).join(".")}` : src.query!;
+  const client = new pg.Client({ connectionString: url });
+  const file = path.join(scratchDir, "postgres-source.ndjson");
+  try {
+    await client.connect();
+  } catch (e) {
+    throw new MaterializationError(spec.viewName, "read_source", `cannot connect to ${src.connection}: ${causeText(e)}`, { cause: e, code: "unavailable" });
+  }
+  try {
+    const head = await client.query(`SELECT * FROM (${inner}) AS t LIMIT 0`);
+    const columns = head.fields.map((f) => ({ name: f.name, type: PG_TYPES[f.dataTypeID] ?? "VARCHAR" }));
+    await client.query("BEGIN READ ONLY");
+    await client.query(`DECLARE larder_src NO SCROLL CURSOR FOR SELECT row_to_json(t)::text AS j FROM (${inner}) AS t`);
+    const out = await fs.open(file, "w");
+    try {
+      for (;;) {
+        const batch = await client.query<{ j: string }>("FETCH 10000 FROM larder_src");
+        if (!batch.rows.length) break;
+        await out.write(batch.rows.map((r) => r.j).join("\n") + "\n");
+      }
+    } finally {
+      await out.close();
+    }
+    await client.query("COMMIT");
+    const spec2 = `{${columns.map((c) => `${qlit(c.name)}: ${qlit(c.type)}`).join(", ")}}`;
+    return `read_json(${qlit(file)}, format='newline_delimited', columns=${spec2})`;
+  } catch (e) {
+    if (e instanceof MaterializationError) throw e;
+    throw new MaterializationError(spec.viewName, "read_source", `source ${src.name}: ${causeText(e)}`, { cause: e });
+  } finally {
+    await client.end().catch(() => {});
+  }
+}

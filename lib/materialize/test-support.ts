@@ -1,0 +1,145 @@
+// Test support for engine tests: registry rows for a view version (contract `definition` JSON),
+// Parquet sources from plain rows, and snapshots of the offline and online stores.
+import { createHash, randomUUID } from "node:crypto";
+import fs from "node:fs/promises";
+import path from "node:path";
+import type { Redis } from "ioredis";
+import { db } from "../db/client";
+import { withDuckConnection, qid, qlit } from "../duckdb/instance";
+import { parseDuration } from "../registry/duration";
+import { aggregationDtype, aggregationFeatureName, type AggregationDef, type SourceDef } from "../registry/repo-schema";
+import { projectKeyPrefix } from "../online/keys";
+
+export interface TestViewInput {
+  projectName: string;
+  viewName: string;
+  version?: number;
+  source: SourceDef;
+  joinKeys: { name: string; dtype: string }[];
+  ttl?: string | null;
+  transform?: string | null;
+  features: { name: string; dtype: string }[];
+  aggregations?: Pick<AggregationDef, "column" | "function" | "windows">[];
+}
+
+export async function ensureProject(name: string): Promise<string> {
+  const p = await db().project.upsert({ where: { name }, create: { name }, update: {} });
+  return p.id;
+}
+
+/** Creates (or reuses) the view and one version with the given definition; returns the version id. */
+export async function createTestVersion(v: TestViewInput): Promise<{ versionId: string; version: number }> {
+  const projectId = await ensureProject(v.projectName);
+  const view = await db().featureView.upsert({
+    where: { projectId_name: { projectId, name: v.viewName } },
+    create: { projectId, name: v.viewName },
+    update: {},
+  });
+  const version = v.version ?? 1;
+  const aggs = (v.aggregations ?? []).map((a) => ({ ...a, description: "" }));
+  const features = [
+    ...v.features.map((f) => ({ name: f.name, dtype: f.dtype, kind: "field" as const })),
+    ...aggs.flatMap((a) =>
+      a.windows.map((w) => ({
+        name: aggregationFeatureName(a, w),
+        dtype: aggregationDtype(a),
+        kind: "aggregation" as const,
+        aggregation: { column: a.column, function: a.function, window: w, windowSeconds: parseDuration(w)! },
+      })),
+    ),
+  ];
+  const definition = {
+    view: { name: v.viewName, entities: ["e"], source: v.source.name, ttl: v.ttl ?? null, transform: v.transform ?? null, features: v.features, aggregations: aggs },
+    source: v.source,
+    entities: [{ name: "e", join_keys: v.joinKeys }],
+    join_keys: v.joinKeys,
+    features,
+  };
+  const row = await db().featureViewVersion.create({
+    data: {
+      featureViewId: view.id,
+      version,
+      definitionHash: createHash("sha256").update(JSON.stringify(definition)).digest("hex"),
+      definition,
+      sourceName: v.source.name,
+      entityNames: ["e"],
+      ttlSeconds: v.ttl ? parseDuration(v.ttl) : null,
+      transform: v.transform ?? null,
+      materialization: { online: true, offline: true },
+      features: { create: features.map((f, i) => ({ name: f.name, dtype: f.dtype, kind: f.kind, aggregation: "aggregation" in f ? f.aggregation : undefined, position: i })) },
+    },
+  });
+  await db().featureView.update({ where: { id: view.id }, data: { latestVersion: Math.max(version, view.latestVersion) } });
+  return { versionId: row.id, version };
+}
+
+function sqlValue(v: unknown, type: string): string {
+  if (v === null || v === undefined) return `NULL::${type}`;
+  if (type === "TIMESTAMP") return `make_timestamp(${Math.trunc(Number(v) * 1000)}::BIGINT)`;
+  if (typeof v === "string") return `${qlit(v)}::${type}`;
+  return `${String(v)}::${type}`;
+}
+
+/** Writes rows (column → value; timestamps as epoch ms) to a Parquet file with DuckDB. */
+export async function writeParquet(file: string, columns: { name: string; type: string }[], rows: Record<string, unknown>[]): Promise<void> {
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  await withDuckConnection(async (c) => {
+    const table = `t_${randomUUID().replace(/-/g, "")}`;
+    await c.run(`CREATE TEMP TABLE ${table} (${columns.map((col) => `${qid(col.name)} ${col.type}`).join(", ")})`);
+    for (let i = 0; i < rows.length; i += 500) {
+      const values = rows
+        .slice(i, i + 500)
+        .map((r) => `(${columns.map((col) => sqlValue(r[col.name], col.type)).join(", ")})`)
+        .join(",\n");
+      await c.run(`INSERT INTO ${table} VALUES ${values}`);
+    }
+    await c.run(`COPY ${table} TO ${qlit(file)} (FORMAT parquet)`);
+    await c.run(`DROP TABLE ${table}`);
+  });
+}
+
+/** Every file under a folder with its sha256 (offline store snapshot; empty folders do not count). */
+export async function snapshotDir(dir: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  let names: string[] = [];
+  try {
+    names = (await fs.readdir(dir, { recursive: true })) as string[];
+  } catch {
+    return out;
+  }
+  for (const n of names.sort()) {
+    const p = path.join(dir, n);
+    const st = await fs.stat(p);
+    if (st.isFile()) out[n] = createHash("sha256").update(await fs.readFile(p)).digest("hex");
+  }
+  return out;
+}
+
+/** Every online hash of a project (SCAN on the project's prefix only). */
+export async function snapshotOnline(redis: Redis, project: string): Promise<Record<string, Record<string, string>>> {
+  const out: Record<string, Record<string, string>> = {};
+  let cursor = "0";
+  do {
+    const [next, keys] = await redis.scan(cursor, "MATCH", `${projectKeyPrefix(project)}*`, "COUNT", 1000);
+    cursor = next;
+    for (const k of keys) out[k] = await redis.hgetall(k);
+  } while (cursor !== "0");
+  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+export async function deleteOnline(redis: Redis, project: string): Promise<void> {
+  let cursor = "0";
+  do {
+    const [next, keys] = await redis.scan(cursor, "MATCH", `${projectKeyPrefix(project)}*`, "COUNT", 1000);
+    cursor = next;
+    if (keys.length) await redis.unlink(...keys);
+  } while (cursor !== "0");
+}
+
+/** Reads a Parquet glob back as JSON rows ordered by all columns. */
+export async function readParquetRows(glob: string): Promise<Record<string, unknown>[]> {
+  return withDuckConnection(async (c) => {
+    const r = await c.runAndReadAll(`SELECT * FROM read_parquet(${qlit(glob)}, hive_partitioning=false) ORDER BY ALL`);
+    return r.getRowObjectsJson() as Record<string, unknown>[];
+  });
+}
