@@ -47,3 +47,6 @@ export async function runApplyHooks(event: ApplyEvent): Promise<string[]> {
   }
   return warnings;
 }
+
+/** Alias of registerApplyHook: `onViewsApplied("schedules", (e) => …)`. */
+export const onViewsApplied = registerApplyHook;

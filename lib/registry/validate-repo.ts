@@ -268,7 +268,7 @@ export async function validateRepo(repo: RepoDef, opts: ValidateOptions): Promis
   if (problems.length > 0) {
     throw new LarderError(
       "validation_failed",
-      `The repo for project "${repo.project}" has ${problems.length} problem${problems.length === 1 ? "" : "s"}; see invalid_params.`,
+      `The repo for project "${repo.project}" has ${problems.length} problem${problems.length === 1 ? "" : "s"}.`,
       { invalidParams: problems },
     );
   }
