@@ -1,0 +1,12 @@
+import { getHistoricalJobResultEndpoint } from "@/lib/api/endpoints/retrieval";
+import { handle } from "@/lib/api/handle";
+import { historicalJobResult } from "@/lib/offline/get-historical-features";
+import { fileResponse } from "@/lib/offline/historical-http";
+
+export const GET = handle(getHistoricalJobResultEndpoint, async ({ project, params, requestId }) => {
+  const file = await historicalJobResult(project.id, project.name, params.id);
+  return fileResponse(file, "application/vnd.apache.parquet", {
+    "x-request-id": requestId,
+    "content-disposition": `attachment; filename="historical-${params.id}.parquet"`,
+  });
+});

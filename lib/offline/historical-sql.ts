@@ -1,0 +1,173 @@
+// The point-in-time join (DESIGN §2), as DuckDB SQL over the offline Parquet store:
+//  - row-level features: one ASOF LEFT JOIN per view version on its join keys. The as-of order is
+//    (event_timestamp, created_timestamp) packed into one HUGEINT, so the row picked is the one
+//    with the greatest event time ≤ t and, among ties, the greatest created time (null created
+//    sorts first); then ttl: the value only if its event time ≥ t − ttl.
+//  - window aggregates: a range join per view version on the join keys and (t − w, t] for the
+//    widest window, one FILTERed aggregate per window: exact at each row's own time, not tiled.
+// Everything stays in DuckDB; JavaScript only sees the result.
+import fs from "node:fs/promises";
+import path from "node:path";
+import { qid, qlit } from "../duckdb/instance";
+import { duckType } from "../materialize/dtypes";
+import { offlineVersionDir } from "../materialize/materialize-window";
+import type { CatalogViewVersion, ResolvedFeature } from "../online/registry-cache";
+
+export interface ViewSlot {
+  vv: CatalogViewVersion;
+  /** Requested features of this version, with their output column names. */
+  rowFeatures: { feature: ResolvedFeature; output: string }[];
+  aggFeatures: { feature: ResolvedFeature; output: string }[];
+  /** Parquet files the join reads (already pruned to the needed dates). */
+  files: string[];
+  hasCreated: boolean;
+}
+
+const TWO64 = "18446744073709551616";
+const TWO63 = "9223372036854775808";
+
+/** Lookback (ms) a slot needs before the earliest entity time; null = unbounded (row features, no ttl). */
+export function slotLookbackMs(slot: Pick<ViewSlot, "vv" | "rowFeatures" | "aggFeatures">): number | null {
+  let lb = 0;
+  if (slot.rowFeatures.length) {
+    if (slot.vv.ttlSeconds === null) return null;
+    lb = slot.vv.ttlSeconds * 1000;
+  }
+  for (const a of slot.aggFeatures) {
+    const w = slot.vv.featureByName.get(a.feature.feature)?.aggregation?.windowSeconds ?? 0;
+    lb = Math.max(lb, w * 1000);
+  }
+  return lb;
+}
+
+/** The version's partition files whose dates can hold rows in [lo, hi] (lo null = from the start). */
+export async function partitionFiles(project: string, vv: CatalogViewVersion, loMs: number | null, hiMs: number): Promise<string[]> {
+  const dir = offlineVersionDir(project, vv.view, vv.version);
+  let entries: string[];
+  try {
+    entries = await fs.readdir(dir);
+  } catch {
+    return [];
+  }
+  const loDate = loMs === null ? "" : new Date(loMs).toISOString().slice(0, 10);
+  const hiDate = new Date(hiMs).toISOString().slice(0, 10);
+  const files: string[] = [];
+  for (const e of entries.sort()) {
+    const m = /^date=(\d{4}-\d{2}-\d{2})$/.exec(e);
+    if (!m || m[1] < loDate || m[1] > hiDate) continue;
+    for (const f of (await fs.readdir(path.join(dir, e))).sort()) if (f.endsWith(".parquet")) files.push(path.join(dir, e, f));
+  }
+  return files;
+}
+
+function fileList(files: string[]): string {
+  return `read_parquet([${files.map(qlit).join(", ")}])`;
+}
+
+function ordExpr(ts: string, created: string | null): string {
+  if (!created) return ts;
+  return `(epoch_us(${ts})::HUGEINT * ${TWO64} + (coalesce(epoch_us(${created}), -${TWO63})::HUGEINT + ${TWO63}))`;
+}
+
+function entityOrdExpr(t: string, hasCreated: boolean): string {
+  return hasCreated ? `(epoch_us(${t})::HUGEINT * ${TWO64} + (${TWO64}::HUGEINT - 1))` : t;
+}
+
+const AGG_SQL: Record<string, (col: string, ord: string) => string> = {
+  sum: (c) => `sum(${c})`,
+  count: (c) => `count(${c})`,
+  avg: (c) => `avg(${c})`,
+  min: (c) => `min(${c})`,
+  max: (c) => `max(${c})`,
+  stddev: (c) => `stddev_samp(${c})`,
+  last: (c, ord) => `arg_max_null(${c}, ${ord})`,
+};
+
+export interface HistoricalQuery {
+  /** Statements creating one temp table per slot part (run in order). */
+  prepare: string[];
+  /** The final SELECT: entity columns in input order, then the feature columns. */
+  select: string;
+  cleanup: string[];
+}
+
+export function buildHistoricalQuery(input: {
+  entityTable: string;
+  entityColumns: string[];
+  timestampColumn: string;
+  slots: ViewSlot[];
+  /** Output order of the features. */
+  outputs: { slot: number; output: string; kind: "row" | "agg" }[];
+  tag: string;
+}): HistoricalQuery {
+  const prepare: string[] = [];
+  const cleanup: string[] = [];
+  const t = qid(input.timestampColumn);
+  const joins: string[] = [];
+  const cols = new Map<string, string>();
+  input.slots.forEach((slot, i) => {
+    const keys = slot.vv.joinKeys.map((k) => qid(k.name));
+    const keyEq = keys.map((k) => `e.${k} = f.${k}`).join(" AND ");
+    const empty = slot.files.length === 0;
+    if (slot.rowFeatures.length) {
+      const tbl = `${input.tag}_r${i}`;
+      if (empty) {
+        for (const r of slot.rowFeatures) cols.set(`${i}:${r.output}`, `NULL::${duckType(r.feature.dtype)}`);
+      } else {
+        const created = slot.hasCreated ? "created_timestamp" : null;
+        const featSelect = slot.rowFeatures.map((r) => qid(r.feature.feature));
+        const ttl = slot.vv.ttlSeconds;
+        const keep = (col: string) => (ttl === null ? `f.${col}` : `CASE WHEN f.__ts >= e.${t} - to_seconds(${ttl}::BIGINT) THEN f.${col} END`);
+        prepare.push(
+          `CREATE TEMP TABLE ${tbl} AS SELECT e.__row, ${slot.rowFeatures.map((r, j) => `${keep(qid(r.feature.feature))} AS __f${j}`).join(", ")}
+           FROM (SELECT __row, ${keys.join(", ")}, ${t}, ${entityOrdExpr(t, slot.hasCreated)} AS __ord FROM ${input.entityTable}) e
+           ASOF LEFT JOIN (SELECT ${keys.join(", ")}, event_timestamp AS __ts, ${ordExpr("event_timestamp", created)} AS __ord, ${featSelect.join(", ")}
+                           FROM ${fileList(slot.files)}) f
+           ON ${keyEq} AND f.__ord <= e.__ord`,
+        );
+        cleanup.push(`DROP TABLE IF EXISTS ${tbl}`);
+        joins.push(`LEFT JOIN ${tbl} ON ${tbl}.__row = ent.__row`);
+        slot.rowFeatures.forEach((r, j) => cols.set(`${i}:${r.output}`, `${tbl}.__f${j}`));
+      }
+    }
+    if (slot.aggFeatures.length) {
+      const tbl = `${input.tag}_a${i}`;
+      const specs = slot.aggFeatures.map((a) => ({ a, agg: slot.vv.featureByName.get(a.feature.feature)!.aggregation! }));
+      if (empty) {
+        for (const { a, agg } of specs) cols.set(`${i}:${a.output}`, agg.function === "count" ? "0::BIGINT" : `NULL::${duckType(a.feature.dtype)}`);
+      } else {
+        const maxW = Math.max(...specs.map((s) => s.agg.windowSeconds));
+        const inputs = [...new Set(specs.map((s) => s.agg.column))].map(qid);
+        const ord = ordExpr("f.__ts", slot.hasCreated ? "f.created_timestamp" : null);
+        const aggs = specs.map(({ agg }, j) => {
+          const expr = AGG_SQL[agg.function](`f.${qid(agg.column)}`, ord);
+          const filtered = agg.windowSeconds === maxW ? expr : `${expr} FILTER (WHERE f.__ts > e.${t} - to_seconds(${agg.windowSeconds}::BIGINT))`;
+          return `${filtered} AS __a${j}`;
+        });
+        prepare.push(
+          `CREATE TEMP TABLE ${tbl} AS SELECT e.__row, ${aggs.join(", ")}
+           FROM (SELECT __row, ${keys.join(", ")}, ${t} FROM ${input.entityTable}) e
+           LEFT JOIN (SELECT ${keys.join(", ")}, event_timestamp AS __ts${slot.hasCreated ? ", created_timestamp" : ""}, ${inputs.join(", ")}
+                      FROM ${fileList(slot.files)}) f
+           ON ${keyEq} AND f.__ts <= e.${t} AND f.__ts > e.${t} - to_seconds(${maxW}::BIGINT)
+           GROUP BY e.__row`,
+        );
+        cleanup.push(`DROP TABLE IF EXISTS ${tbl}`);
+        joins.push(`LEFT JOIN ${tbl} ON ${tbl}.__row = ent.__row`);
+        specs.forEach(({ a, agg }, j) => {
+          const v = `${tbl}.__a${j}`;
+          const typed = `CAST(${agg.function === "count" ? `coalesce(${v}, 0)` : v} AS ${duckType(a.feature.dtype)})`;
+          cols.set(`${i}:${a.output}`, typed);
+        });
+      }
+    }
+  });
+  const select = `SELECT ${[
+    ...input.entityColumns.map((c) => `ent.${qid(c)}`),
+    ...input.outputs.map((o) => `${cols.get(`${o.slot}:${o.output}`)} AS ${qid(o.output)}`),
+  ].join(", ")}
+    FROM ${input.entityTable} ent ${joins.join(" ")}
+    ORDER BY ent.__row`;
+  cleanup.push(`DROP TABLE IF EXISTS ${input.entityTable}`);
+  return { prepare, select, cleanup };
+}

@@ -1,0 +1,197 @@
+// Loads an entity table (JSON rows, or an uploaded CSV or Parquet file) into a DuckDB temp table:
+// every input column kept in order, join keys cast to their dtypes, the event timestamp column
+// normalised to a UTC TIMESTAMP (zone offsets converted; no zone = UTC), plus `__row` (input order).
+import { randomUUID } from "node:crypto";
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { qid, qlit } from "../duckdb/instance";
+import { LarderError, badRequest } from "../errors";
+import { duckType } from "../materialize/dtypes";
+import { parseTimestampMs } from "./timestamps";
+
+export type EntitySource =
+  | { kind: "rows"; rows: Record<string, unknown>[] }
+  | { kind: "file"; path: string; format: "csv" | "parquet" };
+
+export interface LoadedEntityTable {
+  table: string;
+  /** Input columns in input order (the timestamp column among them). */
+  columns: string[];
+  rows: number;
+  minT: number | null;
+  maxT: number | null;
+}
+
+/** JSON entity tables above this many rows are refused: upload a file instead. */
+export const MAX_JSON_ENTITY_ROWS = 50_000;
+
+const INT_STRING = /^-?[0-9]+$/;
+
+function checkKey(key: string, dtype: string, v: unknown, i: number): unknown {
+  const bad = (expected: string) =>
+    new LarderError("bad_request", `Join key "${key}" has dtype ${dtype}: entity_rows[${i}].${key} is ${JSON.stringify(v)}; expected ${expected}.`, {
+      invalidParams: [{ name: `entity_rows[${i}].${key}`, reason: `expected ${dtype}` }],
+    });
+  if (v === null || v === undefined) throw bad("a value");
+  switch (dtype) {
+    case "int32":
+    case "int64":
+      if ((typeof v === "number" && Number.isInteger(v)) || (typeof v === "string" && INT_STRING.test(v))) return v;
+      throw bad("an integer");
+    case "float32":
+    case "float64":
+      if (typeof v === "number") return v;
+      throw bad("a number");
+    case "bool":
+      if (typeof v === "boolean") return v;
+      throw bad("true or false");
+    default:
+      if (typeof v === "string") return v;
+      throw bad("a string");
+  }
+}
+
+async function describe(c: DuckDBConnection, relation: string): Promise<{ name: string; type: string }[]> {
+  const r = await c.runAndReadAll(`DESCRIBE SELECT * FROM ${relation}`);
+  return r.getRowObjects().map((o) => ({ name: String(o.column_name), type: String(o.column_type) }));
+}
+
+/** A UTC TIMESTAMP expression for an input time column of DuckDB type `type`. */
+function utcTimestampExpr(col: string, type: string): string | null {
+  const c = qid(col);
+  const t = type.toUpperCase();
+  if (t === "TIMESTAMP WITH TIME ZONE") return `timezone('UTC', ${c})`;
+  if (t.startsWith("TIMESTAMP") || t === "DATE") return `CAST(${c} AS TIMESTAMP)`;
+  if (t === "VARCHAR") {
+    // Offsets are converted to UTC; a time without a zone is UTC (never the server's zone).
+    return `CASE WHEN regexp_matches(trim(${c}), '(Z|z|[+-][0-9]{2}(:?[0-9]{2})?)$') THEN timezone('UTC', CAST(trim(${c}) AS TIMESTAMPTZ)) ELSE CAST(trim(${c}) AS TIMESTAMP) END`;
+  }
+  if (["BIGINT", "INTEGER", "HUGEINT", "UBIGINT"].includes(t)) return `epoch_ms(CAST(${c} AS BIGINT))`;
+  return null;
+}
+
+export async function loadEntityTable(
+  c: DuckDBConnection,
+  source: EntitySource,
+  joinKeys: Map<string, string>,
+  timestampColumn: string,
+): Promise<LoadedEntityTable> {
+  const table = `ent_${randomUUID().replace(/-/g, "")}`;
+  const tmpFiles: string[] = [];
+  try {
+    let relation: string;
+    if (source.kind === "rows") {
+      const rows = source.rows;
+      if (rows.length === 0) throw badRequest("The entity table is empty; send at least one row.", [{ name: "entity_rows", reason: "no rows" }]);
+      if (rows.length > MAX_JSON_ENTITY_ROWS) {
+        throw new LarderError(
+          "payload_too_large",
+          `The JSON entity table has ${rows.length} rows; JSON bodies take at most ${MAX_JSON_ENTITY_ROWS}. Upload the table as Parquet or CSV (Content-Type application/vnd.apache.parquet or text/csv).`,
+        );
+      }
+      // Columns in first-seen order; JS checks keys and times so errors name the row.
+      const cols: string[] = [];
+      const seen = new Set<string>();
+      for (const r of rows) for (const k of Object.keys(r)) if (!seen.has(k)) (seen.add(k), cols.push(k));
+      if (!seen.has(timestampColumn)) {
+        throw badRequest(`The entity rows have no "${timestampColumn}" column; add each row's time there or name the column with event_timestamp_column.`, [
+          { name: `entity_rows[0].${timestampColumn}`, reason: "required" },
+        ]);
+      }
+      const lines: string[] = new Array(rows.length);
+      for (let i = 0; i < rows.length; i++) {
+        const r = rows[i];
+        if (typeof r !== "object" || r === null || Array.isArray(r)) throw badRequest(`entity_rows[${i}] must be an object.`);
+        for (const [k, dtype] of joinKeys) {
+          if (!(k in r)) {
+            throw badRequest(`entity_rows[${i}] has no join key "${k}" (dtype ${dtype}).`, [{ name: `entity_rows[${i}].${k}`, reason: "required" }]);
+          }
+          checkKey(k, dtype, r[k], i);
+        }
+        const ms = parseTimestampMs(r[timestampColumn]);
+        if (ms === null) {
+          throw badRequest(
+            `entity_rows[${i}].${timestampColumn} is ${JSON.stringify(r[timestampColumn])}; expected an ISO 8601 time ("2024-05-13T10:59:42Z"; no zone = UTC) or epoch milliseconds.`,
+            [{ name: `entity_rows[${i}].${timestampColumn}`, reason: "expected a time" }],
+          );
+        }
+        lines[i] = JSON.stringify({ ...r, [timestampColumn]: ms });
+      }
+      const file = path.join(os.tmpdir(), `larder-entities-${randomUUID()}.ndjson`);
+      tmpFiles.push(file);
+      await fs.writeFile(file, lines.join("\n"));
+      // Types are detected over every row; join keys and the time are cast explicitly below.
+      relation = `read_json(${qlit(file)}, format='newline_delimited', sample_size=-1)`;
+    } else if (source.format === "csv") {
+      // Sniff the header first: types may only be given for columns that exist.
+      let header: string[];
+      try {
+        header = (await describe(c, `read_csv(${qlit(source.path)}, header=true, auto_detect=true)`)).map((d) => d.name);
+      } catch (e) {
+        throw badRequest(`The entity table is not a readable CSV file with a header row: ${(e as Error).message.split("\n")[0]}`);
+      }
+      const typeMap = [...joinKeys].filter(([k]) => header.includes(k)).map(([k, d]) => `${qlit(k)}: ${qlit(duckType(d))}`);
+      if (header.includes(timestampColumn)) typeMap.push(`${qlit(timestampColumn)}: 'VARCHAR'`);
+      relation = `read_csv(${qlit(source.path)}, header=true, auto_detect=true${typeMap.length ? `, types={${typeMap.join(", ")}}` : ""})`;
+    } else {
+      relation = `read_parquet(${qlit(source.path)})`;
+    }
+    let described: { name: string; type: string }[];
+    try {
+      described = await describe(c, relation);
+    } catch (e) {
+      const what = source.kind === "file" ? (source.format === "parquet" ? "a readable Parquet file" : "a readable CSV file with a header row") : "valid rows";
+      throw badRequest(`The entity table is not ${what}: ${(e as Error).message.split("\n")[0]}`);
+    }
+    const byName = new Map(described.map((d) => [d.name, d.type]));
+    const tsType = byName.get(timestampColumn);
+    if (!tsType) {
+      throw badRequest(
+        `The entity table has no "${timestampColumn}" column (columns: ${described.map((d) => d.name).join(", ")}); add it or name the time column with event_timestamp_column.`,
+        [{ name: timestampColumn, reason: "required" }],
+      );
+    }
+    const tsExpr = source.kind === "rows" ? `epoch_ms(${qid(timestampColumn)})` : utcTimestampExpr(timestampColumn, tsType);
+    if (!tsExpr) throw badRequest(`Column "${timestampColumn}" has type ${tsType}; it must hold times (timestamps or ISO 8601 strings).`);
+    const select: string[] = [];
+    for (const d of described) {
+      const dtype = joinKeys.get(d.name);
+      if (d.name === timestampColumn) select.push(`${tsExpr} AS ${qid(d.name)}`);
+      else if (dtype) select.push(`CAST(${qid(d.name)} AS ${duckType(dtype)}) AS ${qid(d.name)}`);
+      else select.push(qid(d.name));
+    }
+    for (const [k, dtype] of joinKeys) {
+      if (!byName.has(k)) {
+        throw badRequest(`The entity table has no join key column "${k}" (dtype ${dtype}); the requested features need ${[...joinKeys.keys()].join(", ")}.`, [
+          { name: k, reason: "required" },
+        ]);
+      }
+    }
+    try {
+      await c.run(`CREATE TEMP TABLE ${table} AS SELECT row_number() OVER () - 1 AS __row, ${select.join(", ")} FROM ${relation}`);
+    } catch (e) {
+      throw badRequest(`The entity table cannot be read with the join key and time types the features need: ${(e as Error).message.split("\n")[0]}`);
+    }
+    const stats = (
+      await c.runAndReadAll(
+        `SELECT count(*)::BIGINT AS n, epoch_ms(min(${qid(timestampColumn)}))::BIGINT AS lo, epoch_ms(max(${qid(timestampColumn)}))::BIGINT AS hi, count(*) FILTER (WHERE ${qid(timestampColumn)} IS NULL)::BIGINT AS nulls FROM ${table}`,
+      )
+    ).getRowObjects()[0];
+    if (Number(stats.nulls) > 0) {
+      throw badRequest(`${Number(stats.nulls)} entity rows have no time in "${timestampColumn}" (empty or unreadable); every row needs one.`);
+    }
+    const rows = Number(stats.n);
+    if (rows === 0) throw badRequest("The entity table is empty; send at least one row.");
+    return {
+      table,
+      columns: described.map((d) => d.name),
+      rows,
+      minT: stats.lo === null ? null : Number(stats.lo),
+      maxT: stats.hi === null ? null : Number(stats.hi),
+    };
+  } finally {
+    for (const f of tmpFiles) await fs.rm(f, { force: true });
+  }
+}
