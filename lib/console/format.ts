@@ -39,7 +39,7 @@ export function formatRelative(when: string | Date | null | undefined, now = Dat
   return "now";
 }
 
-export function formatDateTime(when: string | Date | null | undefined): string {
+export function formatDateTime(when: string | number | Date | null | undefined): string {
   if (!when) return "—";
   return new Date(when).toISOString().replace("T", " ").replace(/\.\d{3}Z$/, "Z");
 }

@@ -1,0 +1,75 @@
+"use client";
+import Link from "next/link";
+import type { JobView } from "@/lib/console/jobs";
+import { formatDuration, formatNumber, formatRelative } from "@/lib/console/format";
+import { links } from "@/lib/console/links";
+import { StatusBadge } from "../../ui/badge";
+import { ProgressBar } from "../../ui/progress";
+import { TD, TH, THead, TR, Table } from "../../ui/table";
+
+export function windowLabel(j: Pick<JobView, "windowStart" | "windowEnd">): string {
+  if (!j.windowStart && !j.windowEnd) return "—";
+  const f = (s: string | null) => (s ? s.slice(0, 16).replace("T", " ") : "…");
+  return `${f(j.windowStart)} → ${f(j.windowEnd)}`;
+}
+
+export function JobsTable({ project, jobs, showView = true }: { project: string; jobs: JobView[]; showView?: boolean }) {
+  return (
+    <Table label="Jobs">
+      <THead>
+        <tr>
+          <TH>Job</TH>
+          <TH>Status</TH>
+          {showView ? <TH>View</TH> : null}
+          <TH>Window (UTC)</TH>
+          <TH>Progress</TH>
+          <TH className="text-right">Rows read</TH>
+          <TH className="text-right">Offline</TH>
+          <TH className="text-right">Online</TH>
+          <TH>Attempts</TH>
+          <TH>Duration</TH>
+          <TH>Created</TH>
+        </tr>
+      </THead>
+      <tbody>
+        {jobs.map((j) => (
+          <TR key={j.id} data-job-id={j.id} data-status={j.status}>
+            <TD>
+              <Link href={links.job(project, j.id)} className="font-medium hover:underline">
+                {j.kind.replace("_", " ")}
+              </Link>
+              <p className="font-mono text-[11px] text-fg-subtle">{j.id.slice(0, 10)}</p>
+            </TD>
+            <TD>
+              <StatusBadge status={j.status} />
+            </TD>
+            {showView ? (
+              <TD>
+                {j.view ? (
+                  <Link className="hover:underline" href={links.featureView(project, j.view)}>
+                    {j.view}
+                    {j.version ? <span className="text-fg-subtle"> v{j.version}</span> : null}
+                  </Link>
+                ) : (
+                  "—"
+                )}
+              </TD>
+            ) : null}
+            <TD className="font-mono text-xs whitespace-nowrap text-fg-muted">{windowLabel(j)}</TD>
+            <TD>
+              <ProgressBar value={j.progress} status={j.status} label={`Progress of job ${j.id}`} />
+            </TD>
+            <TD className="text-right tabular-nums">{formatNumber(j.rowsRead)}</TD>
+            <TD className="text-right tabular-nums">{formatNumber(j.rowsWrittenOffline)}</TD>
+            <TD className="text-right tabular-nums">{formatNumber(j.rowsWrittenOnline)}</TD>
+            <TD className="tabular-nums">
+              {j.attempts}/{j.maxAttempts}
+            </TD>
+            <TD className="whitespace-nowrap">{formatDuration(j.startedAt, j.finishedAt)}</TD>
+            <TD className="whitespace-nowrap text-fg-muted">{formatRelative(j.createdAt)}</TD>
+          </TR>
+        ))}
+      </tbody>
+    </Table>
+  );
+}

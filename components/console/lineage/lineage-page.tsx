@@ -1,0 +1,230 @@
+"use client";
+// Lineage explorer: sources → view versions → features → services → models, laid out by dagre.
+// Features are folded into their view by default (expand per view); `?focus=view:x` shows only
+// one node's upstream and downstream. Click a node to select it, double-click (or Open) to go to it.
+import "@xyflow/react/dist/style.css";
+import { Background, Controls, Handle, MiniMap, Position, ReactFlow, type Edge, type Node, type NodeProps } from "@xyflow/react";
+import { useQuery } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { clsx } from "clsx";
+import { memo, useMemo, useState } from "react";
+import { Boxes, Database, Layers, Package, Sparkles, Users } from "lucide-react";
+import { api } from "@/lib/console/api-client";
+import { links } from "@/lib/console/links";
+import { collapseFeatures, focusKey, focusSubgraph, layoutGraph, normalizeLineage, type LNode, type LineageKind } from "@/lib/console/lineage";
+import { qk } from "@/lib/console/query-keys";
+import { useUrlState } from "@/lib/console/use-url-state";
+import { Button } from "../../ui/button";
+import { Card, PageHeader } from "../../ui/card";
+import { EmptyState } from "../../ui/empty-state";
+import { ErrorState } from "../../ui/error-state";
+import { Skeleton } from "../../ui/skeleton";
+
+const KIND_STYLE: Record<LineageKind, { label: string; icon: typeof Database; cls: string; mini: string }> = {
+  source: { label: "Source", icon: Database, cls: "border-amber-400 dark:border-amber-600", mini: "#f59e0b" },
+  entity: { label: "Entity", icon: Users, cls: "border-slate-400 dark:border-slate-500", mini: "#94a3b8" },
+  view: { label: "View version", icon: Layers, cls: "border-emerald-500 dark:border-emerald-600", mini: "#10b981" },
+  feature: { label: "Feature", icon: Sparkles, cls: "border-sky-400 dark:border-sky-600", mini: "#38bdf8" },
+  service: { label: "Feature service", icon: Package, cls: "border-violet-400 dark:border-violet-600", mini: "#8b5cf6" },
+  model: { label: "Model", icon: Boxes, cls: "border-rose-400 dark:border-rose-600", mini: "#f43f5e" },
+};
+
+type LineageNodeData = { node: LNode; focused: boolean; label: string };
+
+function nodeLabel(n: LNode): string {
+  if (n.kind === "view") return `${n.view ?? n.name}${n.version ? ` v${n.version}` : ""}`;
+  return n.name;
+}
+
+function hrefOf(project: string, n: LNode): string | null {
+  switch (n.kind) {
+    case "source":
+      return links.source(project, n.name);
+    case "entity":
+      return links.entity(project, n.name);
+    case "view":
+      return links.featureView(project, n.view ?? n.name, n.version ?? undefined);
+    case "feature":
+      return n.view ? links.feature(project, n.view, n.name) : null;
+    case "service":
+      return links.featureService(project, n.name);
+    case "model":
+      return links.model(project, n.name);
+  }
+}
+
+const LineageNode = memo(function LineageNode({ data, selected }: NodeProps<Node<LineageNodeData>>) {
+  const n = data.node;
+  const s = KIND_STYLE[n.kind];
+  const Icon = s.icon;
+  return (
+    <div
+      className={clsx(
+        "flex h-[44px] w-[200px] items-center gap-2 rounded-md border-l-4 border bg-surface px-2 text-left text-xs shadow-sm",
+        s.cls,
+        selected && "ring-2 ring-brand-500",
+        data.focused && "bg-accent-soft",
+      )}
+      data-testid={`lineage-node-${n.kind}`}
+      data-name={nodeLabel(n)}
+      title={`${s.label}: ${nodeLabel(n)}`}
+    >
+      <Handle type="target" position={Position.Left} className="!size-1.5 !border-0 !bg-line-strong" />
+      <Icon aria-hidden className="size-3.5 shrink-0 text-fg-muted" />
+      <span className="min-w-0 flex-1">
+        <span className="block truncate font-medium text-fg">{data.label}</span>
+        <span className="block truncate text-[10px] text-fg-subtle">
+          {s.label}
+          {n.featureCount ? ` · ${n.featureCount} features` : ""}
+          {n.kind === "feature" && n.view ? ` · ${n.view}` : ""}
+        </span>
+      </span>
+      <Handle type="source" position={Position.Right} className="!size-1.5 !border-0 !bg-line-strong" />
+    </div>
+  );
+});
+
+const nodeTypes = { lineage: LineageNode };
+
+export function LineagePage({ project }: { project: string }) {
+  const router = useRouter();
+  const [s, set] = useUrlState(["focus", "expand"] as const);
+  const [selected, setSelected] = useState<LNode | null>(null);
+  const q = useQuery({
+    queryKey: qk.lineage(project),
+    queryFn: async ({ signal }) => normalizeLineage(await api.get(`/api/v1/projects/${encodeURIComponent(project)}/lineage`, undefined, signal)),
+  });
+  const expanded = useMemo(() => new Set(s.expand ? s.expand.split(",") : []), [s.expand]);
+  const view = useMemo(() => {
+    if (!q.data) return null;
+    const full = q.data;
+    // A focused feature must be visible, so expand its view.
+    const exp = new Set(expanded);
+    if (s.focus.startsWith("feature:")) exp.add(s.focus.split(":")[1]);
+    const collapsed = collapseFeatures(full, exp);
+    let focusIds = collapsed.nodes.filter((n) => focusKey(n) === s.focus).map((n) => n.id);
+    if (s.focus.startsWith("view:") && focusIds.length > 1) {
+      // Focus on a view = its latest version unless a version is given.
+      const latest = focusIds.map((id) => collapsed.nodes.find((n) => n.id === id)!).sort((a, b) => (b.version ?? 0) - (a.version ?? 0))[0];
+      focusIds = [latest.id];
+    }
+    const g = focusSubgraph(collapsed, focusIds);
+    const pos = layoutGraph(g);
+    const focusSet = new Set(focusIds);
+    const nodes: Node<LineageNodeData>[] = g.nodes.map((n) => ({
+      id: n.id,
+      type: "lineage",
+      position: pos.get(n.id)!,
+      data: { node: n, focused: focusSet.has(n.id), label: nodeLabel(n) },
+      ariaLabel: `${KIND_STYLE[n.kind].label} ${nodeLabel(n)}`,
+    }));
+    const edges: Edge[] = g.edges.map((e) => ({ id: `${e.source}->${e.target}`, source: e.source, target: e.target, style: { stroke: "var(--line-strong)" } }));
+    return { nodes, edges, total: full.nodes.length, focusMissing: !!s.focus && focusIds.length === 0 };
+  }, [q.data, expanded, s.focus]);
+
+  const toggleExpand = (viewName: string) => {
+    const next = new Set(expanded);
+    if (next.has(viewName)) next.delete(viewName);
+    else next.add(viewName);
+    set({ expand: [...next].join(",") || undefined });
+  };
+
+  return (
+    <>
+      <PageHeader
+        title="Lineage"
+        subtitle="Sources and entities → feature view versions → features → feature services → models. Click a node for actions; double-click to open it."
+        actions={
+          <>
+            {s.focus ? (
+              <Button size="sm" onClick={() => set({ focus: undefined })}>
+                Show whole graph
+              </Button>
+            ) : null}
+            {expanded.size ? (
+              <Button size="sm" onClick={() => set({ expand: undefined })}>
+                Collapse all features
+              </Button>
+            ) : null}
+          </>
+        }
+      />
+      {q.isPending ? (
+        <Skeleton className="h-[70vh] w-full" />
+      ) : q.isError ? (
+        <ErrorState error={q.error} onRetry={() => q.refetch()} />
+      ) : q.data.nodes.length === 0 ? (
+        <Card>
+          <EmptyState title="No lineage yet" next="Apply a feature repo with sources, feature views and services; the graph is built from the registry." />
+        </Card>
+      ) : (
+        <div className="relative">
+          {view?.focusMissing ? <p className="mb-2 text-sm text-fg-muted">“{s.focus}” is not in the lineage graph; showing everything.</p> : null}
+          <p className="mb-2 text-xs text-fg-muted" role="status">
+            {s.focus ? `Focused on ${s.focus}: ` : ""}
+            {view?.nodes.length} of {view?.total} nodes shown{expanded.size === 0 ? " (features folded into their views)" : ""}.
+          </p>
+          <div className="h-[70vh] overflow-hidden rounded-lg border border-line bg-canvas" data-testid="lineage-canvas">
+            <ReactFlow
+              nodes={view?.nodes ?? []}
+              edges={view?.edges ?? []}
+              nodeTypes={nodeTypes}
+              fitView
+              minZoom={0.05}
+              nodesDraggable={false}
+              nodesConnectable={false}
+              onlyRenderVisibleElements
+              onNodeClick={(_, n) => setSelected((n.data as LineageNodeData).node)}
+              onNodeDoubleClick={(_, n) => {
+                const href = hrefOf(project, (n.data as LineageNodeData).node);
+                if (href) router.push(href);
+              }}
+              proOptions={{ hideAttribution: true }}
+            >
+              <Background gap={24} color="var(--line)" />
+              <Controls showInteractive={false} />
+              <MiniMap pannable zoomable nodeColor={(n) => KIND_STYLE[(n.data as LineageNodeData).node.kind].mini} maskColor="rgb(100 116 139 / 0.15)" />
+            </ReactFlow>
+          </div>
+          {selected ? (
+            <div role="dialog" aria-label={`Selected ${nodeLabel(selected)}`} className="absolute top-10 right-3 z-10 w-64 rounded-lg border border-line bg-surface p-3 text-sm shadow-lg">
+              <p className="text-xs text-fg-muted">{KIND_STYLE[selected.kind].label}</p>
+              <p className="mb-3 font-semibold break-words">{nodeLabel(selected)}</p>
+              <div className="flex flex-wrap gap-2">
+                {hrefOf(project, selected) ? (
+                  <Button size="sm" variant="primary" onClick={() => router.push(hrefOf(project, selected)!)}>
+                    Open
+                  </Button>
+                ) : null}
+                <Button
+                  size="sm"
+                  onClick={() => {
+                    set({ focus: focusKey(selected) });
+                    setSelected(null);
+                  }}
+                >
+                  Focus
+                </Button>
+                {selected.kind === "view" ? (
+                  <Button size="sm" onClick={() => toggleExpand(selected.view ?? selected.name)}>
+                    {expanded.has(selected.view ?? selected.name) ? "Fold features" : "Show features"}
+                  </Button>
+                ) : null}
+                <Button size="sm" variant="ghost" onClick={() => setSelected(null)}>
+                  Close
+                </Button>
+              </div>
+            </div>
+          ) : null}
+          <ul className="mt-2 flex flex-wrap gap-3 text-xs text-fg-muted" aria-label="Legend">
+            {Object.entries(KIND_STYLE).map(([k, v]) => (
+              <li key={k} className="inline-flex items-center gap-1">
+                <span aria-hidden className="inline-block size-2.5 rounded-sm" style={{ background: v.mini }} /> {v.label}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </>
+  );
+}

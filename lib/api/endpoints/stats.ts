@@ -1,0 +1,53 @@
+// Feature statistics of one view version (computed by materialization, stored per date
+// partition) for the console's charts: histogram, null fraction and mean over partitions.
+import { z } from "zod";
+import { endpoint, type Endpoint } from "../endpoint";
+
+export const FeatureStatOut = z
+  .object({
+    featureName: z.string(),
+    /** `date=YYYY-MM-DD` */
+    partition: z.string(),
+    rowCount: z.number(),
+    nullFraction: z.number(),
+    min: z.number().nullable(),
+    max: z.number().nullable(),
+    mean: z.number().nullable(),
+    stddev: z.number().nullable(),
+    distinct: z.number().nullable(),
+    histogram: z.array(z.object({ lo: z.number(), hi: z.number(), count: z.number() })).nullable(),
+    computedAt: z.string(),
+  })
+  .meta({ id: "FeatureStatistic" });
+export type FeatureStatOut = z.infer<typeof FeatureStatOut>;
+
+export const VersionStatsOut = z.object({
+  view: z.string(),
+  version: z.number().int(),
+  /** Oldest partition first. */
+  items: z.array(FeatureStatOut),
+});
+
+export const getFeatureViewVersionStats = endpoint({
+  id: "getFeatureViewVersionStats",
+  method: "GET",
+  path: "/api/v1/projects/{project}/feature-views/{view}/versions/{version}/stats",
+  permission: "catalog.read",
+  summary:
+    "Statistics per feature and date partition of one view version (row count, null fraction, min, max, mean, stddev, distinct, histogram). Restricted views: only for members granted the view.",
+  tags: ["registry"],
+  params: z.object({
+    project: z.string().min(1),
+    view: z.string().min(1),
+    version: z.coerce.number({ error: "version must be a whole number like 2" }).int("version must be a whole number like 2").min(1, "version must be 1 or more"),
+  }),
+  query: z
+    .object({
+      feature: z.string().min(1).optional().meta({ description: "Only this feature." }),
+      partitions: z.coerce.number().int().min(1).max(366).default(90).meta({ description: "The most recent N partitions." }),
+    })
+    .strict(),
+  response: VersionStatsOut,
+});
+
+export const statsEndpoints: Endpoint[] = [getFeatureViewVersionStats];

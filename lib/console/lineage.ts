@@ -1,0 +1,146 @@
+// Lineage graph for the explorer: normalize the API's nodes and edges, collapse features into
+// their view version (the default; keeps 500-node graphs readable), focus on one node's upstream
+// and downstream, and lay out left-to-right with dagre.
+import { Graph, layout } from "@dagrejs/dagre";
+
+export type LineageKind = "source" | "entity" | "view" | "feature" | "service" | "model";
+
+export interface LNode {
+  id: string;
+  kind: LineageKind;
+  name: string;
+  /** View name for view versions and features. */
+  view: string | null;
+  version: number | null;
+  href: string | null;
+  /** Features folded into a collapsed view node. */
+  featureCount?: number;
+  latest?: boolean;
+}
+export interface LEdge {
+  source: string;
+  target: string;
+}
+export interface LGraph {
+  nodes: LNode[];
+  edges: LEdge[];
+}
+
+type Raw = Record<string, unknown>;
+
+const KIND_ALIASES: Record<string, LineageKind> = {
+  source: "source",
+  entity: "entity",
+  view: "view",
+  feature_view: "view",
+  feature_view_version: "view",
+  featureViewVersion: "view",
+  view_version: "view",
+  feature: "feature",
+  service: "service",
+  feature_service: "service",
+  featureService: "service",
+  model: "model",
+};
+
+export function normalizeLineage(raw: unknown): LGraph {
+  const r = (raw ?? {}) as Raw;
+  const nodes = ((Array.isArray(r.nodes) ? r.nodes : []) as Raw[])
+    .map((n): LNode | null => {
+      const kind = KIND_ALIASES[String(n.kind ?? n.type ?? "")];
+      if (!kind) return null;
+      const data = (n.data && typeof n.data === "object" ? n.data : {}) as Raw;
+      const get = (k: string) => n[k] ?? data[k];
+      const view = get("view") ?? get("viewName") ?? (kind === "view" ? get("name") : null);
+      const version = get("version");
+      return {
+        id: String(n.id),
+        kind,
+        name: String(get("name") ?? get("label") ?? n.id),
+        view: view === null || view === undefined ? null : String(view),
+        version: version === null || version === undefined ? null : Number(version),
+        href: typeof get("href") === "string" ? (get("href") as string) : null,
+        latest: get("isLatest") === undefined ? (get("latest") === undefined ? undefined : Boolean(get("latest"))) : Boolean(get("isLatest")),
+      };
+    })
+    .filter((n): n is LNode => n !== null);
+  const ids = new Set(nodes.map((n) => n.id));
+  const edges = ((Array.isArray(r.edges) ? r.edges : []) as Raw[])
+    .map((e) => ({ source: String(e.source ?? e.from), target: String(e.target ?? e.to) }))
+    .filter((e) => ids.has(e.source) && ids.has(e.target));
+  return { nodes, edges };
+}
+
+/** The key used in `?focus=` and by detail pages' "Lineage" buttons: `view:customer_spend`. */
+export function focusKey(n: LNode): string {
+  return n.kind === "view" ? `view:${n.view ?? n.name}` : n.kind === "feature" ? `feature:${n.view}:${n.name}` : `${n.kind}:${n.name}`;
+}
+
+/** Hides feature nodes of views not in `expanded`; their edges pass through to the view node. */
+export function collapseFeatures(g: LGraph, expanded: Set<string>): LGraph {
+  const byId = new Map(g.nodes.map((n) => [n.id, n]));
+  const hidden = new Set(g.nodes.filter((n) => n.kind === "feature" && !expanded.has(n.view ?? "")).map((n) => n.id));
+  if (hidden.size === 0) return g;
+  const into = new Map<string, string[]>(); // hidden feature → its view-version nodes
+  const outOf = new Map<string, string[]>(); // hidden feature → downstream nodes
+  for (const e of g.edges) {
+    if (hidden.has(e.target)) into.set(e.target, [...(into.get(e.target) ?? []), e.source]);
+    if (hidden.has(e.source)) outOf.set(e.source, [...(outOf.get(e.source) ?? []), e.target]);
+  }
+  const counts = new Map<string, number>();
+  const edges = new Map<string, LEdge>();
+  const add = (source: string, target: string) => edges.set(`${source}->${target}`, { source, target });
+  for (const e of g.edges) if (!hidden.has(e.source) && !hidden.has(e.target)) add(e.source, e.target);
+  for (const f of hidden) {
+    for (const v of into.get(f) ?? []) {
+      counts.set(v, (counts.get(v) ?? 0) + 1);
+      for (const t of outOf.get(f) ?? []) if (!hidden.has(t)) add(v, t);
+    }
+  }
+  const nodes = g.nodes.filter((n) => !hidden.has(n.id)).map((n) => (counts.has(n.id) ? { ...n, featureCount: counts.get(n.id) } : byId.get(n.id)!));
+  return { nodes, edges: [...edges.values()] };
+}
+
+/** Nodes upstream and downstream of the focus nodes (and the focus nodes themselves). */
+export function focusSubgraph(g: LGraph, focusIds: string[]): LGraph {
+  if (focusIds.length === 0) return g;
+  const out = new Map<string, string[]>();
+  const inn = new Map<string, string[]>();
+  for (const e of g.edges) {
+    out.set(e.source, [...(out.get(e.source) ?? []), e.target]);
+    inn.set(e.target, [...(inn.get(e.target) ?? []), e.source]);
+  }
+  const keep = new Set<string>(focusIds);
+  for (const adj of [out, inn]) {
+    const stack = [...focusIds];
+    while (stack.length) {
+      const id = stack.pop()!;
+      for (const next of adj.get(id) ?? []) {
+        if (!keep.has(next)) {
+          keep.add(next);
+          stack.push(next);
+        }
+      }
+    }
+  }
+  return { nodes: g.nodes.filter((n) => keep.has(n.id)), edges: g.edges.filter((e) => keep.has(e.source) && keep.has(e.target)) };
+}
+
+export const NODE_W = 200;
+export const NODE_H = 44;
+
+/** dagre left-to-right layout: node id → top-left position. */
+export function layoutGraph(g: LGraph): Map<string, { x: number; y: number }> {
+  const dg = new Graph();
+  dg.setGraph({ rankdir: "LR", nodesep: 14, ranksep: 70, marginx: 10, marginy: 10 });
+  dg.setDefaultEdgeLabel(() => ({}));
+  for (const n of g.nodes) dg.setNode(n.id, { width: NODE_W, height: NODE_H });
+  for (const e of g.edges) dg.setEdge(e.source, e.target);
+  layout(dg);
+  const pos = new Map<string, { x: number; y: number }>();
+  for (const n of g.nodes) {
+    const p = dg.node(n.id) as { x: number; y: number };
+    pos.set(n.id, { x: p.x - NODE_W / 2, y: p.y - NODE_H / 2 });
+  }
+  return pos;
+}
