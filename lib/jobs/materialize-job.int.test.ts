@@ -2,8 +2,9 @@
 // intervals and gaps, incremental windows, retries with backoff, and cancel (queued and running).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jobsTestEnv, BASE_DAY, DAY_MS, SLOW_TRANSFORM, createTestProject, offlinePartitions, waitFor, waitForJob, removeDir, type TestProject } from "./test-support";
+import { deleteQueueKeys } from "./test-support";
 
-jobsTestEnv();
+const prefix = jobsTestEnv();
 
 const { db } = await import("../db/client");
 const { closeQueues } = await import("../queues/contracts");
@@ -26,6 +27,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await workers?.close();
   await closeQueues();
+  await deleteQueueKeys(prefix);
   await removeDir(p.dir);
 });
 

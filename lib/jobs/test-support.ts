@@ -130,7 +130,7 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | undefined |
 
 /** A transform that takes a couple of seconds of DuckDB time (to catch a job mid-run). */
 export const SLOW_TRANSFORM =
-  "SELECT customer_id, event_timestamp, amount FROM source WHERE (SELECT sum(hash(i)) FROM range(150000000) t(i)) IS NOT NULL";
+  "SELECT customer_id, event_timestamp, amount FROM source WHERE (SELECT sum(hash(i)) FROM range(60000000) t(i)) IS NOT NULL";
 
 /** Offline partition folders of a view version (date=YYYY-MM-DD). */
 export async function offlinePartitions(project: string, view: string, version = 1): Promise<string[]> {
@@ -140,5 +140,42 @@ export async function offlinePartitions(project: string, view: string, version =
     return names.filter((n) => n.startsWith("date=")).sort();
   } catch {
     return [];
+  }
+}
+
+/** Offline rows of a view version (all partitions), ordered: comparable across projects. */
+export async function offlineRows(project: string, view: string, version = 1): Promise<Record<string, unknown>[]> {
+  const { env } = await import("../config/env");
+  const { readParquetRows } = await import("../materialize/test-support");
+  return readParquetRows(path.resolve(env().OFFLINE_STORE_URI, project, view, `v${version}`, "date=*", "*.parquet"));
+}
+
+/** Online hashes of a project with the project name cut out of the keys (comparable across projects). */
+export async function onlineSnapshot(project: string): Promise<Record<string, Record<string, string>>> {
+  const { createRedis } = await import("../redis/connection");
+  const { snapshotOnline } = await import("../materialize/test-support");
+  const { projectKeyPrefix } = await import("../online/keys");
+  const r = createRedis("online");
+  try {
+    const snap = await snapshotOnline(r, project);
+    return Object.fromEntries(Object.entries(snap).map(([k, v]) => [k.slice(projectKeyPrefix(project).length), v]));
+  } finally {
+    r.disconnect();
+  }
+}
+
+/** Deletes this test file's BullMQ keys (its own prefix only; never a global wipe). */
+export async function deleteQueueKeys(prefix: string): Promise<void> {
+  const { createRedis } = await import("../redis/connection");
+  const r = createRedis("queue");
+  try {
+    let cursor = "0";
+    do {
+      const [next, keys] = await r.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
+      cursor = next;
+      if (keys.length) await r.unlink(...keys);
+    } while (cursor !== "0");
+  } finally {
+    r.disconnect();
   }
 }
