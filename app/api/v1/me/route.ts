@@ -1,12 +1,13 @@
 import { handle } from "@/lib/api/handle";
 import { getMe } from "@/lib/api/endpoints/auth";
+import { authenticated } from "@/lib/auth/principal";
 
 export const GET = handle(getMe, async ({ principal }) => {
-  if (principal.kind === "anonymous") throw new Error("unreachable: authenticated permission");
+  const me = authenticated(principal);
   return {
-    kind: principal.kind,
-    email: principal.email,
-    isAdmin: principal.isAdmin,
-    projects: principal.grants.map((g) => ({ name: g.projectName, role: g.role })),
+    kind: me.kind,
+    email: me.email,
+    isAdmin: me.isAdmin,
+    projects: me.grants.map((g) => ({ name: g.projectName, role: g.role })),
   };
 });
