@@ -42,7 +42,7 @@ async function cancelOne(row: { id: string; status: string; queueJobId: string |
 export async function requestCancel(jobId: string, projectId: string | undefined, actor: string): Promise<CancelResult> {
   const row = await db().job.findUnique({ where: { id: jobId } });
   if (!row || (projectId && row.projectId !== projectId)) throw notFound(`Job "${jobId}" does not exist.`);
-  if (isFinal(row.status)) throw conflict(`Job ${jobId} is already ${row.status}; there is nothing to cancel.`, { status: row.status });
+  if (isFinal(row.status)) throw conflict(`Job ${jobId} is already ${row.status}; there is nothing to cancel.`, { jobStatus: row.status });
 
   await db().job.update({ where: { id: jobId }, data: { cancelRequested: true } });
   const logger = new JobLogger(jobId);

@@ -14,7 +14,7 @@ export async function retryJob(jobId: string, projectId: string | undefined, tri
   const row = await db().job.findUnique({ where: { id: jobId } });
   if (!row || (projectId && row.projectId !== projectId)) throw notFound(`Job "${jobId}" does not exist.`);
   if (row.status !== "failed" && row.status !== "cancelled") {
-    throw conflict(`Only failed or cancelled jobs can be retried; job ${jobId} is ${row.status}.`, { status: row.status });
+    throw conflict(`Only failed or cancelled jobs can be retried; job ${jobId} is ${row.status}.`, { jobStatus: row.status });
   }
 
   if (row.kind === "materialize" || row.kind === "materialize_incremental") {

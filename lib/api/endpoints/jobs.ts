@@ -22,6 +22,8 @@ const ViewNames = z
   .meta({ description: "Feature views to include; all active views of the project when omitted." });
 
 const startBeforeEnd = (b: { start: Date; end: Date }, ctx: z.RefinementCtx) => {
+  // zod runs object refinements even when a field failed; only compare two real times.
+  if (!(b.start instanceof Date) || !(b.end instanceof Date)) return;
   if (b.start.getTime() >= b.end.getTime()) ctx.addIssue({ code: "custom", path: ["start"], message: "start must be before end" });
 };
 
