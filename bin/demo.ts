@@ -1,0 +1,104 @@
+// `npm run demo`: the whole product with demo data on this machine.
+//  1. Postgres at DATABASE_URL, or an embedded one under ./.data; Redis at REDIS_URL, or
+//     redis-server from PATH under ./.data.
+//  2. Migrate the registry; create (or reset) the demo admin; generate the sample data and apply
+//     the sample repo `examples/retail`.
+//  3. Build the console if needed; start web, worker and feature server.
+//  4. Backfill the sample views over their 90 days of data and print the login and a token.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import {
+  postgresAnswers,
+  redisAnswers,
+  startEmbeddedPostgres,
+  startLocalRedis,
+  type StartedService,
+} from "../lib/devstack/services";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+process.chdir(ROOT);
+const started: StartedService[] = [];
+const children: ChildProcess[] = [];
+const say = (s: string) => console.log(`\x1b[36m[demo]\x1b[0m ${s}`);
+
+async function main() {
+  // Service discovery happens before env() is first read, so the children inherit the result.
+  const { env } = await import("../lib/config/env");
+  const wanted = env();
+  let databaseUrl = wanted.DATABASE_URL;
+  if (!(await postgresAnswers(databaseUrl))) {
+    say(`no Postgres answers at ${databaseUrl}; starting an embedded Postgres under ./.data/pg`);
+    const pg = await startEmbeddedPostgres("larder");
+    started.push(pg);
+    databaseUrl = pg.url;
+  }
+  let redisUrl = wanted.REDIS_URL;
+  if (!(await redisAnswers(redisUrl))) {
+    say(`no Redis answers at ${redisUrl}; starting redis-server under ./.data/redis`);
+    const r = await startLocalRedis();
+    started.push(r);
+    redisUrl = r.url;
+  }
+  process.env.DATABASE_URL = databaseUrl;
+  process.env.REDIS_URL = redisUrl;
+  (await import("../lib/config/env")).resetEnvForTests();
+
+  const { migrateDeploy } = await import("../lib/db/migrate");
+  const applied = await migrateDeploy(databaseUrl);
+  say(applied.length ? `registry migrated (${applied.join(", ")})` : "registry is up to date");
+
+  const { seedDemo } = await import("../lib/devstack/seed-demo");
+  const seeded = await seedDemo({ repoDir: path.join(ROOT, "examples", "retail") });
+
+  if (!existsSync(path.join(ROOT, ".next", "BUILD_ID")) || process.env.DEMO_REBUILD) {
+    say("building the console (next build) — first run only");
+    const b = spawnSync("npx", ["next", "build"], { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+    if (b.status !== 0) throw new Error("next build failed");
+  }
+  const e = env();
+  const node = [process.execPath, "--conditions=react-server", "--import", "tsx"];
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" };
+  const run = (name: string, cmd: string, args: string[]) => {
+    const c = spawn(cmd, args, { env: childEnv, stdio: "pipe" });
+    const tag = `\x1b[2m[${name}]\x1b[0m `;
+    c.stdout!.on("data", (d: Buffer) => process.stdout.write(d.toString().replace(/^(?=.)/gm, tag)));
+    c.stderr!.on("data", (d: Buffer) => process.stderr.write(d.toString().replace(/^(?=.)/gm, tag)));
+    c.on("exit", (code: number | null) => code !== null && code !== 0 && say(`${name} exited with ${code}`));
+    children.push(c);
+  };
+  run("web", "npx", ["next", "start", "-p", String(e.PORT)]);
+  run("worker", node[0], [...node.slice(1), "workers/main.ts"]);
+  run("feature-server", node[0], [...node.slice(1), "bin/feature-server.ts"]);
+
+  const { materializeDemo } = await import("../lib/devstack/seed-demo");
+  await materializeDemo(seeded, (line) => say(line));
+
+  console.log(`
+\x1b[1mLarder is running.\x1b[0m
+  Console         ${e.PUBLIC_URL}   (port ${e.PORT})
+  Login           ${seeded.email}  /  ${seeded.password}
+  Feature server  http://localhost:${e.FEATURE_SERVER_PORT}
+  API token       ${seeded.token}   (project ${seeded.project}, role editor)
+
+  Try:
+    curl -s -X POST http://localhost:${e.FEATURE_SERVER_PORT}/get-online-features \\
+      -H "Authorization: Bearer ${seeded.token}" -H "Content-Type: application/json" \\
+      -d '{"features":["customer_spend:amount_sum_7d","customer_profile:segment"],"entities":{"customer_id":[1,2,3]}}'
+    LARDER_TOKEN=${seeded.token} npx larder plan examples/retail
+
+Press Ctrl-C to stop.`);
+}
+
+async function shutdown(code: number) {
+  for (const c of children) c.kill("SIGTERM");
+  for (const s of started.reverse()) await s.stop().catch(() => {});
+  process.exit(code);
+}
+process.on("SIGINT", () => void shutdown(0));
+process.on("SIGTERM", () => void shutdown(0));
+
+main().catch(async (err) => {
+  console.error(`[demo] failed: ${(err as Error).stack ?? err}`);
+  await shutdown(1);
+});
