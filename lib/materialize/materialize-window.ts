@@ -178,6 +178,7 @@ export async function materializeWindow(
 
     // ---- transform: the view's SQL (sandboxed) → typed, named rows.
     await buildRows(conn, spec, range);
+    await log("transformed rows ready");
     await progress(0.35);
     await checkCancel();
 
@@ -194,6 +195,7 @@ export async function materializeWindow(
       } catch (e) {
         throw fail("stats", causeText(e), e);
       }
+      await log(`computed statistics of ${spec.rowFeatures.length} feature(s) × ${dates.length} partition(s)`);
       await progress(0.55);
     }
 
@@ -364,9 +366,9 @@ async function writePartitions(
     // One partitioned COPY writes every day; days without rows get an empty file with the schema, so
     // a re-run over a source that lost rows also replaces (empties) that partition.
     await conn.run(
-      `COPY (SELECT ${cols}, strftime(event_timestamp, '%Y-%m-%d') AS date FROM rows
+      `COPY (SELECT ${cols}, CAST(event_timestamp AS DATE) AS date FROM rows
              WHERE event_timestamp >= ${usLiteral(lo)} AND event_timestamp < ${usLiteral(hi)})
-       TO ${qlit(outDir)} (FORMAT parquet, PARTITION_BY (date), FILENAME_PATTERN 'data_{i}', FILE_EXTENSION 'parquet.tmp', COMPRESSION zstd)`,
+       TO ${qlit(outDir)} (FORMAT parquet, PARTITION_BY (date), FILENAME_PATTERN 'data_{i}', FILE_EXTENSION 'parquet.tmp')`,
     );
     let total = 0;
     let empty: string | null = null;
@@ -378,7 +380,7 @@ async function writePartitions(
       } else if (names.length > 1) {
         // Several files for one day (parallel writers): rewrite the day as one file.
         const one = path.join(workDir, `date=${d}.parquet.tmp`);
-        await conn.run(`COPY (SELECT ${cols} FROM rows WHERE strftime(event_timestamp, '%Y-%m-%d') = ${qlit(d)}) TO ${qlit(one)} (FORMAT parquet, COMPRESSION zstd)`);
+        await conn.run(`COPY (SELECT ${cols} FROM rows WHERE CAST(event_timestamp AS DATE) = DATE ${qlit(d)}) TO ${qlit(one)} (FORMAT parquet)`);
         files.set(d, one);
       } else {
         if (!empty) {

@@ -29,6 +29,7 @@ const finite = (v: number | null) => (v === null || !Number.isFinite(v) ? null :
  * Stats of the row-level features of `relation` (columns event_timestamp + features) per UTC date
  * of event_timestamp, for the given dates. Numeric features get min/max/mean/stddev and a
  * histogram of HISTOGRAM_BINS equal-width bins; bool features get mean = share of true.
+ * Two scans in total, whatever the number of features: moments, then all histograms.
  */
 export async function computePartitionStats(
   conn: DuckDBConnection,
@@ -37,82 +38,93 @@ export async function computePartitionStats(
   dates: string[],
 ): Promise<FeatureStat[]> {
   if (!features.length || !dates.length) return [];
-  const dateList = dates.map((d) => `'${d}'`).join(", ");
-  const out: FeatureStat[] = [];
-  for (const f of features) {
+  const lo = `DATE '${dates[0]}'`;
+  const hi = `DATE '${dates[dates.length - 1]}'`;
+  const day = "CAST(event_timestamp AS DATE)";
+  const asNum = (f: { name: string; dtype: string }) =>
+    isNumericDtype(f.dtype) || f.dtype === "bool" ? `CAST(${qid(f.name)} AS DOUBLE)` : null;
+  const parts: string[] = [];
+  features.forEach((f, i) => {
     const c = qid(f.name);
+    const n = asNum(f);
+    parts.push(`count(${c}) AS nn${i}`);
+    parts.push(n ? `min(${n}) AS mn${i}, max(${n}) AS mx${i}, avg(${n}) AS mean${i}, stddev_samp(${n}) AS sd${i}` : `NULL AS mn${i}, NULL AS mx${i}, NULL AS mean${i}, NULL AS sd${i}`);
+    parts.push(f.dtype.startsWith("list<") ? `NULL AS dc${i}` : `approx_count_distinct(${c}) AS dc${i}`);
+  });
+  const rows = (
+    await conn.runAndReadAll(
+      `SELECT CAST(${day} AS VARCHAR) AS d, count(*) AS n, ${parts.join(", ")} FROM ${relation} WHERE ${day} BETWEEN ${lo} AND ${hi} GROUP BY ALL`,
+    )
+  ).getRowObjects();
+  const byDate = new Map(rows.map((r) => [String(r.d), r]));
+  const hist = await histograms(conn, relation, features, byDate);
+  const out: FeatureStat[] = [];
+  features.forEach((f, i) => {
     const numeric = isNumericDtype(f.dtype);
-    const asNum = numeric ? `CAST(${c} AS DOUBLE)` : f.dtype === "bool" ? `CAST(${c} AS DOUBLE)` : null;
-    const distinct = f.dtype.startsWith("list<") ? "NULL" : `approx_count_distinct(${c})`;
-    const sql = `SELECT strftime(event_timestamp, '%Y-%m-%d') AS d, count(*) AS n, count(${c}) AS nn,
-      ${asNum ? `min(${asNum}) AS mn, max(${asNum}) AS mx, avg(${asNum}) AS mean, stddev_samp(${asNum}) AS sd` : "NULL AS mn, NULL AS mx, NULL AS mean, NULL AS sd"},
-      ${distinct} AS dc
-      FROM ${relation} WHERE strftime(event_timestamp, '%Y-%m-%d') IN (${dateList}) GROUP BY d`;
-    const rows = (await conn.runAndReadAll(sql)).getRowObjects();
-    const byDate = new Map(rows.map((r) => [String(r.d), r]));
-    let hist = new Map<string, { lo: number; hi: number; count: number }[]>();
-    if (numeric) hist = await histograms(conn, relation, c, dates, byDate);
     for (const d of dates) {
       const r = byDate.get(d);
       const n = r ? BigInt(r.n as bigint) : 0n;
-      const nn = r ? Number(r.nn) : 0;
+      const nn = r ? Number(r[`nn${i}`]) : 0;
       out.push({
         featureName: f.name,
         partition: `date=${d}`,
         rowCount: n,
         nullFraction: n === 0n ? 0 : 1 - nn / Number(n),
-        min: finite(num(r?.mn)),
-        max: finite(num(r?.mx)),
-        mean: finite(num(r?.mean)),
-        stddev: finite(num(r?.sd)),
-        distinct: r && r.dc !== null ? BigInt(r.dc as bigint) : n === 0n ? 0n : null,
-        histogram: numeric ? (hist.get(d) ?? []) : null,
+        min: finite(num(r?.[`mn${i}`])),
+        max: finite(num(r?.[`mx${i}`])),
+        mean: finite(num(r?.[`mean${i}`])),
+        stddev: finite(num(r?.[`sd${i}`])),
+        distinct: r && r[`dc${i}`] !== null ? BigInt(r[`dc${i}`] as bigint) : n === 0n ? 0n : null,
+        histogram: numeric ? (hist.get(`${i}|${d}`) ?? []) : null,
       });
     }
-  }
+  });
   return out;
 }
 
+/** All numeric features' histograms in one scan: bin indexes aggregated with histogram() per date. */
 async function histograms(
   conn: DuckDBConnection,
   relation: string,
-  c: string,
-  dates: string[],
+  features: { name: string; dtype: string }[],
   byDate: Map<string, Record<string, unknown>>,
 ): Promise<Map<string, { lo: number; hi: number; count: number }[]>> {
   const result = new Map<string, { lo: number; hi: number; count: number }[]>();
-  const bounds: string[] = [];
-  for (const d of dates) {
-    const r = byDate.get(d);
-    const lo = finite(num(r?.mn));
-    const hi = finite(num(r?.mx));
-    if (lo === null || hi === null) continue;
-    bounds.push(`('${d}', ${lo}::DOUBLE, ${hi}::DOUBLE)`);
+  const numeric = features.map((f, i) => ({ f, i })).filter(({ f }) => isNumericDtype(f.dtype));
+  if (!numeric.length || !byDate.size) return result;
+  const boundRows: string[] = [];
+  for (const [d, r] of byDate) {
+    const vals = numeric.flatMap(({ i }) => {
+      const lo = finite(num(r[`mn${i}`]));
+      const hi = finite(num(r[`mx${i}`]));
+      return [lo === null ? "NULL::DOUBLE" : `${lo}::DOUBLE`, hi === null ? "NULL::DOUBLE" : `${hi}::DOUBLE`];
+    });
+    boundRows.push(`(DATE '${d}', ${vals.join(", ")})`);
   }
-  if (!bounds.length) return result;
-  const sql = `WITH b(d, lo, hi) AS (VALUES ${bounds.join(", ")})
-    SELECT b.d, b.lo, b.hi,
-      CASE WHEN b.hi = b.lo THEN 0 ELSE least(${HISTOGRAM_BINS - 1}, floor((CAST(${c} AS DOUBLE) - b.lo) / (b.hi - b.lo) * ${HISTOGRAM_BINS}))::INTEGER END AS bin,
-      count(*) AS n
-    FROM ${relation} r JOIN b ON strftime(r.event_timestamp, '%Y-%m-%d') = b.d
-    WHERE isfinite(CAST(${c} AS DOUBLE))
-    GROUP BY ALL`;
-  const rows = (await conn.runAndReadAll(sql)).getRowObjects();
-  const grouped = new Map<string, { lo: number; hi: number; counts: number[] }>();
+  const boundCols = numeric.flatMap(({ i }) => [`lo${i}`, `hi${i}`]);
+  const aggs = numeric.map(({ f, i }) => {
+    const x = `CAST(r.${qid(f.name)} AS DOUBLE)`;
+    const bin = `CASE WHEN b.hi${i} = b.lo${i} THEN 0 ELSE least(${HISTOGRAM_BINS - 1}, floor((${x} - b.lo${i}) / (b.hi${i} - b.lo${i}) * ${HISTOGRAM_BINS}))::INTEGER END`;
+    return `histogram(${bin}) FILTER (WHERE isfinite(${x})) AS h${i}`;
+  });
+  const sql = `WITH b(d, ${boundCols.join(", ")}) AS (VALUES ${boundRows.join(", ")})
+    SELECT CAST(b.d AS VARCHAR) AS d, ${numeric.map(({ i }) => `any_value(b.lo${i}) AS lo${i}, any_value(b.hi${i}) AS hi${i}`).join(", ")}, ${aggs.join(", ")}
+    FROM ${relation} r JOIN b ON CAST(r.event_timestamp AS DATE) = b.d GROUP BY b.d`;
+  const rows = (await conn.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[];
   for (const r of rows) {
-    const d = String(r.d);
-    const lo = Number(r.lo);
-    const hi = Number(r.hi);
-    const g = grouped.get(d) ?? { lo, hi, counts: new Array(hi === lo ? 1 : HISTOGRAM_BINS).fill(0) };
-    g.counts[Number(r.bin)] += Number(r.n);
-    grouped.set(d, g);
-  }
-  for (const [d, g] of grouped) {
-    const width = (g.hi - g.lo) / g.counts.length;
-    result.set(
-      d,
-      g.counts.map((count, i) => ({ lo: g.lo + i * width, hi: i === g.counts.length - 1 ? g.hi : g.lo + (i + 1) * width, count })),
-    );
+    for (const { i } of numeric) {
+      const lo = num(r[`lo${i}`]);
+      const hi = num(r[`hi${i}`]);
+      if (lo === null || hi === null) continue;
+      const bins = hi === lo ? 1 : HISTOGRAM_BINS;
+      const counts = new Array(bins).fill(0);
+      for (const { key, value } of (r[`h${i}`] as { key: number; value: number }[] | null) ?? []) counts[Number(key)] += Number(value);
+      const width = (hi - lo) / bins;
+      result.set(
+        `${i}|${r.d}`,
+        counts.map((count, k) => ({ lo: lo + k * width, hi: k === bins - 1 ? hi : lo + (k + 1) * width, count })),
+      );
+    }
   }
   return result;
 }

@@ -1,0 +1,156 @@
+// npm run bench:materialize — throughput of the materialization engine against ceilings measured
+// in the same run on the same machine (issue 3):
+//   offline: engine rows/s vs a plain DuckDB Parquet→Parquet COPY of the same rows (target ≥ 50%);
+//   online:  engine entities/s (10 features) vs a raw ioredis pipelined HSET loop (target ≥ 300k/s).
+// Uses a throwaway registry database, a temp offline folder and its own Redis key prefixes, and
+// removes all of them afterwards. Sizes: BENCH_ROWS (default 10,000,000), BENCH_ENTITIES (1,000,000).
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+
+const ROWS = Number(process.env.BENCH_ROWS ?? 10_000_000);
+const ENTITIES = Number(process.env.BENCH_ENTITIES ?? 1_000_000);
+const DAYS = 10;
+const FEATURES = 10;
+const T0 = Date.parse("2024-03-01T00:00:00Z");
+
+const baseUrl = new URL(process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/larder");
+const benchDb = `larder_bench_${process.pid}`;
+const dbUrl = new URL(baseUrl.toString());
+dbUrl.pathname = `/${benchDb}`;
+const tmp = await fs.mkdtemp(path.join(os.tmpdir(), "larder-bench-"));
+process.env.DATABASE_URL = dbUrl.toString();
+process.env.OFFLINE_STORE_URI = path.join(tmp, "offline");
+
+const { migrateDeploy } = await import("../lib/db/migrate");
+const { db, disconnectDb } = await import("../lib/db/client");
+const { withDuckConnection, qlit } = await import("../lib/duckdb/instance");
+const { createRedis } = await import("../lib/redis/connection");
+const { materializeWindow } = await import("../lib/materialize/materialize-window");
+const { createTestVersion } = await import("../lib/materialize/test-support");
+const { projectKeyPrefix } = await import("../lib/online/keys");
+
+const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
+const secs = (t: number) => (performance.now() - t) / 1000;
+
+async function dropDb() {
+  const admin = new URL(baseUrl.toString());
+  admin.pathname = "/postgres";
+  const c = new pg.Client({ connectionString: admin.toString() });
+  await c.connect();
+  await c.query(`DROP DATABASE IF EXISTS "${benchDb}" WITH (FORCE)`);
+  await c.end();
+}
+
+const redis = createRedis("online");
+async function unlinkPrefix(prefix: string) {
+  let cursor = "0";
+  do {
+    const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 5000);
+    cursor = next;
+    if (keys.length) await redis.unlink(...keys);
+  } while (cursor !== "0");
+}
+
+const project = `bench_${process.pid}`;
+const rawPrefix = `larder:ol:benchraw_${process.pid}:`;
+try {
+  await migrateDeploy(dbUrl.toString());
+  const src = path.join(tmp, "source.parquet");
+  let t = performance.now();
+  const featureCols = Array.from({ length: FEATURES }, (_, i) =>
+    i % 2 === 0 ? `round(random() * 1000, 2) AS f${i}` : `(hash(range, ${i}) % 100000)::BIGINT AS f${i}`,
+  ).join(", ");
+  await withDuckConnection(async (c) => {
+    await c.run(
+      `COPY (SELECT range % ${ENTITIES} AS customer_id,
+                    make_timestamp(${T0 * 1000}::BIGINT + (range * ${Math.floor((DAYS * 86_400_000_000) / ROWS)})::BIGINT) AS ts,
+                    make_timestamp(${T0 * 1000}::BIGINT + (range * ${Math.floor((DAYS * 86_400_000_000) / ROWS)})::BIGINT + 1000000) AS created,
+                    ${featureCols}
+             FROM range(${ROWS})) TO ${qlit(src)} (FORMAT parquet)`,
+    );
+  });
+  console.log(`generated ${fmt(ROWS)} rows over ${fmt(ENTITIES)} entities, ${DAYS} days, ${FEATURES} feature columns in ${secs(t).toFixed(1)} s`);
+
+  const v = await createTestVersion({
+    projectName: project,
+    viewName: "bench",
+    source: { name: "src", kind: "parquet", path: src, timestamp_field: "ts", created_timestamp_field: "created", description: "", owner: "", tags: {} },
+    joinKeys: [{ name: "customer_id", dtype: "int64" }],
+    ttl: "30d",
+    transform: null,
+    features: Array.from({ length: FEATURES }, (_, i) => ({ name: `f${i}`, dtype: i % 2 === 0 ? "float64" : "int64" })),
+  });
+  const base = { projectName: project, viewName: "bench", version: 1, versionId: v.versionId, start: new Date(T0), end: new Date(T0 + DAYS * 86_400_000) };
+
+  // Ceiling 1: DuckDB Parquet→Parquet COPY of the same rows.
+  t = performance.now();
+  await withDuckConnection((c) => c.run(`COPY (SELECT * FROM read_parquet(${qlit(src)})) TO ${qlit(path.join(tmp, "copy.parquet"))} (FORMAT parquet)`));
+  const copySecs = secs(t);
+  const copyRate = ROWS / copySecs;
+
+  // Engine, offline only.
+  t = performance.now();
+  const phases: Record<string, number> = {};
+  const logT = () => {
+    const t0 = performance.now();
+    return {
+      log: (l: string) => {
+        const at = (performance.now() - t0) / 1000;
+        phases[l.split(" ")[0]] = at;
+        if (process.env.BENCH_VERBOSE) console.log(`  [${at.toFixed(2)} s] ${l}`);
+      },
+    };
+  };
+  const off = await materializeWindow({ ...base, writeOffline: true, writeOnline: false, jobId: "bench-offline" }, logT());
+  const offSecs = secs(t);
+  const offRate = off.rowsWrittenOffline / offSecs;
+  const offNoStatsSecs = phases.wrote ?? offSecs;
+  const statsSecs = (phases.computed ?? offSecs) - offNoStatsSecs;
+
+  // Ceiling 2: raw pipelined HSET, 10 fields per hash, same entity count.
+  const values = Array.from({ length: FEATURES }, (_, i) => [`bench@v1:f${i}`, String(i * 1.5)]).flat();
+  t = performance.now();
+  for (let i = 0; i < ENTITIES; i += 10_000) {
+    const p = redis.pipeline();
+    for (let j = i; j < Math.min(ENTITIES, i + 10_000); j++) p.hset(`${rawPrefix}customer_id=${j}`, ...values);
+    await p.exec();
+  }
+  const rawSecs = secs(t);
+  const rawRate = ENTITIES / rawSecs;
+  await unlinkPrefix(rawPrefix);
+
+  // Engine, online only (DuckDB snapshot as of end + newer-wins script), 10 features.
+  let writeStart = 0;
+  t = performance.now();
+  const on = await materializeWindow(
+    { ...base, writeOffline: false, writeOnline: true, jobId: "bench-online" },
+    { ...logT(), progress: (f) => void (f >= 0.6 && !writeStart ? (writeStart = performance.now()) : 0) },
+  );
+  const onSecs = secs(t);
+  const onWriteSecs = (performance.now() - writeStart) / 1000;
+  const onRate = on.entitiesOnline / onSecs;
+  const onWriteRate = on.entitiesOnline / onWriteSecs;
+
+  const lines = [
+    `rows ${fmt(ROWS)}, entities ${fmt(ENTITIES)}, features online ${FEATURES}, cores ${os.cpus().length}`,
+    `offline  engine: ${fmt(off.rowsWrittenOffline)} rows, ${DAYS} partitions in ${offSecs.toFixed(2)} s = ${fmt(offRate)} rows/s`,
+    `offline  ceiling (DuckDB Parquet→Parquet COPY): ${copySecs.toFixed(2)} s = ${fmt(copyRate)} rows/s`,
+    `offline  ratio engine/ceiling: ${((offRate / copyRate) * 100).toFixed(0)}% (target ≥ 50%)`,
+    `offline  breakdown: read+transform+partitioned write ${offNoStatsSecs.toFixed(2)} s (${((ROWS / offNoStatsSecs / copyRate) * 100).toFixed(0)}% of ceiling), statistics ${statsSecs.toFixed(2)} s`,
+    `online   engine end-to-end (read ${fmt(on.rowsRead)} rows, snapshot, write): ${fmt(on.entitiesOnline)} entities in ${onSecs.toFixed(2)} s = ${fmt(onRate)} entities/s (target ≥ 300,000)`,
+    `online   engine Redis write phase only: ${onWriteSecs.toFixed(2)} s = ${fmt(onWriteRate)} entities/s`,
+    `online   ceiling (ioredis pipelined HSET, ${FEATURES} fields): ${rawSecs.toFixed(2)} s = ${fmt(rawRate)} entities/s`,
+    `online   ratio engine/ceiling: end-to-end ${((onRate / rawRate) * 100).toFixed(0)}%, write phase ${((onWriteRate / rawRate) * 100).toFixed(0)}%`,
+  ];
+  for (const l of lines) console.log(l);
+} finally {
+  await unlinkPrefix(projectKeyPrefix(project)).catch(() => {});
+  await unlinkPrefix(rawPrefix).catch(() => {});
+  redis.disconnect();
+  await disconnectDb();
+  await dropDb().catch((e) => console.error("could not drop", benchDb, e));
+  await fs.rm(tmp, { recursive: true, force: true });
+  void db;
+}
