@@ -4,6 +4,7 @@ import { Command } from "commander";
 import { registerAdminCommands } from "./commands/admin";
 import { registerDbCommands } from "./commands/db";
 import { registerRegistryCommands } from "./commands/registry";
+import { registerRetrievalCommands } from "./commands/retrieval";
 
 const program = new Command();
 program.name("larder").description("Larder feature store command line").showHelpAfterError();
@@ -11,6 +12,7 @@ program.name("larder").description("Larder feature store command line").showHelp
 registerDbCommands(program);
 registerAdminCommands(program);
 registerRegistryCommands(program);
+registerRetrievalCommands(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   const e = err as Error & { problem?: { detail?: string; invalid_params?: { name: string; reason: string }[] } };

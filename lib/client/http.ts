@@ -63,3 +63,37 @@ export function createClient(opts: ClientOptions): LarderClient {
     },
   };
 }
+
+/**
+ * A non-JSON request (file uploads, Parquet/CSV downloads): same auth, base URL and problem+json
+ * errors as createClient, but the caller gets the Response to read as bytes or text.
+ */
+export async function requestRaw(
+  opts: ClientOptions,
+  method: HttpMethod,
+  path: string,
+  init: { body?: BodyInit; contentType?: string; accept?: string; headers?: Record<string, string> } = {},
+): Promise<Response> {
+  const baseUrl = opts.baseUrl.replace(/\/+$/, "");
+  const headers: Record<string, string> = { accept: init.accept ?? "*/*", ...opts.headers, ...init.headers };
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  if (init.contentType) headers["content-type"] = init.contentType;
+  let res: Response;
+  try {
+    res = await (opts.fetch ?? fetch)(`${baseUrl}${path}`, { method, headers, body: init.body });
+  } catch (e) {
+    throw new LarderHttpError(0, `Cannot reach the Larder API at ${baseUrl}: ${(e as Error).message}. Set LARDER_URL.`);
+  }
+  if (!res.ok) {
+    const text = await res.text();
+    let problem: Problem | undefined;
+    try {
+      const data = JSON.parse(text) as unknown;
+      if (data && typeof data === "object" && "status" in data) problem = data as Problem;
+    } catch {
+      problem = undefined;
+    }
+    throw new LarderHttpError(res.status, `${method} ${path} failed with ${res.status}: ${problem?.detail ?? (text.slice(0, 300) || res.statusText)}`, problem);
+  }
+  return res;
+}
