@@ -1,7 +1,7 @@
 // The OpenAPI 3.1 document, generated from ALL_ENDPOINTS: the same zod schemas the routes parse
 // their input with and describe their output with. Served at GET /api/v1/openapi.json.
 import { z } from "zod";
-import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from "zod-openapi";
+import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject, type ZodOpenApiResponseObject } from "zod-openapi";
 import { isProjectPermission, PROJECT_PERMISSIONS } from "../auth/permissions";
 import type { Endpoint } from "./endpoint";
 import { ALL_ENDPOINTS } from "./endpoints";
@@ -62,7 +62,7 @@ function permissionText(ep: Endpoint): string {
 
 function operation(ep: Endpoint): ZodOpenApiOperationObject {
   const success = String(ep.successStatus ?? 200);
-  const responses: ZodOpenApiOperationObject["responses"] = {
+  const responses: Record<string, ZodOpenApiResponseObject> = {
     [success]:
       success === "204"
         ? { description: "Done; no content." }

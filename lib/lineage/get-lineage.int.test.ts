@@ -1,0 +1,142 @@
+// Lineage through the real routes: a registry with two versions of a view, a service with an
+// unpinned and a pinned reference, and a model.
+import { beforeAll, describe, expect, it } from "vitest";
+import { callRoute, json } from "../../test/fixtures/api";
+import { addTestMember, cookie, createTestSession, createTestUser } from "../../test/fixtures/auth";
+import { seedRetailCatalog } from "../../test/fixtures/catalog";
+import type { LineageGraph } from "./lineage-schema";
+
+let project: string;
+let headers: Record<string, string>;
+
+beforeAll(async () => {
+  const seeded = await seedRetailCatalog("lineage");
+  project = seeded.project.name;
+  const u = await createTestUser();
+  await addTestMember(seeded.project.id, u.id, "viewer");
+  headers = cookie(await createTestSession(u.id));
+});
+
+const edgeSet = (g: LineageGraph) => new Set(g.edges.map((e) => `${e.source} -> ${e.target}`));
+const ids = (g: LineageGraph) => g.nodes.map((n) => n.id).sort();
+
+async function nodeLineage(nodeId: string, query: Record<string, string> = {}) {
+  return callRoute("GET", "/api/v1/projects/{project}/lineage/{nodeId}", { params: { project, nodeId }, query, headers });
+}
+
+describe("project lineage", () => {
+  it("has source → view version → feature → service → model edges, and entity → view version", async () => {
+    const res = await callRoute("GET", "/api/v1/projects/{project}/lineage", { params: { project }, headers });
+    expect(res.status).toBe(200);
+    const g = await json<LineageGraph>(res);
+    expect(ids(g)).toEqual(
+      [
+        "source:transactions",
+        "source:profiles",
+        "entity:customer",
+        "feature_view:customer_spend@v1",
+        "feature_view:customer_spend@v2",
+        "feature_view:customer_profile@v1",
+        "feature:customer_spend@v1:amount_sum_7d",
+        "feature:customer_spend@v1:amount_count_7d",
+        "feature:customer_spend@v2:is_large",
+        "feature:customer_spend@v2:amount_sum_7d",
+        "feature:customer_spend@v2:amount_sum_30d",
+        "feature:customer_profile@v1:age",
+        "feature:customer_profile@v1:segment",
+        "feature_service:churn_v1",
+        "model:churn_model",
+      ].sort(),
+    );
+    const edges = edgeSet(g);
+    for (const e of [
+      "source:transactions -> feature_view:customer_spend@v1",
+      "source:transactions -> feature_view:customer_spend@v2",
+      "source:profiles -> feature_view:customer_profile@v1",
+      "entity:customer -> feature_view:customer_spend@v2",
+      "feature_view:customer_spend@v2 -> feature:customer_spend@v2:amount_sum_7d",
+      "feature_view:customer_spend@v1 -> feature:customer_spend@v1:amount_count_7d",
+      // unpinned ref → latest version; pinned ref → v1
+      "feature:customer_spend@v2:amount_sum_7d -> feature_service:churn_v1",
+      "feature:customer_spend@v1:amount_count_7d -> feature_service:churn_v1",
+      "feature:customer_profile@v1:age -> feature_service:churn_v1",
+      "feature_service:churn_v1 -> model:churn_model",
+    ]) {
+      expect(edges.has(e), e).toBe(true);
+    }
+    expect(edges.has("feature:customer_spend@v1:amount_sum_7d -> feature_service:churn_v1")).toBe(false);
+    // 3 source→version, 3 entity→version, 7 version→feature, 3 feature→service, 1 service→model
+    expect(g.edges).toHaveLength(3 + 3 + 7 + 3 + 1);
+    const v1 = g.nodes.find((n) => n.id === "feature_view:customer_spend@v1")!;
+    expect(v1).toMatchObject({ kind: "feature_view", name: "customer_spend", label: "customer_spend v1", version: 1, isLatest: false, archived: false });
+    expect(v1.href).toContain("/feature-views/customer_spend?version=1");
+    // every edge joins two nodes of the graph
+    const nodeIds = new Set(g.nodes.map((n) => n.id));
+    expect(g.edges.every((e) => nodeIds.has(e.source) && nodeIds.has(e.target))).toBe(true);
+  });
+
+  it("shows archived objects only when asked", async () => {
+    const g = await json<LineageGraph>(
+      await callRoute("GET", "/api/v1/projects/{project}/lineage", { params: { project }, query: { includeArchived: "true" }, headers }),
+    );
+    expect(g.nodes.find((n) => n.id === "entity:old_entity")?.archived).toBe(true);
+  });
+});
+
+describe("node lineage", () => {
+  it("walks down from a view version to its features, services and models", async () => {
+    const g = await json<LineageGraph>(await nodeLineage("feature_view:customer_spend@v2", { direction: "down" }));
+    expect(g.root).toBe("feature_view:customer_spend@v2");
+    expect(ids(g)).toEqual(
+      [
+        "feature_view:customer_spend@v2",
+        "feature:customer_spend@v2:is_large",
+        "feature:customer_spend@v2:amount_sum_7d",
+        "feature:customer_spend@v2:amount_sum_30d",
+        "feature_service:churn_v1",
+        "model:churn_model",
+      ].sort(),
+    );
+  });
+
+  it("walks up from a feature to its view version, source and entity", async () => {
+    const g = await json<LineageGraph>(await nodeLineage("feature:customer_spend@v2:amount_sum_7d", { direction: "up" }));
+    expect(ids(g)).toEqual(
+      ["feature:customer_spend@v2:amount_sum_7d", "feature_view:customer_spend@v2", "source:transactions", "entity:customer"].sort(),
+    );
+    expect(edgeSet(g)).toEqual(
+      new Set([
+        "feature_view:customer_spend@v2 -> feature:customer_spend@v2:amount_sum_7d",
+        "source:transactions -> feature_view:customer_spend@v2",
+        "entity:customer -> feature_view:customer_spend@v2",
+      ]),
+    );
+  });
+
+  it("limits the walk by depth and goes both ways by default", async () => {
+    const up1 = await json<LineageGraph>(await nodeLineage("model:churn_model", { direction: "up", depth: "2" }));
+    expect(ids(up1)).toEqual(
+      [
+        "model:churn_model",
+        "feature_service:churn_v1",
+        "feature:customer_spend@v2:amount_sum_7d",
+        "feature:customer_spend@v1:amount_count_7d",
+        "feature:customer_profile@v1:age",
+      ].sort(),
+    );
+    const both = await json<LineageGraph>(await nodeLineage("feature_service:churn_v1", { depth: "1" }));
+    expect(ids(both)).toContain("model:churn_model");
+    expect(ids(both)).toContain("feature:customer_profile@v1:age");
+    expect(ids(both)).not.toContain("feature_view:customer_profile@v1");
+    // percent-encoded ids work too
+    const enc = await nodeLineage(encodeURIComponent("source:profiles"), { direction: "down" });
+    expect(ids(await json<LineageGraph>(enc))).toContain("feature:customer_profile@v1:segment");
+  });
+
+  it("404s for an unknown node and 400s for a bad direction", async () => {
+    const res = await nodeLineage("feature_view:nope@v1");
+    expect(res.status).toBe(404);
+    expect((await json<{ detail: string }>(res)).detail).toContain(`Lineage node "feature_view:nope@v1" does not exist in project "${project}"`);
+    expect((await nodeLineage("model:churn_model", { direction: "sideways" })).status).toBe(400);
+  });
+});
