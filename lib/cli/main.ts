@@ -3,6 +3,7 @@
 import { Command } from "commander";
 import { registerAdminCommands } from "./commands/admin";
 import { registerDbCommands } from "./commands/db";
+import { registerJobsCommands } from "./commands/jobs";
 import { registerRegistryCommands } from "./commands/registry";
 import { registerRetrievalCommands } from "./commands/retrieval";
 
@@ -13,6 +14,7 @@ registerDbCommands(program);
 registerAdminCommands(program);
 registerRegistryCommands(program);
 registerRetrievalCommands(program);
+registerJobsCommands(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   const e = err as Error & { problem?: { detail?: string; invalid_params?: { name: string; reason: string }[] } };

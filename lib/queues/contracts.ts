@@ -68,8 +68,33 @@ const g = globalThis as unknown as {
 
 /** One connection for producers (Queue, FlowProducer) per process. */
 function producerConnection(): Redis {
-  g.larderQueueRedis ??= createRedis("queue", { maxRetriesPerRequest: null });
+  // Producers run in request paths: a command fails after one reconnect attempt instead of
+  // waiting forever (workers keep maxRetriesPerRequest: null for their blocking connections).
+  g.larderQueueRedis ??= createRedis("queue", { maxRetriesPerRequest: 1 });
   return g.larderQueueRedis;
+}
+
+/** A queue that is down must not hang an API request: enqueueing gives up after this long. */
+export const ENQUEUE_TIMEOUT_MS = 5000;
+
+let lastErrorLog = 0;
+function logQueueError(err: Error): void {
+  // The connection retries in the background; one line every 30 s is enough.
+  if (Date.now() - lastErrorLog < 30_000) return;
+  lastErrorLog = Date.now();
+  console.error(`[larder] queue connection error: ${err.message}`);
+}
+
+async function withTimeout<T>(p: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ENQUEUE_TIMEOUT_MS} ms`)), ENQUEUE_TIMEOUT_MS);
+  });
+  try {
+    return await Promise.race([p, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** The producer side of a queue (cached per process and prefix). */
@@ -79,13 +104,17 @@ export function queue(name: QueueName): Queue {
   let q = g.larderQueues.get(key);
   if (!q) {
     q = new Queue(name, { connection: producerConnection(), prefix: queuePrefix(), defaultJobOptions: defaultJobOptions() });
+    q.on("error", logQueueError);
     g.larderQueues.set(key, q);
   }
   return q;
 }
 
 export function flowProducer(): FlowProducer {
-  g.larderFlow ??= new FlowProducer({ connection: producerConnection(), prefix: queuePrefix() });
+  if (!g.larderFlow) {
+    g.larderFlow = new FlowProducer({ connection: producerConnection(), prefix: queuePrefix() });
+    g.larderFlow.on("error", logQueueError);
+  }
   return g.larderFlow;
 }
 
@@ -105,17 +134,17 @@ export async function closeQueues(): Promise<void> {
 
 export async function enqueueMaterialize(payload: MaterializePayload, opts: JobsOptions = {}): Promise<string> {
   const data = MaterializePayload.parse(payload);
-  const job = await queue(QUEUES.materialize).add(JOB_NAMES.materialize, data, { jobId: data.jobId, ...opts });
+  const job = await withTimeout(queue(QUEUES.materialize).add(JOB_NAMES.materialize, data, { jobId: data.jobId, ...opts }), "the job queue (Redis)");
   return job.id ?? data.jobId;
 }
 
 export async function enqueueAlert(payload: AlertPayload): Promise<string> {
   const data = AlertPayload.parse(payload);
-  const job = await queue(QUEUES.alerts).add(JOB_NAMES.alerts, data, {
+  const job = await withTimeout(queue(QUEUES.alerts).add(JOB_NAMES.alerts, data, {
     jobId: `mail-${data.outboxId}`,
     attempts: 5,
     backoff: { type: "exponential", delay: Math.max(1000, env().JOB_BACKOFF_MS) },
-  });
+  }), "the alerts queue (Redis)");
   return job.id ?? data.outboxId;
 }
 
@@ -126,7 +155,7 @@ export async function enqueueAlert(payload: AlertPayload): Promise<string> {
  */
 export async function enqueueBackfillFlow(parentJobId: string, childJobIds: string[]): Promise<void> {
   const parent = BackfillPayload.parse({ jobId: parentJobId });
-  await flowProducer().add({
+  await withTimeout(flowProducer().add({
     name: JOB_NAMES.backfill,
     queueName: QUEUES.backfill,
     data: parent,
@@ -137,7 +166,7 @@ export async function enqueueBackfillFlow(parentJobId: string, childJobIds: stri
       data: MaterializePayload.parse({ jobId: id }),
       opts: { ...defaultJobOptions(), jobId: id, ignoreDependencyOnFailure: true },
     })),
-  });
+  }), "the job queue (Redis)");
 }
 
 /** Scheduler id of a view's cron schedule: `mi:<project>:<view>`. */
