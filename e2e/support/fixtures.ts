@@ -1,0 +1,23 @@
+// Shared helpers of the specs: the seed info, signing in as a role, and page screenshots.
+import { readFileSync } from "node:fs";
+import { expect, test as base, type Page } from "@playwright/test";
+import { PASSWORD, SEED_FILE, emailOf, type E2ERole, type SeedInfo } from "./env";
+
+export const test = base.extend<{ seed: SeedInfo }>({
+  // eslint-disable-next-line no-empty-pattern
+  seed: async ({}, use) => {
+    await use(JSON.parse(readFileSync(SEED_FILE, "utf8")) as SeedInfo);
+  },
+});
+export { expect };
+
+/** Signs in through the API (the login spec covers the form); the cookie lands in the page's context. */
+export async function signIn(page: Page, role: E2ERole): Promise<void> {
+  const res = await page.request.post("/api/v1/auth/login", { data: { email: emailOf(role), password: PASSWORD } });
+  expect(res.status(), await res.text()).toBe(200);
+}
+
+/** Saves a screenshot of the page as a test artifact: test-results/screenshots/<name>.png. */
+export async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: `test-results/screenshots/${name}.png`, fullPage: true });
+}

@@ -1,0 +1,101 @@
+// Seeds the e2e database (run by the global setup in a child process, with the run's env):
+// migrate, one user per role, the sample repo examples/retail applied with generated data, a
+// second version of customer_spend (for the diff), statistics for its features, and a failed
+// job to retry.
+import { cp, mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { CLI_ACTOR } from "../../lib/admin/actor";
+import { createUser } from "../../lib/admin/create-user";
+import { db, disconnectDb } from "../../lib/db/client";
+import { migrateDeploy } from "../../lib/db/migrate";
+import { applyRepo } from "../../lib/registry/apply-repo";
+import { loadRepo } from "../../lib/registry/load-repo";
+import { generateRetailData } from "../../examples/retail/generate-data";
+import { PASSWORD, ROLES, RUN_DIR, SEED_FILE, emailOf, type SeedInfo } from "./env";
+
+async function main() {
+  const url = process.env.DATABASE_URL!;
+  const pg = await import("pg");
+  const admin = new URL(url);
+  admin.pathname = "/postgres";
+  const c = new pg.default.Client({ connectionString: admin.toString() });
+  await c.connect();
+  await c.query(`CREATE DATABASE "${new URL(url).pathname.slice(1)}"`);
+  await c.end();
+  await migrateDeploy(url);
+
+  // The repo is copied so generated data and absolute paths belong to this run only.
+  const repoDir = path.join(RUN_DIR, "retail");
+  await mkdir(repoDir, { recursive: true });
+  for (const f of ["entities.yaml", "sources.yaml", "views.yaml", "services.yaml"]) await cp(path.join("examples/retail", f), path.join(repoDir, f));
+  const data = await generateRetailData(path.join(repoDir, "data"), { customers: 200, transactions: 5000 });
+
+  const loaded = await loadRepo(repoDir);
+  await applyRepo({ repo: loaded.repo, origins: loaded.origins, actor: { kind: "system", label: "e2e" }, projectCreate: true, baseDir: repoDir });
+  // A value change (ttl) makes customer_spend v2, so the versions diff has something to show.
+  const v2 = structuredClone(loaded.repo);
+  const spend = v2.feature_views.find((v) => v.name === "customer_spend")!;
+  spend.ttl = "45d";
+  await applyRepo({ repo: v2, origins: loaded.origins, actor: { kind: "system", label: "e2e" }, baseDir: repoDir });
+
+  const project = await db().project.findUniqueOrThrow({ where: { name: loaded.repo.project } });
+  for (const role of ROLES) {
+    const u = await createUser({ email: emailOf(role), password: PASSWORD, name: `E2E ${role}` }, CLI_ACTOR);
+    await db().membership.create({ data: { projectId: project.id, userId: u.id, role } });
+  }
+
+  // Statistics of customer_spend v2 over five partitions (what a materialization stores).
+  const view = await db().featureView.findUniqueOrThrow({ where: { projectId_name: { projectId: project.id, name: "customer_spend" } }, include: { versions: true } });
+  const latest = view.versions.find((v) => v.version === view.latestVersion)!;
+  for (let d = 0; d < 5; d++) {
+    const partition = `date=2025-01-0${d + 1}`;
+    for (const [i, featureName] of ["amount_sum_7d", "amount", "amount_count_30d"].entries()) {
+      await db().featureStatistic.create({
+        data: {
+          versionId: latest.id,
+          featureName,
+          partition,
+          rowCount: BigInt(1000 + d * 10),
+          nullFraction: 0.02 * (d + i),
+          min: 0,
+          max: 1000,
+          mean: 200 + d * 15 + i,
+          stddev: 50,
+          distinct: BigInt(900),
+          histogram: Array.from({ length: 10 }, (_, b) => ({ lo: b * 100, hi: (b + 1) * 100, count: Math.round(200 * Math.exp(-b / 2)) + d })),
+        },
+      });
+    }
+  }
+
+  // A failed materialization of customer_profile (small) that the retry spec retries.
+  const profile = await db().featureView.findUniqueOrThrow({ where: { projectId_name: { projectId: project.id, name: "customer_profile" } } });
+  const failed = await db().job.create({
+    data: {
+      kind: "materialize",
+      projectId: project.id,
+      featureViewId: profile.id,
+      version: profile.latestVersion,
+      windowStart: new Date(data.end.getTime() - 2 * 86400_000),
+      windowEnd: data.end,
+      status: "failed",
+      attempts: 3,
+      maxAttempts: 3,
+      error: "simulated failure: the source was unreachable",
+      errorStep: "read source",
+      triggeredBy: "e2e",
+      startedAt: new Date(Date.now() - 60_000),
+      finishedAt: new Date(Date.now() - 55_000),
+      logs: { create: [{ level: "info", message: "reading source customer_profiles" }, { level: "error", message: "simulated failure: the source was unreachable" }] },
+    },
+  });
+
+  const info: SeedInfo = { project: project.name, failedJobId: failed.id, dataStart: data.start.toISOString(), dataEnd: data.end.toISOString() };
+  await writeFile(SEED_FILE, JSON.stringify(info, null, 2));
+  await disconnectDb();
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
