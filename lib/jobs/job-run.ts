@@ -16,7 +16,7 @@ export function attemptOf(bull: Pick<BullJob, "attemptsMade" | "opts">): { attem
   return { attempt: bull.attemptsMade + 1, maxAttempts: bull.opts.attempts ?? 1 };
 }
 
-/** Log lines are buffered and written in batches (a chatty engine must not cost a round trip per line). */
+/** Log lines are buffered and written in batches every 100 ms (a chatty engine must not cost a round trip per line). */
 export class JobLogger {
   private buffer: { jobId: string; level: string; message: string; at: Date }[] = [];
   private timer: NodeJS.Timeout | undefined;
@@ -25,7 +25,7 @@ export class JobLogger {
 
   line(message: string, level: "info" | "warn" | "error" = "info"): void {
     this.buffer.push({ jobId: this.jobId, level, message: message.slice(0, 4000), at: new Date() });
-    this.timer ??= setTimeout(() => void this.flush(), 500);
+    this.timer ??= setTimeout(() => void this.flush(), 100);
   }
 
   flush(): Promise<void> {

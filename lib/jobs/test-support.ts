@@ -130,7 +130,7 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | undefined |
 
 /** A transform that takes a couple of seconds of DuckDB time (to catch a job mid-run). */
 export const SLOW_TRANSFORM =
-  "SELECT customer_id, event_timestamp, amount FROM source WHERE (SELECT sum(hash(i)) FROM range(60000000) t(i)) IS NOT NULL";
+  "SELECT customer_id, event_timestamp, amount FROM source WHERE (SELECT sum(hash(i)) FROM range(120000000) t(i)) IS NOT NULL";
 
 /** Offline partition folders of a view version (date=YYYY-MM-DD). */
 export async function offlinePartitions(project: string, view: string, version = 1): Promise<string[]> {

@@ -1,0 +1,23 @@
+// Without SMTP_URL a mail is not sent: the outbox row is marked sent with a note and the mail is
+// written to the log; a second delivery of the same row does nothing.
+import { describe, expect, it, vi } from "vitest";
+import { jobsTestEnv, uniqueName } from "../jobs/test-support";
+
+jobsTestEnv();
+delete process.env.SMTP_URL;
+const { db } = await import("../db/client");
+const { sendOutboxMail } = await import("./send-outbox-mail");
+
+describe("mail without SMTP_URL", () => {
+  it("is logged and recorded, not sent, and never twice", async () => {
+    const row = await db().mailOutbox.create({ data: { dedupeKey: uniqueName("test"), to: "a@example.com", subject: "[Larder] x", text: "body" } });
+    const log = vi.spyOn(console, "log").mockImplementation(() => undefined);
+    const bull = { data: { outboxId: row.id }, attemptsMade: 0, opts: { attempts: 5 } };
+    expect(await sendOutboxMail(bull)).toEqual({ status: "logged" });
+    expect(log.mock.calls.flat().join("\n")).toMatch(/SMTP_URL unset, not sent\) to=a@example\.com/);
+    expect(await sendOutboxMail(bull)).toEqual({ status: "already-sent" });
+    log.mockRestore();
+    const after = await db().mailOutbox.findUniqueOrThrow({ where: { id: row.id } });
+    expect(after).toMatchObject({ status: "sent", attempts: 1, error: expect.stringMatching(/SMTP_URL is unset/) });
+  });
+});
