@@ -10,6 +10,7 @@ import { db } from "../db/client";
 import { isLarderError } from "../errors";
 import { backfill } from "../jobs/backfill";
 import { applyRepo } from "../registry/apply-repo";
+import "../jobs/schedule-apply-hook";
 import { loadRepo } from "../registry/load-repo";
 import { generateRetailData } from "../../examples/retail/generate-data";
 

@@ -1,3 +1,5 @@
+// Loaded for its side effect: after apply, schedule changes reach BullMQ at once.
+import "@/lib/jobs/schedule-apply-hook";
 import { applyRepoEndpoint } from "@/lib/api/endpoints/registry-write";
 import { handle } from "@/lib/api/handle";
 import { badRequest } from "@/lib/errors";
