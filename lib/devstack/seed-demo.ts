@@ -12,6 +12,7 @@ import { backfill } from "../jobs/backfill";
 import { applyRepo } from "../registry/apply-repo";
 import "../jobs/schedule-apply-hook";
 import { loadRepo } from "../registry/load-repo";
+import type { ApplyResult } from "../registry/plan-schema";
 import { generateRetailData } from "../../examples/retail/generate-data";
 
 export const DEMO_EMAIL = "admin@larder.local";
@@ -65,10 +66,9 @@ async function dataEndOf(file: string): Promise<Date> {
   });
 }
 
-function summarize(result: unknown): string {
-  const r = result as { changes?: { action: string }[]; summary?: Record<string, number> };
-  if (r.summary) return Object.entries(r.summary).map(([k, v]) => `${v} ${k}`).join(", ");
-  return "done";
+function summarize(result: ApplyResult): string {
+  const parts = Object.entries(result.plan.summary).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`);
+  return parts.join(", ") || "no changes";
 }
 
 /** Backfills every gap of the sample views over the data's 90 days and waits for it. */
