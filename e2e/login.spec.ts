@@ -34,6 +34,6 @@ test("a wrong password shows the API's message", async ({ page }) => {
   await page.getByLabel("E-mail").fill(emailOf("viewer"));
   await page.getByLabel("Password").fill("not-the-password");
   await page.getByRole("button", { name: /sign in/i }).click();
-  await expect(page.getByRole("alert")).toBeVisible();
+  await expect(page.getByRole("alert").filter({ hasText: /wrong/i })).toBeVisible();
   await expect(page).toHaveURL(/\/login/);
 });

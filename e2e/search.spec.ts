@@ -28,7 +28,8 @@ test("search with a typo finds the feature and opens it", async ({ page }) => {
 test("the command palette (Ctrl K) jumps to a feature view", async ({ page }) => {
   await signIn(page, "viewer");
   await page.goto("/projects/retail");
-  await expect(page.getByRole("heading", { level: 1, name: "retail" })).toBeVisible();
+  // Data from a query means the page is hydrated and the shortcut is listening.
+  await expect(page.getByRole("link", { name: "customer_spend" }).first()).toBeVisible();
   await page.keyboard.press("Control+k");
   const input = page.getByPlaceholder(/search features, views/i);
   await expect(input).toBeVisible();

@@ -38,6 +38,13 @@ export function CommandPalette() {
     placeholderData: keepPreviousData,
   });
 
+  // cmdk keeps its selection when items arrive later; select the best hit so Enter opens it.
+  const [selected, setSelected] = useState("");
+  const first = data?.items[0];
+  useEffect(() => {
+    if (debounced && first) setSelected(`${first.kind}:${first.project}:${first.qualifiedName}`);
+  }, [debounced, first]);
+
   const go = (href: string) => {
     setOpen(false);
     setQ("");
@@ -54,7 +61,7 @@ export function CommandPalette() {
         <Dialog.Content className="fixed top-[15vh] left-1/2 z-50 w-[92vw] max-w-xl -translate-x-1/2 overflow-hidden rounded-lg border border-line bg-surface shadow-2xl">
           <Dialog.Title className="sr-only">Command palette</Dialog.Title>
           <Dialog.Description className="sr-only">Search the catalog or jump to a page</Dialog.Description>
-          <Command shouldFilter={false} label="Command palette" className="flex flex-col">
+          <Command shouldFilter={false} value={selected} onValueChange={setSelected} label="Command palette" className="flex flex-col">
             <Command.Input
               value={q}
               onValueChange={setQ}

@@ -46,6 +46,8 @@ export default async function globalSetup() {
       if (worker.exitCode === null) worker.kill("SIGKILL");
     }
     if (process.env.KEEP_E2E_DB) return;
+    const { rm } = await import("node:fs/promises");
+    await rm(RUN_DIR, { recursive: true, force: true });
     const pg = await import("pg");
     const admin = new URL(E2E_ENV.DATABASE_URL);
     const name = admin.pathname.slice(1);

@@ -19,6 +19,7 @@ describe("normalizeSearch", () => {
   });
   it("keeps the API's href", () => {
     expect(normalizeSearch({ items: [{ kind: "model", project: "p", name: "m", href: "/x" }] }).items[0].href).toBe("/x");
+    expect(normalizeSearch({ items: [{ kind: "feature", project: "p", name: "f", viewName: "v", href: "/x" }] }).items[0].href).toBe("/projects/p/feature-views/v/features/f");
   });
 });
 

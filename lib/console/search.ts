@@ -31,6 +31,7 @@ export interface SearchHit {
   score: number | null;
   /** End of the materialized data of the hit's view, when the API reports it. */
   materializedUntil: string | null;
+  updatedAt: string | null;
 }
 
 export interface FacetBucket {
@@ -47,7 +48,8 @@ export interface SearchResult {
 const str = (v: unknown): string => (typeof v === "string" ? v : v === null || v === undefined ? "" : String(v));
 
 function hitHref(h: Record<string, unknown>, project: string, kind: string, name: string, view: string | null): string {
-  if (typeof h.href === "string" && h.href) return h.href;
+  // Features open their own page; other kinds keep the API's console link.
+  if (typeof h.href === "string" && h.href && !(kind === "feature" && view)) return h.href;
   const p = `/projects/${encodeURIComponent(project)}`;
   const e = encodeURIComponent;
   switch (kind) {
@@ -102,6 +104,7 @@ export function normalizeSearch(raw: unknown): SearchResult {
       href: hitHref(h, project, kind, name, view === null ? null : str(view)),
       score: typeof h.score === "number" ? h.score : typeof h.rank === "number" ? h.rank : null,
       materializedUntil: str(h.materializedUntil ?? fresh.materializedUntil) || null,
+      updatedAt: str(h.updatedAt) || null,
     };
   });
   const facetsRaw = (r.facets ?? {}) as Record<string, unknown>;

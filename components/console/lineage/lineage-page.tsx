@@ -11,7 +11,7 @@ import { memo, useMemo, useState } from "react";
 import { Boxes, Database, Layers, Package, Sparkles, Users } from "lucide-react";
 import { api } from "@/lib/console/api-client";
 import { links } from "@/lib/console/links";
-import { collapseFeatures, focusKey, focusSubgraph, layoutGraph, normalizeLineage, type LNode, type LineageKind } from "@/lib/console/lineage";
+import { NODE_H, NODE_W, collapseFeatures, focusKey, focusSubgraph, layoutGraph, normalizeLineage, type LNode, type LineageKind } from "@/lib/console/lineage";
 import { qk } from "@/lib/console/query-keys";
 import { useUrlState } from "@/lib/console/use-url-state";
 import { Button } from "../../ui/button";
@@ -115,6 +115,8 @@ export function LineagePage({ project }: { project: string }) {
       id: n.id,
       type: "lineage",
       position: pos.get(n.id)!,
+      width: NODE_W,
+      height: NODE_H,
       data: { node: n, focused: focusSet.has(n.id), label: nodeLabel(n) },
       ariaLabel: `${KIND_STYLE[n.kind].label} ${nodeLabel(n)}`,
     }));

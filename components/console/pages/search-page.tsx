@@ -125,8 +125,10 @@ export function SearchPage() {
                         <div className="mt-2 flex flex-wrap items-center gap-x-4 gap-y-1 text-xs text-fg-muted">
                           {h.entities.length ? <span>entity: {h.entities.join(", ")}</span> : null}
                           {h.owner ? <span>owner: {h.owner}</span> : null}
-                          {h.kind === "feature" || h.kind === "feature_view" ? (
-                            <Badge tone={freshnessTone(h.materializedUntil, null)}>{h.materializedUntil ? `fresh ${formatRelative(h.materializedUntil)}` : "not materialized"}</Badge>
+                          {h.materializedUntil ? (
+                            <Badge tone={freshnessTone(h.materializedUntil, null)}>data until {formatRelative(h.materializedUntil)}</Badge>
+                          ) : h.updatedAt ? (
+                            <span title={h.updatedAt}>updated {formatRelative(h.updatedAt)}</span>
                           ) : null}
                           <TagList tags={h.tags} max={3} />
                         </div>
