@@ -9,5 +9,6 @@ import { jobsEndpoints } from "./jobs";
 import { searchEndpoints } from "./search";
 import { lineageEndpoints } from "./lineage";
 import { metaEndpoints } from "./meta";
+import { statsEndpoints } from "./stats";
 
-export const ALL_ENDPOINTS: Endpoint[] = [...authEndpoints, ...registryEndpoints, ...registryWriteEndpoints, ...adminEndpoints, ...retrievalEndpoints, ...jobsEndpoints, ...searchEndpoints, ...lineageEndpoints, ...metaEndpoints];
+export const ALL_ENDPOINTS: Endpoint[] = [...authEndpoints, ...registryEndpoints, ...registryWriteEndpoints, ...adminEndpoints, ...retrievalEndpoints, ...jobsEndpoints, ...searchEndpoints, ...lineageEndpoints, ...metaEndpoints, ...statsEndpoints];
