@@ -69,10 +69,6 @@ function ordExpr(ts: string, created: string | null): string {
   return `(epoch_us(${ts})::HUGEINT * ${TWO64} + (coalesce(epoch_us(${created}), -${TWO63})::HUGEINT + ${TWO63}))`;
 }
 
-function entityOrdExpr(t: string, hasCreated: boolean): string {
-  return hasCreated ? `(epoch_us(${t})::HUGEINT * ${TWO64} + (${TWO64}::HUGEINT - 1))` : t;
-}
-
 const AGG_SQL: Record<string, (col: string, ord: string) => string> = {
   sum: (c) => `sum(${c})`,
   count: (c) => `count(${c})`,
@@ -100,42 +96,40 @@ export function buildHistoricalQuery(input: {
   outputs: { slot: number; output: string; kind: "row" | "agg" }[];
   tag: string;
 }): HistoricalQuery {
-  const prepare: string[] = [];
-  const cleanup: string[] = [];
+  // One statement, like the raw floor: the entity table, one chained ASOF LEFT JOIN per view
+  // version with row-level features, one LEFT JOIN per aggregate subquery; ordered back to input.
   const t = qid(input.timestampColumn);
   const joins: string[] = [];
   const cols = new Map<string, string>();
+  const needsOrd = input.slots.some((s) => s.rowFeatures.length && s.files.length && s.hasCreated);
   input.slots.forEach((slot, i) => {
     const keys = slot.vv.joinKeys.map((k) => qid(k.name));
-    const keyEq = keys.map((k) => `e.${k} = f.${k}`).join(" AND ");
     const empty = slot.files.length === 0;
     if (slot.rowFeatures.length) {
-      const tbl = `${input.tag}_r${i}`;
       if (empty) {
         for (const r of slot.rowFeatures) cols.set(`${i}:${r.output}`, `NULL::${duckType(r.feature.dtype)}`);
       } else {
+        const f = `r${i}`;
         const created = slot.hasCreated ? "created_timestamp" : null;
-        const featSelect = slot.rowFeatures.map((r) => qid(r.feature.feature));
         const ttl = slot.vv.ttlSeconds;
-        const keep = (col: string) => (ttl === null ? `f.${col}` : `CASE WHEN f.__ts >= e.${t} - to_seconds(${ttl}::BIGINT) THEN f.${col} END`);
-        prepare.push(
-          `CREATE TEMP TABLE ${tbl} AS SELECT e.__row, ${slot.rowFeatures.map((r, j) => `${keep(qid(r.feature.feature))} AS __f${j}`).join(", ")}
-           FROM (SELECT __row, ${keys.join(", ")}, ${t}, ${entityOrdExpr(t, slot.hasCreated)} AS __ord FROM ${input.entityTable}) e
-           ASOF LEFT JOIN (SELECT ${keys.join(", ")}, event_timestamp AS __ts, ${ordExpr("event_timestamp", created)} AS __ord, ${featSelect.join(", ")}
-                           FROM ${fileList(slot.files)}) f
-           ON ${keyEq} AND f.__ord <= e.__ord`,
+        joins.push(
+          `ASOF LEFT JOIN (SELECT ${keys.join(", ")}, event_timestamp AS __ts, ${ordExpr("event_timestamp", created)} AS __ord, ${slot.rowFeatures
+            .map((r) => qid(r.feature.feature))
+            .join(", ")} FROM ${fileList(slot.files)}) ${f}
+           ON ${keys.map((k) => `ent.${k} = ${f}.${k}`).join(" AND ")} AND ${f}.__ord <= ${slot.hasCreated ? "ent.__tord" : `ent.${t}`}`,
         );
-        cleanup.push(`DROP TABLE IF EXISTS ${tbl}`);
-        joins.push(`LEFT JOIN ${tbl} ON ${tbl}.__row = ent.__row`);
-        slot.rowFeatures.forEach((r, j) => cols.set(`${i}:${r.output}`, `${tbl}.__f${j}`));
+        for (const r of slot.rowFeatures) {
+          const col = `${f}.${qid(r.feature.feature)}`;
+          cols.set(`${i}:${r.output}`, ttl === null ? col : `CASE WHEN ${f}.__ts >= ent.${t} - to_seconds(${ttl}::BIGINT) THEN ${col} END`);
+        }
       }
     }
     if (slot.aggFeatures.length) {
-      const tbl = `${input.tag}_a${i}`;
       const specs = slot.aggFeatures.map((a) => ({ a, agg: slot.vv.featureByName.get(a.feature.feature)!.aggregation! }));
       if (empty) {
         for (const { a, agg } of specs) cols.set(`${i}:${a.output}`, agg.function === "count" ? "0::BIGINT" : `NULL::${duckType(a.feature.dtype)}`);
       } else {
+        const a = `a${i}`;
         const maxW = Math.max(...specs.map((s) => s.agg.windowSeconds));
         const inputs = [...new Set(specs.map((s) => s.agg.column))].map(qid);
         const ord = ordExpr("f.__ts", slot.hasCreated ? "f.created_timestamp" : null);
@@ -144,30 +138,29 @@ export function buildHistoricalQuery(input: {
           const filtered = agg.windowSeconds === maxW ? expr : `${expr} FILTER (WHERE f.__ts > e.${t} - to_seconds(${agg.windowSeconds}::BIGINT))`;
           return `${filtered} AS __a${j}`;
         });
-        prepare.push(
-          `CREATE TEMP TABLE ${tbl} AS SELECT e.__row, ${aggs.join(", ")}
-           FROM (SELECT __row, ${keys.join(", ")}, ${t} FROM ${input.entityTable}) e
-           LEFT JOIN (SELECT ${keys.join(", ")}, event_timestamp AS __ts${slot.hasCreated ? ", created_timestamp" : ""}, ${inputs.join(", ")}
-                      FROM ${fileList(slot.files)}) f
-           ON ${keyEq} AND f.__ts <= e.${t} AND f.__ts > e.${t} - to_seconds(${maxW}::BIGINT)
-           GROUP BY e.__row`,
+        joins.push(
+          `LEFT JOIN (SELECT e.__row, ${aggs.join(", ")}
+             FROM (SELECT __row, ${keys.join(", ")}, ${t} FROM ${input.entityTable}) e
+             JOIN (SELECT ${keys.join(", ")}, event_timestamp AS __ts${slot.hasCreated ? ", created_timestamp" : ""}, ${inputs.join(", ")}
+                   FROM ${fileList(slot.files)}) f
+             ON ${keys.map((k) => `e.${k} = f.${k}`).join(" AND ")} AND f.__ts <= e.${t} AND f.__ts > e.${t} - to_seconds(${maxW}::BIGINT)
+             GROUP BY e.__row) ${a} ON ${a}.__row = ent.__row`,
         );
-        cleanup.push(`DROP TABLE IF EXISTS ${tbl}`);
-        joins.push(`LEFT JOIN ${tbl} ON ${tbl}.__row = ent.__row`);
-        specs.forEach(({ a, agg }, j) => {
-          const v = `${tbl}.__a${j}`;
-          const typed = `CAST(${agg.function === "count" ? `coalesce(${v}, 0)` : v} AS ${duckType(a.feature.dtype)})`;
-          cols.set(`${i}:${a.output}`, typed);
+        specs.forEach(({ a: spec, agg }, j) => {
+          const v = `${a}.__a${j}`;
+          cols.set(`${i}:${spec.output}`, `CAST(${agg.function === "count" ? `coalesce(${v}, 0)` : v} AS ${duckType(spec.feature.dtype)})`);
         });
       }
     }
   });
+  const base = needsOrd
+    ? `(SELECT *, (epoch_us(${t})::HUGEINT * ${TWO64} + (${TWO64}::HUGEINT - 1)) AS __tord FROM ${input.entityTable}) ent`
+    : `${input.entityTable} ent`;
   const select = `SELECT ${[
     ...input.entityColumns.map((c) => `ent.${qid(c)}`),
     ...input.outputs.map((o) => `${cols.get(`${o.slot}:${o.output}`)} AS ${qid(o.output)}`),
   ].join(", ")}
-    FROM ${input.entityTable} ent ${joins.join(" ")}
+    FROM ${base} ${joins.join("\n    ")}
     ORDER BY ent.__row`;
-  cleanup.push(`DROP TABLE IF EXISTS ${input.entityTable}`);
-  return { prepare, select, cleanup };
+  return { prepare: [], select, cleanup: [`DROP TABLE IF EXISTS ${input.entityTable}`] };
 }
