@@ -164,6 +164,10 @@ try {
   console.log(`  POST /historical-features (upload → job → result) ${http.toFixed(2)} s   ${(http / floor).toFixed(2)}× floor`);
 } finally {
   await disconnectDb().catch(() => undefined);
+  const { closeSharedRedis } = await import("../lib/redis/connection");
+  await closeSharedRedis();
   await dropDb().catch((e) => console.error("could not drop bench db:", e));
   await fs.rm(tmp, { recursive: true, force: true });
 }
+// Open handles (DuckDB, pools) must not keep a finished bench alive.
+process.exit(process.exitCode ?? 0);

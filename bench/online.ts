@@ -170,5 +170,9 @@ try {
   await unlinkPrefix(projectKeyPrefix(project));
   redis.disconnect();
   await disconnectDb().catch(() => undefined);
+  const { closeSharedRedis } = await import("../lib/redis/connection");
+  await closeSharedRedis();
   await dropDb().catch((e) => console.error("could not drop bench db:", e));
 }
+// Open handles (DuckDB, pools) must not keep a finished bench alive.
+process.exit(process.exitCode ?? 0);

@@ -81,7 +81,7 @@ describe("LarderClient", () => {
         ],
       },
     });
-    expect("rows" in hist && hist.rows.map((r) => r.conv_rate)).toEqual([0.1, 0.3, null]);
+    expect("columns" in hist && hist.rows.map((r) => r.conv_rate)).toEqual([0.1, 0.3, null]);
   });
 
   it("surfaces problem+json as LarderHttpError with the detail", async () => {

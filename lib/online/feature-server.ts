@@ -145,6 +145,8 @@ export function createFeatureServer(): Server {
   const server = createServer((req, res) => {
     const requestId = (req.headers["x-request-id"] as string | undefined) ?? randomUUID();
     route(req, res, requestId).catch((err: unknown) => {
+      // The client went away mid-request (load generators do at the end of a run): nobody to answer.
+      if (req.destroyed && res.socket?.destroyed !== false) return;
       const p = problemFromError(err, requestId);
       if (!res.headersSent) send(res, p.status, JSON.stringify(p), "application/problem+json", requestId);
       else res.destroy();
