@@ -1,5 +1,6 @@
 import "server-only";
 import { recordAudit } from "../audit/record";
+import { credentialsChanged } from "../auth/credentials-changed";
 import { db } from "../db/client";
 import { notFound } from "../errors";
 import type { Actor } from "./actor";
@@ -22,4 +23,5 @@ export async function removeMember(project: { id: string; name: string }, userId
       tx,
     );
   });
+  await credentialsChanged();
 }

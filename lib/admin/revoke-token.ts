@@ -1,5 +1,6 @@
 import "server-only";
 import { recordAudit } from "../audit/record";
+import { credentialsChanged } from "../auth/credentials-changed";
 import { db } from "../db/client";
 import { notFound } from "../errors";
 import type { Actor } from "./actor";
@@ -16,4 +17,5 @@ export async function revokeToken(project: { id: string; name: string }, tokenId
       tx,
     );
   });
+  await credentialsChanged();
 }

@@ -1,6 +1,7 @@
 import "server-only";
 import { recordAudit } from "../audit/record";
 import type { Role } from "../auth/permissions";
+import { credentialsChanged } from "../auth/credentials-changed";
 import { db } from "../db/client";
 import { notFound } from "../errors";
 import type { Actor } from "./actor";
@@ -13,7 +14,7 @@ export async function updateMember(
   input: { role?: Role; restrictedGrants?: string[] },
   actor: Actor,
 ): Promise<MemberView> {
-  return db().$transaction(async (tx) => {
+  const member = await db().$transaction(async (tx) => {
     const before = await tx.membership.findUnique({
       where: { projectId_userId: { projectId: project.id, userId } },
       include: { user: { select: { email: true } } },
@@ -44,4 +45,6 @@ export async function updateMember(
     );
     return memberView(m);
   });
+  await credentialsChanged();
+  return member;
 }

@@ -1,6 +1,7 @@
 // Instance-admin changes to a user. Disabling a user or changing their password ends their
 // console sessions (a stolen session must not outlive a password reset).
 import "server-only";
+import { credentialsChanged } from "../auth/credentials-changed";
 import { recordAudit } from "../audit/record";
 import { hashPassword } from "../auth/secrets";
 import { db, type Prisma } from "../db/client";
@@ -49,5 +50,7 @@ export async function updateUser(userId: string, input: UpdateUserInput, actor: 
     await recordAudit({ actor, action: "user.update", targetType: "user", targetName: user.email, details: changed }, tx);
     return userView(user);
   };
-  return tx ? run(tx) : db().$transaction(run);
+  const user = await (tx ? run(tx) : db().$transaction(run));
+  await credentialsChanged();
+  return user;
 }
