@@ -49,14 +49,12 @@ function queryObject(url: URL): Record<string, string | string[]> {
   return out;
 }
 
-async function readJsonBody(request: Request, maxBytes: number): Promise<unknown> {
-  const type = request.headers.get("content-type") ?? "";
-  if (!/^application\/(.+\+)?json\b/i.test(type)) {
-    throw new LarderError("unsupported_media_type", 'Send the body as JSON with "Content-Type: application/json".');
-  }
+/** Reads a request body, refusing (413) more than maxBytes whether or not Content-Length says so. */
+export async function readBodyLimited(request: Request, maxBytes: number, hint = ""): Promise<Buffer> {
+  const tail = hint ? ` ${hint}` : "";
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > maxBytes) {
-    throw new LarderError("payload_too_large", `The body is ${declared} bytes; the limit is ${maxBytes} bytes.`);
+    throw new LarderError("payload_too_large", `The body is ${declared} bytes; the limit is ${maxBytes} bytes.${tail}`);
   }
   const reader = request.body?.getReader();
   const chunks: Uint8Array[] = [];
@@ -68,12 +66,20 @@ async function readJsonBody(request: Request, maxBytes: number): Promise<unknown
       size += value.byteLength;
       if (size > maxBytes) {
         await reader.cancel();
-        throw new LarderError("payload_too_large", `The body is larger than the limit of ${maxBytes} bytes.`);
+        throw new LarderError("payload_too_large", `The body is larger than the limit of ${maxBytes} bytes.${tail}`);
       }
       chunks.push(value);
     }
   }
-  const text = Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
+}
+
+async function readJsonBody(request: Request, maxBytes: number): Promise<unknown> {
+  const type = request.headers.get("content-type") ?? "";
+  if (!/^application\/(.+\+)?json\b/i.test(type)) {
+    throw new LarderError("unsupported_media_type", 'Send the body as JSON with "Content-Type: application/json".');
+  }
+  const text = (await readBodyLimited(request, maxBytes)).toString("utf8");
   if (text.trim() === "") throw badRequest("The request body is empty; send a JSON object.");
   try {
     return JSON.parse(text);

@@ -8,6 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { HistoricalFeaturesJsonBody } from "../api/endpoints/retrieval";
+import { readBodyLimited } from "../api/handle";
 import { zodIssuesToParams } from "../api/problem";
 import { env } from "../config/env";
 import { LarderError, badRequest } from "../errors";
@@ -26,27 +27,6 @@ export function negotiateFormat(accept: string | null): HistoricalFormat {
     if (PARQUET_TYPES.includes(type)) return "parquet";
   }
   throw new LarderError("not_acceptable", `Cannot answer with ${accept}; set Accept to application/json, text/csv or application/vnd.apache.parquet.`);
-}
-
-async function readLimited(request: Request, maxBytes: number, hint: string): Promise<Buffer> {
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > maxBytes) throw new LarderError("payload_too_large", `The body is ${declared} bytes; the limit is ${maxBytes} bytes. ${hint}`);
-  const reader = request.body?.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  if (reader) {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > maxBytes) {
-        await reader.cancel();
-        throw new LarderError("payload_too_large", `The body is larger than the limit of ${maxBytes} bytes. ${hint}`);
-      }
-      chunks.push(value);
-    }
-  }
-  return Buffer.concat(chunks);
 }
 
 export interface HistoricalRequestParts {
@@ -84,7 +64,7 @@ const UPLOAD_HINT = "Large entity tables: upload Parquet (Content-Type applicati
 export async function readHistoricalRequest(request: Request, query: Query): Promise<HistoricalRequestParts> {
   const type = (request.headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
   if (type === "application/json" || type === "") {
-    const text = (await readLimited(request, env().MAX_BODY_BYTES, UPLOAD_HINT)).toString("utf8");
+    const text = (await readBodyLimited(request, env().MAX_BODY_BYTES, UPLOAD_HINT)).toString("utf8");
     if (text.trim() === "") throw badRequest("The request body is empty; send a JSON object with entity_rows and features.");
     let raw: unknown;
     try {
@@ -111,7 +91,7 @@ export async function readHistoricalRequest(request: Request, query: Query): Pro
   }
   if (type === "text/csv" || PARQUET_TYPES.includes(type)) {
     const format = type === "text/csv" ? "csv" : "parquet";
-    const file = await tempFile(await readLimited(request, UPLOAD_LIMIT, ""), format);
+    const file = await tempFile(await readBodyLimited(request, UPLOAD_LIMIT, ""), format);
     return { ...optionsFromQuery(query), entities: { kind: "file", path: file, format }, tempFiles: [file] };
   }
   if (type === "multipart/form-data") {
