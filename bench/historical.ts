@@ -8,7 +8,6 @@
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import pg from "pg";
 
 const ENTITY_ROWS = Number(process.env.BENCH_ENTITY_ROWS ?? 1_000_000);
 const FEATURE_ROWS = Number(process.env.BENCH_FEATURE_ROWS ?? 10_000_000);
@@ -25,7 +24,7 @@ const tmp = await fs.mkdtemp(path.join(os.tmpdir(), "larder-bench-hist-"));
 process.env.DATABASE_URL = dbUrl.toString();
 process.env.OFFLINE_STORE_URI = path.join(tmp, "offline");
 
-const { migrateDeploy } = await import("../lib/db/migrate");
+const { dropDatabase, migrateDeploy } = await import("../lib/db/migrate");
 const { db, disconnectDb } = await import("../lib/db/client");
 const { withDuckConnection, qlit } = await import("../lib/duckdb/instance");
 const { applyTestRepo, tokenFor } = await import("../lib/online/retrieval-test-support");
@@ -36,14 +35,7 @@ const project = `bench_hist_${process.pid}`;
 const secs = (t: number) => (performance.now() - t) / 1000;
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 
-async function dropDb() {
-  const admin = new URL(baseUrl.toString());
-  admin.pathname = "/postgres";
-  const c = new pg.Client({ connectionString: admin.toString() });
-  await c.connect();
-  await c.query(`DROP DATABASE IF EXISTS "${benchDb}" WITH (FORCE)`);
-  await c.end();
-}
+const dropDb = () => dropDatabase(dbUrl.toString());
 
 // Three views: two on customers, one on merchants; 5/3/2 tenths of the feature rows.
 const VIEWS = [

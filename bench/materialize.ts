@@ -7,7 +7,6 @@
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import pg from "pg";
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 10_000_000);
 const ENTITIES = Number(process.env.BENCH_ENTITIES ?? 1_000_000);
@@ -23,7 +22,7 @@ const tmp = await fs.mkdtemp(path.join(os.tmpdir(), "larder-bench-"));
 process.env.DATABASE_URL = dbUrl.toString();
 process.env.OFFLINE_STORE_URI = path.join(tmp, "offline");
 
-const { migrateDeploy } = await import("../lib/db/migrate");
+const { dropDatabase, migrateDeploy } = await import("../lib/db/migrate");
 const { db, disconnectDb } = await import("../lib/db/client");
 const { withDuckConnection, qlit } = await import("../lib/duckdb/instance");
 const { createRedis } = await import("../lib/redis/connection");
@@ -34,14 +33,7 @@ const { projectKeyPrefix } = await import("../lib/online/keys");
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 const secs = (t: number) => (performance.now() - t) / 1000;
 
-async function dropDb() {
-  const admin = new URL(baseUrl.toString());
-  admin.pathname = "/postgres";
-  const c = new pg.Client({ connectionString: admin.toString() });
-  await c.connect();
-  await c.query(`DROP DATABASE IF EXISTS "${benchDb}" WITH (FORCE)`);
-  await c.end();
-}
+const dropDb = () => dropDatabase(dbUrl.toString());
 
 const redis = createRedis("online");
 async function unlinkPrefix(prefix: string) {

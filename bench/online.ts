@@ -9,7 +9,6 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import autocannon from "autocannon";
-import pg from "pg";
 
 const FEATURES = 50;
 const ENTITIES = 10_000;
@@ -24,7 +23,7 @@ const dbUrl = new URL(baseUrl.toString());
 dbUrl.pathname = `/${benchDb}`;
 process.env.DATABASE_URL = dbUrl.toString();
 
-const { migrateDeploy } = await import("../lib/db/migrate");
+const { dropDatabase, migrateDeploy } = await import("../lib/db/migrate");
 const { disconnectDb } = await import("../lib/db/client");
 const { createRedis } = await import("../lib/redis/connection");
 const { applyTestRepo, tokenFor } = await import("../lib/online/retrieval-test-support");
@@ -35,14 +34,7 @@ const project = `bench_online_${process.pid}`;
 const redis = createRedis("online");
 const children: ChildProcess[] = [];
 
-async function dropDb() {
-  const admin = new URL(baseUrl.toString());
-  admin.pathname = "/postgres";
-  const c = new pg.Client({ connectionString: admin.toString() });
-  await c.connect();
-  await c.query(`DROP DATABASE IF EXISTS "${benchDb}" WITH (FORCE)`);
-  await c.end();
-}
+const dropDb = () => dropDatabase(dbUrl.toString());
 
 async function unlinkPrefix(prefix: string) {
   let cursor = "0";

@@ -1,6 +1,6 @@
 // Integration tests: one fresh database per run, migrated once; tests use unique ids and never
 // wipe globally. The Redis DB is shared; tests namespace their keys.
-import { migrateDeploy } from "../lib/db/migrate";
+import { dropDatabase, migrateDeploy } from "../lib/db/migrate";
 
 export default async function setup() {
   const base = process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/larder";
@@ -13,12 +13,6 @@ export default async function setup() {
   return async () => {
     // Leave the database for inspection only when asked; otherwise drop it.
     if (process.env.KEEP_TEST_DB) return;
-    const pg = await import("pg");
-    const admin = new URL(url.toString());
-    admin.pathname = "/postgres";
-    const c = new pg.default.Client({ connectionString: admin.toString() });
-    await c.connect();
-    await c.query(`DROP DATABASE IF EXISTS "${url.pathname.slice(1)}" WITH (FORCE)`);
-    await c.end();
+    await dropDatabase(url.toString());
   };
 }

@@ -48,14 +48,8 @@ export default async function globalSetup() {
     if (process.env.KEEP_E2E_DB) return;
     const { rm } = await import("node:fs/promises");
     await rm(RUN_DIR, { recursive: true, force: true });
-    const pg = await import("pg");
-    const admin = new URL(E2E_ENV.DATABASE_URL);
-    const name = admin.pathname.slice(1);
-    admin.pathname = "/postgres";
-    const c = new pg.default.Client({ connectionString: admin.toString() });
-    await c.connect();
-    await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await c.end();
+    const { dropDatabase } = await import("../../lib/db/migrate");
+    await dropDatabase(E2E_ENV.DATABASE_URL);
     // Only this run's queue keys (its own prefix); never a global wipe.
     const { Redis } = await import("ioredis");
     const r = new Redis(E2E_ENV.REDIS_URL);

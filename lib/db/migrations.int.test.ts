@@ -1,17 +1,6 @@
 import { describe, expect, it } from "vitest";
-import pg from "pg";
 import { describeCatalog } from "./catalog";
-import { migrateDeploy, pushSchema } from "./migrate";
-
-async function dropDb(url: string) {
-  const admin = new URL(url);
-  const name = admin.pathname.slice(1);
-  admin.pathname = "/postgres";
-  const c = new pg.Client({ connectionString: admin.toString() });
-  await c.connect();
-  await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  await c.end();
-}
+import { dropDatabase, migrateDeploy, pushSchema } from "./migrate";
 
 describe("migrations", () => {
   it("produce exactly the schema in schema.prisma (no drift)", async () => {
@@ -24,7 +13,7 @@ describe("migrations", () => {
       expect(a.columns.length).toBeGreaterThan(50);
       expect(a).toEqual(b);
     } finally {
-      await dropDb(reference.toString());
+      await dropDatabase(reference.toString());
     }
   });
 
