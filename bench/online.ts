@@ -28,7 +28,7 @@ const { disconnectDb } = await import("../lib/db/client");
 const { createRedis } = await import("../lib/redis/connection");
 const { applyTestRepo, tokenFor } = await import("../lib/online/retrieval-test-support");
 const { writeOnlineBatch } = await import("../lib/online/write-script");
-const { entityKey, projectKeyPrefix, featureField, tsField } = await import("../lib/online/keys");
+const { entityKey, projectKeyPrefix, packValues, rowField, tsField } = await import("../lib/online/keys");
 
 const project = `bench_online_${process.pid}`;
 const redis = createRedis("online");
@@ -106,10 +106,10 @@ try {
     const rows = Array.from({ length: 1000 }, (_, j) => ({
       key: entityKey(project, { driver_id: i + j }),
       tsMs: now,
-      rowValues: featureNames.map((_, k) => JSON.stringify(Math.round((i + j + k) * 1.37 * 100) / 100)),
-      aggValues: [],
+      row: packValues(featureNames.map((_, k) => JSON.stringify(Math.round((i + j + k) * 1.37 * 100) / 100))),
+      agg: null,
     }));
-    await writeOnlineBatch(redis, { view: "driver_stats", version: 1, rowFeatures: featureNames, aggFeatures: [], asofMs: null, rows });
+    await writeOnlineBatch(redis, { view: "driver_stats", version: 1, asofMs: null, rows });
   }
 
   const tsxArgs = ["--conditions=react-server", "--import", "tsx"];
@@ -118,7 +118,7 @@ try {
     RAW_PORT: String(RAW_PORT),
     RAW_KEY_PREFIX: projectKeyPrefix(project),
     RAW_JOIN_KEY: "driver_id",
-    RAW_FIELDS: JSON.stringify([tsField("driver_stats", 1), ...featureNames.map((f) => featureField("driver_stats", 1, f))]),
+    RAW_FIELDS: JSON.stringify([tsField("driver_stats", 1), rowField("driver_stats", 1)]),
   });
   const targets: Target[] = [
     { name: "raw node:http + ioredis HMGET (floor)", url: `http://127.0.0.1:${RAW_PORT}/`, headers: {} },

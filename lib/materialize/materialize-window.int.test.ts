@@ -6,11 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Redis } from "ioredis";
 import { resetEnvForTests } from "../config/env";
 import { db } from "../db/client";
-import { entityKey, featureField } from "../online/keys";
+import { entityKey } from "../online/keys";
 import { materializeWindow, type MaterializeWindowInput } from "./materialize-window";
 import { MaterializationCancelled, MaterializationError } from "./errors";
 import { aggregate, generateRows, latestRow, entitiesUpTo, type AggFunction, type OracleRow } from "./oracle";
-import { createTestVersion, deleteOnline, readParquetRows, snapshotDir, snapshotOnline, writeParquet, type TestViewInput } from "./test-support";
+import { createTestVersion, decodeOnline, deleteOnline, readParquetRows, snapshotDir, snapshotOnline, writeParquet, type TestViewInput } from "./test-support";
 
 const uid = `${Date.now().toString(36)}${process.pid}`;
 const H = 3_600_000;
@@ -66,28 +66,29 @@ function closeTo(actual: unknown, expected: unknown, what: string) {
 
 /** Compares every online value of every entity with the oracle at time t. */
 function checkOnline(snapshot: Record<string, Record<string, string>>, project: string, rows: OracleRow[], t: number, version = 1) {
-  const f = (name: string) => featureField("spend", version, name);
+  const ROW_NAMES = ["amount", "category", "is_large"];
+  const AGG_NAMES = FUNCS.flatMap((fn) => WINDOWS.map(([w]) => `amount_${fn}_${w}`));
   const expectedEntities = entitiesUpTo(rows, t);
   expect(Object.keys(snapshot).sort()).toEqual(expectedEntities.map((e) => entityKey(project, { customer_id: e })).sort());
   for (const e of expectedEntities) {
-    const h = snapshot[entityKey(project, { customer_id: e })];
+    const h = decodeOnline(snapshot[entityKey(project, { customer_id: e })], "spend", version, ROW_NAMES, AGG_NAMES);
     const row = latestRow(rows, e, t, TTL_MS);
     if (row) {
-      expect(Number(h[f("__ts")]), `__ts of ${e}`).toBe(row.ts);
-      closeTo(JSON.parse(h[f("amount")]), row.values.amount, `amount of ${e}`);
-      expect(JSON.parse(h[f("category")])).toBe(row.values.category);
-      expect(JSON.parse(h[f("is_large")])).toBe(row.values.is_large);
-    } else if (h[f("__ts")] !== undefined) {
+      expect(h.ts, `__ts of ${e}`).toBe(row.ts);
+      closeTo(h.values.amount, row.values.amount, `amount of ${e}`);
+      expect(h.values.category).toBe(row.values.category);
+      expect(h.values.is_large).toBe(row.values.is_large);
+    } else if (h.ts !== null) {
       // An older value may stay stored; it is outside ttl, so reads return null (OUTSIDE_MAX_AGE).
-      expect(Number(h[f("__ts")])).toBeLessThan(t - TTL_MS);
+      expect(h.ts).toBeLessThan(t - TTL_MS);
     }
     // Entities whose rows all left the windows before the previous run keep that run's as-of time;
     // their count 0 / null values are still exact at t (checked below).
-    expect(Number(h[f("__asof")])).toBeLessThanOrEqual(t);
+    expect(h.asof).toBeLessThanOrEqual(t);
     for (const [wName, wMs] of WINDOWS) {
       for (const fn of FUNCS) {
         const name = `amount_${fn}_${wName}`;
-        closeTo(JSON.parse(h[f(name)]), aggregate(rows, e, t, wMs, "amount", fn), `${name} of ${e} at ${new Date(t).toISOString()}`);
+        closeTo(h.values[name], aggregate(rows, e, t, wMs, "amount", fn), `${name} of ${e} at ${new Date(t).toISOString()}`);
       }
     }
   }
@@ -314,10 +315,10 @@ describe("other source kinds", () => {
     );
     expect(res.rowsRead).toBe(3);
     expect(res.rowsWrittenOffline).toBe(3);
-    const h = await redis.hgetall(entityKey(project, { user_id: "u/1" }));
-    expect(JSON.parse(h["scores@v1:score"])).toBe(2.5);
-    expect(JSON.parse(h["scores@v1:score_sum_1d"])).toBe(4);
-    expect(await redis.hget(entityKey(project, { user_id: "u 2" }), "scores@v1:score")).toBe("9.0");
+    const h = decodeOnline(await redis.hgetall(entityKey(project, { user_id: "u/1" })), "scores", 1, ["score"], ["score_sum_1d"]);
+    expect(h.values).toEqual({ score: 2.5, score_sum_1d: 4 });
+    // Floats keep their decimal point in the stored JSON (9.0, not 9).
+    expect(await redis.hget(entityKey(project, { user_id: "u 2" }), "scores@v1:__row")).toBe("[9.0]");
   });
 
   it("postgres source through a named server-side connection", async () => {
@@ -340,12 +341,11 @@ describe("other source kinds", () => {
       {},
       { redis },
     );
-    const h1 = await redis.hgetall(entityKey(project, { store_id: 1 }));
-    expect(JSON.parse(h1["sales@v1:sales"])).toBe(20);
-    expect(h1["sales@v1:__ts"]).toBe(String(T0 + 5 * H));
-    expect(h1["sales@v1:sales_count_1d"]).toBe("2");
+    const h1 = decodeOnline(await redis.hgetall(entityKey(project, { store_id: 1 })), "sales", 1, ["sales"], ["sales_count_1d"]);
+    expect(h1.values).toEqual({ sales: 20, sales_count_1d: 2 });
+    expect(h1.ts).toBe(T0 + 5 * H);
     // 06:00+02:00 is 04:00 UTC.
-    expect((await redis.hgetall(entityKey(project, { store_id: 2 })))["sales@v1:__ts"]).toBe(String(T0 + 4 * H));
+    expect(decodeOnline(await redis.hgetall(entityKey(project, { store_id: 2 })), "sales", 1, ["sales"], []).ts).toBe(T0 + 4 * H);
     const off = await readParquetRows(path.join(root, project, "sales", "v1", "date=*", "data.parquet"));
     expect(off.length).toBe(3);
     await db().$executeRawUnsafe(`DROP TABLE ${table}`);

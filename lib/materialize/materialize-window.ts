@@ -410,9 +410,7 @@ async function writeOnline(
   onProgress: (done: number) => Promise<void>,
 ): Promise<number> {
   const perCall = options.entitiesPerCall ?? 500;
-  const perTrip = options.callsPerRoundTrip ?? 40;
-  const rowFeatures = spec.rowFeatures.map((f) => f.name);
-  const aggFeatures = spec.aggregations.map((a) => a.name);
+  const perTrip = options.callsPerRoundTrip ?? 20;
   const asofMs = spec.aggregations.length ? end.getTime() : null;
   const sortedKeys = spec.joinKeys.map((k) => k.name).sort();
   const fail = (m: string, cause?: unknown) => new MaterializationError(spec.viewName, "write_online", m, { cause, code: "unavailable" });
@@ -424,7 +422,7 @@ async function writeOnline(
   let batch: OnlineWriteRow[] = [];
   const flushCall = () => {
     if (!batch.length) return;
-    pipelineOnlineWrite(pipeline, { view: spec.viewName, version: spec.version, rowFeatures, aggFeatures, asofMs, rows: batch });
+    pipelineOnlineWrite(pipeline, { view: spec.viewName, version: spec.version, asofMs, rows: batch });
     batch = [];
     calls++;
   };
@@ -453,19 +451,19 @@ async function writeOnline(
       const chunk = await result.fetchChunk();
       if (!chunk || chunk.rowCount === 0) break;
       const cols = chunk.getColumns() as (string | null)[][];
+      const keys = cols[0];
+      const tss = cols[tsCol];
+      const packedRows = cols[tsCol + 1];
+      const packedAggs = cols[tsCol + 2];
       const n = chunk.rowCount;
       for (let i = 0; i < n; i++) {
-        let key = cols[0][i];
+        let key = keys[i];
         if (key === null) {
           const jk: Record<string, unknown> = {};
           for (let k = 0; k < keyParts; k++) jk[sortedKeys[k]] = cols[1 + k][i];
           key = entityKey(spec.projectName, jk);
         }
-        const rowValues = new Array<string>(rowFeatures.length);
-        for (let j = 0; j < rowFeatures.length; j++) rowValues[j] = cols[tsCol + 1 + j][i] as string;
-        const aggValues = new Array<string>(aggFeatures.length);
-        for (let j = 0; j < aggFeatures.length; j++) aggValues[j] = cols[tsCol + 1 + rowFeatures.length + j][i] as string;
-        batch.push({ key, tsMs: cols[tsCol][i], rowValues, aggValues });
+        batch.push({ key, tsMs: tss[i], row: packedRows[i], agg: packedAggs[i] });
         done++;
         if (batch.length >= perCall) {
           flushCall();

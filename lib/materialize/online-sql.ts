@@ -36,7 +36,7 @@ function aggExpr(a: AggregationSpec, endUs: number, outType: string): string {
 
 export interface OnlineSqlPlan {
   sql: string;
-  /** Column names of the result, in order: __key, [key parts...], __ts_ms, row features, aggregates. */
+  /** Column names of the result, in order: __key, [key parts...], __ts_ms, __row_packed, __agg_packed. */
   keyColumns: string[];
   /** True when __key is the full Redis key; otherwise join key columns follow (as VARCHAR). */
   keyInSql: boolean;
@@ -70,19 +70,22 @@ export function onlineSql(spec: ViewSpec, endUs: number, duckTypes: { agg: (a: A
     aggSelect.push(`arg_max(struct_pack(${fields.join(", ")}), ${order}) ${ttlFilter} AS __row`);
   }
   spec.aggregations.forEach((a, i) => aggSelect.push(`${aggExpr(a, endUs, duckTypes.agg(a))} AS ${qid("a" + i)}`));
+  // Values leave DuckDB already packed (keys.ts: one JSON array per clock), so the writer only
+  // forwards strings.
+  const pack = (exprs: string[]) => (exprs.length ? `'[' || concat_ws(',', ${exprs.join(", ")}) || ']'` : `'[]'`);
   const outCols = [
     `${keyExpr} AS __key`,
     ...keyCols,
     hasRow ? `CAST(epoch_ms(__row.__ts) AS VARCHAR) AS __ts_ms` : `NULL::VARCHAR AS __ts_ms`,
-    ...spec.rowFeatures.map((f, i) => `${jsonValueExpr(`__row.f${i}`, f.dtype)} AS ${qid("r" + i)}`),
-    ...spec.aggregations.map((a, i) => `${jsonValueExpr(qid("a" + i), a.dtype)} AS ${qid("g" + i)}`),
+    hasRow ? `CASE WHEN __row IS NULL THEN NULL ELSE ${pack(spec.rowFeatures.map((f, i) => jsonValueExpr(`__row.f${i}`, f.dtype)))} END AS __row_packed` : `NULL::VARCHAR AS __row_packed`,
+    `${pack(spec.aggregations.map((a, i) => jsonValueExpr(qid("a" + i), a.dtype)))} AS __agg_packed`,
   ];
   const emptyCols = [
     `${keyExpr} AS __key`,
     ...keyCols,
     `NULL::VARCHAR AS __ts_ms`,
-    ...spec.rowFeatures.map((_, i) => `'null' AS ${qid("r" + i)}`),
-    ...spec.aggregations.map((a, i) => `'${a.function === "count" ? "0" : "null"}' AS ${qid("g" + i)}`),
+    `NULL::VARCHAR AS __row_packed`,
+    `'[${spec.aggregations.map((a) => (a.function === "count" ? "0" : "null")).join(",")}]' AS __agg_packed`,
   ];
   const needsOld = spec.aggregations.length > 0 && spanSeconds !== null;
   const sql = `CREATE TABLE online_out AS

@@ -8,7 +8,7 @@ import { db } from "../db/client";
 import { withDuckConnection, qid, qlit } from "../duckdb/instance";
 import { parseDuration } from "../registry/duration";
 import { aggregationDtype, aggregationFeatureName, type AggregationDef, type SourceDef } from "../registry/repo-schema";
-import { projectKeyPrefix } from "../online/keys";
+import { projectKeyPrefix, unpackValues } from "../online/keys";
 
 export interface TestViewInput {
   projectName: string;
@@ -125,6 +125,27 @@ export async function snapshotOnline(redis: Redis, project: string): Promise<Rec
     for (const k of keys) out[k] = await redis.hgetall(k);
   } while (cursor !== "0");
   return Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/**
+ * Decodes one online hash of a view version (keys.ts layout) into its clocks and feature values.
+ * `rowNames` / `aggNames`: the version's row-level and aggregate feature names in position order.
+ */
+export function decodeOnline(
+  h: Record<string, string> | undefined,
+  view: string,
+  version: number,
+  rowNames: string[],
+  aggNames: string[],
+): { ts: number | null; asof: number | null; values: Record<string, unknown> } {
+  const values: Record<string, unknown> = {};
+  const get = (f: string) => h?.[`${view}@v${version}:${f}`];
+  const row = unpackValues(get("__row"));
+  const agg = unpackValues(get("__agg"));
+  rowNames.forEach((n, i) => row && (values[n] = row[i]));
+  aggNames.forEach((n, i) => agg && (values[n] = agg[i]));
+  const num = (v: string | undefined) => (v === undefined ? null : Number(v));
+  return { ts: num(get("__ts")), asof: num(get("__asof")), values };
 }
 
 export async function deleteOnline(redis: Redis, project: string): Promise<void> {

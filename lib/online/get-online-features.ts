@@ -6,7 +6,7 @@ import type { Principal } from "../auth/principal";
 import { canReadRestrictedView } from "../auth/authorize";
 import { LarderError, badRequest, forbidden } from "../errors";
 import { sharedRedis } from "../redis/connection";
-import { asofField, featureField, projectKeyPrefix, tsField } from "./keys";
+import { aggField, asofField, projectKeyPrefix, rowField, tsField } from "./keys";
 import {
   getCatalog,
   invalidateCatalog,
@@ -49,8 +49,14 @@ export const MAX_ONLINE_ENTITY_ROWS = 10_000;
 interface ViewSlot {
   vv: CatalogViewVersion;
   group: number;
+  /** Indexes into the group's HMGET fields; -1 when no requested feature needs that field. */
   tsIdx: number;
+  rowIdx: number;
   asofIdx: number;
+  aggIdx: number;
+  /** Feature name → index in the packed `__row` / `__agg` array (keys.ts). */
+  rowPos: Map<string, number>;
+  aggPos: Map<string, number>;
   ttlMs: number | null;
 }
 
@@ -58,7 +64,8 @@ interface PlanColumn {
   name: string;
   feature: ResolvedFeature;
   slot: ViewSlot;
-  fieldIdx: number;
+  /** Index in the slot's packed array of the column's kind. */
+  pos: number;
   isAggregation: boolean;
 }
 
@@ -138,11 +145,17 @@ function compilePlan(catalog: ProjectCatalog, req: OnlineFeaturesRequest): Onlin
         fieldIndex.push(new Map());
         groupByKeys.set(gk, group);
       }
+      const rowNames = vv.features.filter((x) => x.kind !== "aggregation").map((x) => x.name);
+      const aggNames = vv.features.filter((x) => x.kind === "aggregation").map((x) => x.name);
       slot = {
         vv,
         group,
-        tsIdx: fieldOf(group, tsField(vv.view, vv.version)),
-        asofIdx: fieldOf(group, asofField(vv.view, vv.version)),
+        tsIdx: -1,
+        rowIdx: -1,
+        asofIdx: -1,
+        aggIdx: -1,
+        rowPos: new Map(rowNames.map((n, i) => [n, i])),
+        aggPos: new Map(aggNames.map((n, i) => [n, i])),
         ttlMs: vv.ttlSeconds === null ? null : vv.ttlSeconds * 1000,
       };
       slots.set(vv.id, slot);
@@ -159,13 +172,18 @@ function compilePlan(catalog: ProjectCatalog, req: OnlineFeaturesRequest): Onlin
       );
     }
     names.set(name, `${f.view}@${f.version}`);
-    columns.push({
-      name,
-      feature: f,
-      slot,
-      fieldIdx: fieldOf(slot.group, featureField(f.view, f.version, f.feature)),
-      isAggregation: f.kind === "aggregation",
-    });
+    const isAggregation = f.kind === "aggregation";
+    // Only the packed fields some requested feature needs are read.
+    if (isAggregation && slot.aggIdx < 0) {
+      slot.asofIdx = fieldOf(slot.group, asofField(vv.view, vv.version));
+      slot.aggIdx = fieldOf(slot.group, aggField(vv.view, vv.version));
+    } else if (!isAggregation && slot.rowIdx < 0) {
+      slot.tsIdx = fieldOf(slot.group, tsField(vv.view, vv.version));
+      slot.rowIdx = fieldOf(slot.group, rowField(vv.view, vv.version));
+    }
+    const pos = (isAggregation ? slot.aggPos : slot.rowPos).get(f.feature);
+    if (pos === undefined) throw new Error(`feature ${f.feature} is not in the catalog of ${vv.view}@v${vv.version}`);
+    columns.push({ name, feature: f, slot, pos, isAggregation });
   }
   const plan: OnlinePlan = { columns, groups, slots: [...slots.values()], joinKeys, restrictedViews: [...restricted] };
   if (catalog.plans.size > 1000) catalog.plans.clear();
@@ -349,48 +367,64 @@ function buildResponse(
     const values = req.entities[key];
     results.push({ values: values.slice(), statuses: new Array(n).fill("PRESENT"), event_timestamps: new Array(n).fill(EPOCH_ISO) });
   }
-  // Per view slot and row: the event time string, and whether row-level values are too old.
-  const slotTs = new Map<ViewSlot, { tsIso: string[]; asofIso: string[]; tsNull: boolean[]; asofNull: boolean[]; stale: boolean[] }>();
+  // Per view slot and row: event time strings, staleness, and the packed values parsed once.
+  interface SlotRows {
+    tsIso: string[];
+    asofIso: string[];
+    stale: boolean[];
+    /** null = absent (NOT_FOUND). */
+    rowVals: (unknown[] | null)[];
+    aggVals: (unknown[] | null)[];
+  }
+  const slotRows = new Map<ViewSlot, SlotRows>();
   for (const slot of plan.slots) {
     const base = head + slot.group * n;
-    const tsIso: string[] = new Array(n);
-    const asofIso: string[] = new Array(n);
-    const tsNull: boolean[] = new Array(n);
-    const asofNull: boolean[] = new Array(n);
-    const stale: boolean[] = new Array(n);
+    const r: SlotRows = { tsIso: new Array(n), asofIso: new Array(n), stale: new Array(n), rowVals: new Array(n), aggVals: new Array(n) };
     for (let i = 0; i < n; i++) {
-      const row = replies[base + i][1] as (string | null)[];
-      const ts = row[slot.tsIdx];
-      const asof = row[slot.asofIdx];
-      tsNull[i] = ts === null;
-      asofNull[i] = asof === null;
-      const tsMs = ts === null ? 0 : Number(ts);
-      tsIso[i] = ts === null ? EPOCH_ISO : isoOf(tsMs);
-      asofIso[i] = asof === null ? EPOCH_ISO : isoOf(Number(asof));
-      stale[i] = ts !== null && slot.ttlMs !== null && tsMs < now - slot.ttlMs;
+      const fields = replies[base + i][1] as (string | null)[];
+      if (slot.rowIdx >= 0) {
+        const ts = fields[slot.tsIdx];
+        const packed = fields[slot.rowIdx];
+        if (ts === null || packed === null) {
+          r.rowVals[i] = null;
+          r.tsIso[i] = EPOCH_ISO;
+          r.stale[i] = false;
+        } else {
+          const tsMs = Number(ts);
+          r.rowVals[i] = JSON.parse(packed) as unknown[];
+          r.tsIso[i] = isoOf(tsMs);
+          r.stale[i] = slot.ttlMs !== null && tsMs < now - slot.ttlMs;
+        }
+      }
+      if (slot.aggIdx >= 0) {
+        const asof = fields[slot.asofIdx];
+        const packed = fields[slot.aggIdx];
+        r.aggVals[i] = asof === null || packed === null ? null : (JSON.parse(packed) as unknown[]);
+        r.asofIso[i] = asof === null || packed === null ? EPOCH_ISO : isoOf(Number(asof));
+      }
     }
-    slotTs.set(slot, { tsIso, asofIso, tsNull, asofNull, stale });
+    slotRows.set(slot, r);
   }
   for (const c of plan.columns) {
     featureNames.push(c.name);
-    const base = head + c.slot.group * n;
-    const t = slotTs.get(c.slot)!;
+    const t = slotRows.get(c.slot)!;
+    const packed = c.isAggregation ? t.aggVals : t.rowVals;
+    const times = c.isAggregation ? t.asofIso : t.tsIso;
     const values: unknown[] = new Array(n);
     const statuses: FeatureStatus[] = new Array(n);
     const tss: string[] = new Array(n);
     for (let i = 0; i < n; i++) {
-      const raw = (replies[base + i][1] as (string | null)[])[c.fieldIdx];
-      const absent = c.isAggregation ? t.asofNull[i] : t.tsNull[i];
-      tss[i] = c.isAggregation ? t.asofIso[i] : t.tsIso[i];
-      if (absent || raw === null) {
+      const arr = packed[i];
+      tss[i] = times[i];
+      if (arr === null || arr.length <= c.pos) {
         values[i] = null;
         statuses[i] = "NOT_FOUND";
-        if (absent) tss[i] = EPOCH_ISO;
+        tss[i] = EPOCH_ISO;
       } else if (!c.isAggregation && t.stale[i]) {
         values[i] = null;
         statuses[i] = "OUTSIDE_MAX_AGE";
       } else {
-        const v = JSON.parse(raw);
+        const v = arr[c.pos];
         values[i] = v;
         statuses[i] = v === null ? "NULL_VALUE" : "PRESENT";
       }

@@ -1,7 +1,12 @@
 // Online store key layout (contract): one hash per project + entity key:
 //   larder:ol:<project>:<k1>=<v1>,<k2>=<v2>   (join keys sorted by name, values encodeURIComponent(String(v)))
-// fields `<view>@v<version>:<feature>` (JSON values), `<view>@v<version>:__ts` (event time of the
-// row-level values, epoch ms) and `<view>@v<version>:__asof` (time the aggregates were computed as of).
+// and four fields per feature view version (immutable, so its feature list and order are fixed):
+//   `<view>@v<version>:__ts`    event time of the row-level values, epoch ms
+//   `<view>@v<version>:__row`   the row-level values: a JSON array in feature position order
+//   `<view>@v<version>:__asof`  time the window aggregates were computed as of, epoch ms
+//   `<view>@v<version>:__agg`   the window aggregates: a JSON array in feature position order
+// Packing a version's values into one field keeps a write at two fields per clock and a read at one
+// field per view, whatever the number of features (Redis spends its time per field, not per byte).
 
 export const ONLINE_KEY_PREFIX = "larder:ol:";
 
@@ -20,14 +25,28 @@ export function sortedJoinKeyNames(names: readonly string[]): string[] {
   return [...names].sort();
 }
 
-export function featureField(view: string, version: number, feature: string): string {
-  return `${view}@v${version}:${feature}`;
-}
-
 export function tsField(view: string, version: number): string {
   return `${view}@v${version}:__ts`;
 }
 
+export function rowField(view: string, version: number): string {
+  return `${view}@v${version}:__row`;
+}
+
 export function asofField(view: string, version: number): string {
   return `${view}@v${version}:__asof`;
+}
+
+export function aggField(view: string, version: number): string {
+  return `${view}@v${version}:__agg`;
+}
+
+/** Packs JSON-encoded values (each already valid JSON, `null` allowed) into one field value. */
+export function packValues(jsonValues: readonly string[]): string {
+  return `[${jsonValues.join(",")}]`;
+}
+
+/** Unpacks a `__row` / `__agg` field value; null when the field is absent. */
+export function unpackValues(packed: string | null | undefined): unknown[] | null {
+  return packed === null || packed === undefined ? null : (JSON.parse(packed) as unknown[]);
 }

@@ -16,7 +16,7 @@ import { zodIssuesToParams } from "../api/problem";
 import { sharedRedis } from "../redis/connection";
 import { writePushFiles } from "../offline/write-push-files";
 import { parseTimestampMs } from "../offline/timestamps";
-import { entityKey } from "./keys";
+import { entityKey, packValues } from "./keys";
 import { getCatalog, type CatalogViewVersion } from "./registry-cache";
 import { writeOnlineBatch, type OnlineWriteRow } from "./write-script";
 
@@ -197,15 +197,13 @@ async function pushOnline(
       rows.push({
         key,
         tsMs: ts[i],
-        rowValues: rowFeatures.map((f) => JSON.stringify(columns[f.name][i] ?? null)),
-        aggValues: [],
+        row: packValues(rowFeatures.map((f) => JSON.stringify(columns[f.name][i] ?? null))),
+        agg: null,
       });
     }
     const written = await writeOnlineBatch(redis, {
       view: view.name,
       version: vv.version,
-      rowFeatures: rowFeatures.map((f) => f.name),
-      aggFeatures: [],
       asofMs: null,
       rows,
     });

@@ -1,48 +1,37 @@
 // The one online write path: a Lua script that applies many entities of ONE view version per call,
 // newer-wins per entity, atomically per key. Used by materialization (batches of entities) and by
-// push (a batch of one or more).
+// push (a batch of one or more). Field layout: keys.ts.
 //
-// Two groups of fields with their own clocks:
-//   - row-level values + `__ts`: written only if the incoming event time ≥ the stored `__ts`
-//     (an older event never overwrites a newer one);
-//   - window aggregates + `__asof`: written only if the incoming as-of time ≥ the stored `__asof`
-//     (materializing an older window after a newer one cannot roll aggregates back).
-// The field names travel once per call; each entity then sends only its values.
+// Two packed fields with their own clocks:
+//   - `__row` (row-level values) + `__ts`: written only if the incoming event time ≥ the stored
+//     `__ts` (an older event never overwrites a newer one);
+//   - `__agg` (window aggregates) + `__asof`: written only if the incoming as-of time ≥ the stored
+//     `__asof` (materializing an older window after a newer one cannot roll aggregates back).
+// Per entity the script does one HMGET of the two clocks and at most one HSET of four fields.
 //
 // Redis Cluster: all keys of one call must hash to one slot; group batches by slot there.
 import type { ChainableCommander, Redis } from "ioredis";
-import { asofField, featureField, tsField } from "./keys";
+import { aggField, asofField, rowField, tsField } from "./keys";
 
 export const ONLINE_WRITE_LUA = `
-local tsF, asofF, asof = ARGV[1], ARGV[2], ARGV[3]
-local nRow, nAgg = tonumber(ARGV[4]), tonumber(ARGV[5])
+local tsF, rowF, asofF, aggF, asof = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 local asofN = tonumber(asof)
-local stride = 2 + nRow + nAgg
-local base = 5 + nRow + nAgg
 local written = 0
 for i = 1, #KEYS do
   local key = KEYS[i]
-  local o = base + (i - 1) * stride
+  local o = 5 + (i - 1) * 3
+  local ts = ARGV[o + 1]
   local cur = redis.call('HMGET', key, tsF, asofF)
-  local args = {}
-  local n = 0
-  if ARGV[o + 1] == '1' then
-    local ts = ARGV[o + 2]
-    if (not cur[1]) or tonumber(cur[1]) <= tonumber(ts) then
-      args[n + 1] = tsF; args[n + 2] = ts; n = n + 2
-      for j = 1, nRow do
-        args[n + 1] = ARGV[5 + j]; args[n + 2] = ARGV[o + 2 + j]; n = n + 2
-      end
-    end
-  end
-  if nAgg > 0 and asofN and ((not cur[2]) or tonumber(cur[2]) <= asofN) then
-    args[n + 1] = asofF; args[n + 2] = asof; n = n + 2
-    for j = 1, nAgg do
-      args[n + 1] = ARGV[5 + nRow + j]; args[n + 2] = ARGV[o + 2 + nRow + j]; n = n + 2
-    end
-  end
-  if n > 0 then
-    redis.call('HSET', key, unpack(args))
+  local wRow = ts ~= '' and ((not cur[1]) or tonumber(cur[1]) <= tonumber(ts))
+  local wAgg = asofN ~= nil and ((not cur[2]) or tonumber(cur[2]) <= asofN)
+  if wRow and wAgg then
+    redis.call('HSET', key, tsF, ts, rowF, ARGV[o + 2], asofF, asof, aggF, ARGV[o + 3])
+    written = written + 1
+  elseif wRow then
+    redis.call('HSET', key, tsF, ts, rowF, ARGV[o + 2])
+    written = written + 1
+  elseif wAgg then
+    redis.call('HSET', key, asofF, asof, aggF, ARGV[o + 3])
     written = written + 1
   end
 end
@@ -63,11 +52,7 @@ export function defineOnlineWrite(redis: Redis): Redis & WithCommand {
 export interface OnlineWriteBatch {
   view: string;
   version: number;
-  /** Row-level feature names (values in `rows[i].rowValues`, same order). */
-  rowFeatures: string[];
-  /** Aggregate feature names (values in `rows[i].aggValues`, same order). */
-  aggFeatures: string[];
-  /** Epoch ms the aggregates were computed as of; null when the batch has no aggregates. */
+  /** Epoch ms the aggregates were computed as of; null when the batch writes no aggregates. */
   asofMs: number | null;
   rows: OnlineWriteRow[];
 }
@@ -76,28 +61,29 @@ export interface OnlineWriteRow {
   key: string;
   /** Epoch ms of the row-level values; null = write no row-level values for this entity. */
   tsMs: number | string | null;
-  /** JSON-encoded values (`null` allowed). */
-  rowValues: string[];
-  aggValues: string[];
+  /** Row-level values packed with `packValues` in feature position order (ignored when tsMs is null). */
+  row: string | null;
+  /** Aggregates packed with `packValues` in feature position order (required when asofMs is set). */
+  agg: string | null;
 }
 
 /** The arguments of one script call (numkeys first), for pipelines built by the caller. */
 export function onlineWriteArgs(b: OnlineWriteBatch): (string | number)[] {
-  const args: (string | number)[] = [b.rows.length];
-  for (const r of b.rows) args.push(r.key);
-  args.push(tsField(b.view, b.version), asofField(b.view, b.version), b.asofMs === null ? "" : String(b.asofMs));
-  args.push(String(b.rowFeatures.length), String(b.aggFeatures.length));
-  for (const f of b.rowFeatures) args.push(featureField(b.view, b.version, f));
-  for (const f of b.aggFeatures) args.push(featureField(b.view, b.version, f));
+  const n = b.rows.length;
+  const args: (string | number)[] = new Array(1 + n + 5 + 3 * n);
+  args[0] = n;
+  for (let i = 0; i < n; i++) args[1 + i] = b.rows[i].key;
+  let o = 1 + n;
+  args[o++] = tsField(b.view, b.version);
+  args[o++] = rowField(b.view, b.version);
+  args[o++] = asofField(b.view, b.version);
+  args[o++] = aggField(b.view, b.version);
+  args[o++] = b.asofMs === null ? "" : String(b.asofMs);
   for (const r of b.rows) {
-    if (r.tsMs === null) {
-      args.push("0", "0");
-      for (let j = 0; j < b.rowFeatures.length; j++) args.push("");
-    } else {
-      args.push("1", String(r.tsMs));
-      for (const v of r.rowValues) args.push(v);
-    }
-    for (const v of r.aggValues) args.push(v);
+    const hasRow = r.tsMs !== null && r.row !== null;
+    args[o++] = hasRow ? String(r.tsMs) : "";
+    args[o++] = hasRow ? r.row! : "";
+    args[o++] = r.agg ?? "[]";
   }
   return args;
 }
