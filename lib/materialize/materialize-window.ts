@@ -18,7 +18,7 @@ import { env } from "../config/env";
 import { db } from "../db/client";
 import { qid, qlit } from "../duckdb/instance";
 import { createRedis } from "../redis/connection";
-import { defineOnlineWrite, pipelineOnlineWrite, type OnlineWriteRow } from "../online/write-script";
+import { defineOnlineWrite, ENTITY_SEP, packedWriteArgs, pipelineOnlineWrite } from "../online/write-script";
 import { entityKey } from "../online/keys";
 import { computePartitionStats, storeFeatureStats, type FeatureStat } from "../quality/compute-stats";
 import { duckType, dtypeMismatch } from "./dtypes";
@@ -191,7 +191,11 @@ export async function materializeWindow(
       await progress(0.5);
       await checkCancel();
       try {
-        stats = await computePartitionStats(conn, "rows", spec.rowFeatures, dates);
+        // Min/max from the footers of the files just written; samples picked by row identity.
+        stats = await computePartitionStats(conn, "rows", spec.rowFeatures, dates, {
+          files: partitionFiles,
+          sampleKey: [...spec.joinKeys.map((k) => k.name), "event_timestamp", "created_timestamp"],
+        });
       } catch (e) {
         throw fail("stats", causeText(e), e);
       }
@@ -419,15 +423,7 @@ async function writeOnline(
   let inFlight: Promise<void> | null = null;
   let pipeline = redis.pipeline();
   let calls = 0;
-  let batch: OnlineWriteRow[] = [];
-  const flushCall = () => {
-    if (!batch.length) return;
-    pipelineOnlineWrite(pipeline, { view: spec.viewName, version: spec.version, asofMs, rows: batch });
-    batch = [];
-    calls++;
-  };
   const sendTrip = async () => {
-    flushCall();
     if (!calls) return;
     const p = pipeline;
     const n = done;
@@ -444,31 +440,39 @@ async function writeOnline(
     });
   };
   try {
-    const result = await conn.stream("SELECT * FROM online_out");
-    const keyParts = result.columnName(1).startsWith("__k_") ? sortedKeys.length : 0;
-    const tsCol = 1 + keyParts;
+    // Per script call, two strings built by DuckDB in parallel: the keys (RS-joined) and the
+    // script's payload (write-script.ts). JS then handles two long strings per call instead of
+    // four short ones per entity (converting DuckDB strings and encoding Redis arguments one by
+    // one, not Redis, was the bottleneck). Key parts not computed in SQL travel as JSON arrays.
+    // Rows whose join key is null have no entity to serve them to and are left out.
+    const probe = await conn.runAndReadAll("SELECT * FROM online_out LIMIT 0");
+    const keyParts = probe.columnName(1).startsWith("__k_") ? sortedKeys.length : 0;
+    const partCols = sortedKeys.map((k) => qid("__k_" + k));
+    const keyExpr = keyParts ? `to_json([${partCols.join(", ")}])::VARCHAR` : "__key";
+    const notNull = keyParts ? partCols.map((c) => `${c} IS NOT NULL`).join(" AND ") : "__key IS NOT NULL";
+    const result = await conn.stream(
+      `SELECT string_agg(${keyExpr}, chr(30) ORDER BY rowid) AS k,
+              string_agg(concat_ws(chr(31), coalesce(__ts_ms, ''), coalesce(__row_packed, ''), __agg_packed), chr(30) ORDER BY rowid) AS p
+       FROM online_out WHERE ${notNull} GROUP BY rowid // ${Math.max(1, Math.floor(perCall))}`,
+    );
     for (;;) {
       const chunk = await result.fetchChunk();
       if (!chunk || chunk.rowCount === 0) break;
-      const cols = chunk.getColumns() as (string | null)[][];
-      const keys = cols[0];
-      const tss = cols[tsCol];
-      const packedRows = cols[tsCol + 1];
-      const packedAggs = cols[tsCol + 2];
-      const n = chunk.rowCount;
-      for (let i = 0; i < n; i++) {
-        let key = keys[i];
-        if (key === null) {
-          const jk: Record<string, unknown> = {};
-          for (let k = 0; k < keyParts; k++) jk[sortedKeys[k]] = cols[1 + k][i];
-          key = entityKey(spec.projectName, jk);
+      const [keyGroups, payloads] = chunk.getColumns() as string[][];
+      for (let g = 0; g < keyGroups.length; g++) {
+        let keys = keyGroups[g].split(ENTITY_SEP);
+        if (keyParts) {
+          keys = keys.map((json) => {
+            const parts = JSON.parse(json) as string[];
+            const jk: Record<string, unknown> = {};
+            for (let k = 0; k < keyParts; k++) jk[sortedKeys[k]] = parts[k];
+            return entityKey(spec.projectName, jk);
+          });
         }
-        batch.push({ key, tsMs: tss[i], row: packedRows[i], agg: packedAggs[i] });
-        done++;
-        if (batch.length >= perCall) {
-          flushCall();
-          if (calls >= perTrip) await sendTrip();
-        }
+        pipelineOnlineWrite(pipeline, packedWriteArgs(spec.viewName, spec.version, asofMs, keys, payloads[g]));
+        calls++;
+        done += keys.length;
+        if (calls >= perTrip) await sendTrip();
       }
     }
     await sendTrip();
