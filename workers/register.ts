@@ -7,6 +7,7 @@ import { reconcileStuckJobs, recordStalled } from "../lib/jobs/reconcile-jobs";
 import { runBackfillJob } from "../lib/jobs/run-backfill-job";
 import { runMaterializeJob } from "../lib/jobs/run-materialize-job";
 import { runScheduledJob } from "../lib/jobs/run-scheduled-job";
+import { runHistoricalJob } from "../lib/offline/run-historical-job";
 import { syncSchedules } from "../lib/jobs/sync-schedules";
 import { QUEUES, queuePrefix, type QueueName } from "../lib/queues/contracts";
 import { createRedis } from "../lib/redis/connection";
@@ -22,6 +23,7 @@ const PROCESSORS: Record<QueueName, Processor> = {
   backfill: (job) => runBackfillJob(job),
   alerts: (job) => sendOutboxMail(job),
   schedules: (job) => runScheduledJob(job),
+  historical: (job) => runHistoricalJob(job),
 };
 
 export interface StartWorkersOptions {
@@ -43,14 +45,14 @@ export function startWorkers(opts: StartWorkersOptions = {}): WorkerSet {
       connection: createRedis("queue", { maxRetriesPerRequest: null }),
       prefix: queuePrefix(),
       // Mail and schedule ticks are light; materialization is the heavy queue.
-      concurrency: name === "materialize" || name === "backfill" ? concurrency : Math.max(2, concurrency),
+      concurrency: name === "materialize" || name === "backfill" || name === "historical" ? concurrency : Math.max(2, concurrency),
       lockDuration: e.WORKER_LOCK_DURATION_MS,
       stalledInterval: e.WORKER_STALLED_INTERVAL_MS,
       maxStalledCount: e.WORKER_MAX_STALLED_COUNT,
     });
     w.on("error", (err) => console.error(`[larder worker] ${name} queue error:`, err));
     w.on("failed", (job, err) => log(`${name} job ${job?.id ?? "?"} attempt ${job?.attemptsMade ?? "?"} failed: ${err.message}`));
-    if (name === "materialize" || name === "backfill") {
+    if (name === "materialize" || name === "backfill" || name === "historical") {
       w.on("stalled", (jobId) => {
         log(`${name} job ${jobId} stalled (its worker died); it goes back to the queue`);
         void recordStalled(jobId).catch(() => undefined);

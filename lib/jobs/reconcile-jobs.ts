@@ -15,7 +15,7 @@ export async function reconcileStuckJobs(olderThanMs = 60_000): Promise<string[]
   });
   const fixed: string[] = [];
   for (const r of rows) {
-    const q = queue(r.kind === "backfill" ? QUEUES.backfill : QUEUES.materialize);
+    const q = queue(r.kind === "backfill" ? QUEUES.backfill : r.kind === "historical" ? QUEUES.historical : QUEUES.materialize);
     const bull = await q.getJob(r.queueJobId!);
     const state = bull ? await bull.getState() : "missing";
     if (state !== "failed") continue;

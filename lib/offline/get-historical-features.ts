@@ -2,7 +2,10 @@
 // exactly as of each row's time, computed by DuckDB over the offline Parquet store
 // (historical-sql.ts). Views not materialized offline over the time range the rows need are a 409
 // naming the views and the missing intervals, never silently null. Large tables run as a job
-// (Job kind `historical`) whose result is a Parquet file in the offline store.
+// (Job kind `historical`, BullMQ queue `historical`, run by a worker: run-historical-job.ts) whose
+// result is a Parquet file in the offline store. The request is validated and the entity table
+// loaded and typed here, so every 4xx/409 is answered synchronously; the worker gets the typed
+// table as a Parquet file beside the result.
 import "server-only";
 import { randomUUID } from "node:crypto";
 import fs from "node:fs/promises";
@@ -16,6 +19,7 @@ import { db } from "../db/client";
 import { duckdb, qid, qlit } from "../duckdb/instance";
 import { LarderError, badRequest, conflict, forbidden } from "../errors";
 import { gapsWithin } from "../jobs/interval-math";
+import { enqueueHistorical } from "../queues/contracts";
 import { getCatalog, resolveFromCatalog, type ResolvedFeature } from "../online/registry-cache";
 import { buildHistoricalQuery, partitionFiles, slotLookbackMs, type ViewSlot } from "./historical-sql";
 import { loadEntityTable, type EntitySource, type LoadedEntityTable } from "./load-entity-table";
@@ -52,13 +56,13 @@ export type HistoricalOutcome =
   | { kind: "file"; path: string; contentType: string; rows: number; cleanup: () => Promise<void> }
   | { kind: "job"; jobId: string; rows: number; resultPath: string };
 
-interface Plan {
+export interface Plan {
   slots: ViewSlot[];
   outputs: { slot: number; output: string; kind: "row" | "agg" }[];
   joinKeys: Map<string, string>;
 }
 
-function planSlots(resolved: ResolvedFeature[], fullNames: boolean): Plan {
+export function planSlots(resolved: ResolvedFeature[], fullNames: boolean): Plan {
   const slots: ViewSlot[] = [];
   const bySlot = new Map<string, number>();
   const joinKeys = new Map<string, string>();
@@ -148,7 +152,7 @@ async function prepare(c: DuckDBConnection, input: HistoricalInput) {
   return { catalog, plan, table, timestampColumn };
 }
 
-async function computeInto(
+export async function computeInto(
   c: DuckDBConnection,
   project: string,
   p: { plan: Plan; table: LoadedEntityTable; timestampColumn: string },
@@ -191,35 +195,32 @@ export function historicalResultPath(project: string, jobId: string): string {
   return path.resolve(env().OFFLINE_STORE_URI, project, "_historical", `${jobId}.parquet`);
 }
 
+/** The typed entity table a queued historical job reads (deleted when the job finishes). */
+export function historicalEntitiesPath(project: string, jobId: string): string {
+  return path.resolve(env().OFFLINE_STORE_URI, project, "_historical", `${jobId}.entities.parquet`);
+}
+
+/** What a queued historical job needs besides its entity table (Job.params). */
+export interface HistoricalJobParams {
+  features: string[] | null;
+  feature_service: string | null;
+  full_feature_names: boolean;
+  rows: number;
+  timestampColumn: string;
+  columns: string[];
+  minT: number;
+  maxT: number;
+  /** Feature view version ids the request resolved to; the worker refuses to compute others. */
+  versionIds: string[];
+}
+
 export async function getHistoricalFeatures(input: HistoricalInput): Promise<HistoricalOutcome> {
   const conn = await (await duckdb()).connect();
-  let handedOff = false;
   try {
     const p = await prepare(conn, input);
     await checkMaterialized(p.plan.slots, p.table.minT!, p.table.maxT!);
     if (!input.inline && (input.asJob || p.table.rows > HISTORICAL_JOB_ROWS)) {
-      const job = await db().job.create({
-        data: {
-          kind: "historical",
-          projectId: p.catalog.projectId,
-          status: "running",
-          startedAt: new Date(),
-          attempts: 1,
-          maxAttempts: 1,
-          triggeredBy: input.triggeredBy,
-          params: {
-            features: input.features ?? null,
-            feature_service: input.feature_service ?? null,
-            full_feature_names: input.full_feature_names ?? false,
-            rows: p.table.rows,
-          },
-        },
-      });
-      const resultPath = historicalResultPath(p.catalog.project, job.id);
-      handedOff = true;
-      // The connection (holding the loaded entity table) moves to the background computation.
-      void runJob(conn, p.catalog.project, p, job.id, resultPath);
-      return { kind: "job", jobId: job.id, rows: p.table.rows, resultPath };
+      return await queueJob(conn, input, p);
     }
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), "larder-hist-"));
     const target = path.join(dir, `result.${input.format}`);
@@ -238,36 +239,52 @@ export async function getHistoricalFeatures(input: HistoricalInput): Promise<His
     }
     return { kind: "file", path: target, contentType: CONTENT_TYPES[input.format], rows: p.table.rows, cleanup };
   } finally {
-    if (!handedOff) conn.closeSync();
+    conn.closeSync();
   }
 }
 
-async function runJob(
+async function queueJob(
   conn: DuckDBConnection,
-  project: string,
-  p: { plan: Plan; table: LoadedEntityTable; timestampColumn: string },
-  jobId: string,
-  resultPath: string,
-): Promise<void> {
-  const log = (message: string, level = "info") => db().jobLog.create({ data: { jobId, message, level } }).catch(() => undefined);
+  input: HistoricalInput,
+  p: Awaited<ReturnType<typeof prepare>>,
+): Promise<HistoricalOutcome> {
+  const params: HistoricalJobParams = {
+    features: input.features ?? null,
+    feature_service: input.feature_service ?? null,
+    full_feature_names: input.full_feature_names ?? false,
+    rows: p.table.rows,
+    timestampColumn: p.timestampColumn,
+    columns: p.table.columns,
+    minT: p.table.minT!,
+    maxT: p.table.maxT!,
+    versionIds: p.plan.slots.map((s) => s.vv.id),
+  };
+  const job = await db().job.create({
+    data: {
+      kind: "historical",
+      projectId: p.catalog.projectId,
+      status: "queued",
+      attempts: 0,
+      maxAttempts: 1,
+      triggeredBy: input.triggeredBy,
+      params: params as unknown as object,
+    },
+  });
+  const entities = historicalEntitiesPath(p.catalog.project, job.id);
   try {
-    await log(`joining ${p.table.rows} entity rows with ${p.plan.outputs.length} features`);
-    await fs.mkdir(path.dirname(resultPath), { recursive: true });
-    const tmp = `${resultPath}.tmp`;
-    await computeInto(conn, project, p, "parquet", tmp);
-    await fs.rename(tmp, resultPath);
-    await db().job.update({
-      where: { id: jobId },
-      data: { status: "succeeded", progress: 1, finishedAt: new Date(), rowsRead: p.table.rows, result: { path: resultPath, rows: p.table.rows } },
-    });
-    await log(`result written: ${resultPath}`);
+    await fs.mkdir(path.dirname(entities), { recursive: true });
+    await conn.run(`COPY (SELECT * FROM ${p.table.table} ORDER BY __row) TO ${qlit(`${entities}.tmp`)} (FORMAT parquet)`);
+    await fs.rename(`${entities}.tmp`, entities);
+    await enqueueHistorical({ jobId: job.id });
+    await db().job.update({ where: { id: job.id }, data: { queueJobId: job.id } });
   } catch (e) {
-    const message = e instanceof LarderError ? e.message : `historical join failed: ${(e as Error).message.split("\n")[0]}`;
-    await db().job.update({ where: { id: jobId }, data: { status: "failed", finishedAt: new Date(), error: message, errorStep: "join" } }).catch(() => undefined);
-    await log(message, "error");
-  } finally {
-    conn.closeSync();
+    const message = `could not queue the historical job: ${(e as Error).message.split("\n")[0]}`;
+    await db().job.update({ where: { id: job.id }, data: { status: "failed", finishedAt: new Date(), error: message, errorStep: "enqueue" } }).catch(() => undefined);
+    await fs.rm(entities, { force: true }).catch(() => undefined);
+    await fs.rm(`${entities}.tmp`, { force: true }).catch(() => undefined);
+    throw new LarderError("unavailable", `${message}. Retry the request in a moment.`);
   }
+  return { kind: "job", jobId: job.id, rows: p.table.rows, resultPath: historicalResultPath(p.catalog.project, job.id) };
 }
 
 /** The Parquet result of a finished historical job (409 while running, 404 when unknown). */

@@ -142,7 +142,7 @@ export function outcomeResponse(outcome: HistoricalOutcome, project: string, req
   if (outcome.kind === "json") return new Response(outcome.body, { status: 200, headers: { "content-type": "application/json; charset=utf-8", ...headers } });
   if (outcome.kind === "file") return fileResponse(outcome.path, outcome.contentType, headers, outcome.cleanup);
   const resultUrl = `/api/v1/projects/${project}/historical-features/jobs/${outcome.jobId}/result`;
-  return new Response(JSON.stringify({ job: { id: outcome.jobId, status: "running", kind: "historical" }, rows: outcome.rows, result_url: resultUrl }), {
+  return new Response(JSON.stringify({ job: { id: outcome.jobId, status: "queued", kind: "historical" }, rows: outcome.rows, result_url: resultUrl }), {
     status: 202,
     headers: { "content-type": "application/json; charset=utf-8", location: resultUrl, ...headers },
   });

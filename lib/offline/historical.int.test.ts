@@ -16,6 +16,14 @@ import { writeParquet } from "../materialize/test-support";
 import { getOnlineFeatures } from "../online/get-online-features";
 import { applyTestRepo, tokenFor, uniqueName } from "../online/retrieval-test-support";
 import { createRedis } from "../redis/connection";
+import { deleteQueueKeys, jobsTestEnv, waitForJob } from "../jobs/test-support";
+import { historicalEntitiesPath } from "./get-historical-features";
+
+// Large requests run on the `historical` queue: this file gets its own queue prefix and a worker.
+const queuePrefix = jobsTestEnv();
+const { startWorkers } = await import("../../workers/register");
+const { closeQueues } = await import("../queues/contracts");
+let workers: ReturnType<typeof startWorkers> | undefined;
 
 const H = 3_600_000;
 const D = 86_400_000;
@@ -106,6 +114,9 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  await workers?.close();
+  await closeQueues();
+  await deleteQueueKeys(queuePrefix);
   await fs.rm(dir, { recursive: true, force: true });
 });
 
@@ -218,25 +229,36 @@ describe("formats, uploads and jobs", () => {
     expect(text.split("\n")[1]).toContain("2024-03-05T10:00:00.000Z");
   });
 
-  it("runs as a job when asked (or when large) and serves the Parquet result", async () => {
+  it("runs as a job on a worker when asked (or when large) and serves the Parquet result", async () => {
+    const at = Date.parse("2024-03-07T00:00:00Z");
     const res = await callRoute({ features: ["spend:amount"], as_job: true, entity_rows: [{ customer_id: 3, event_timestamp: "2024-03-07T00:00:00Z" }] });
     expect(res.status).toBe(202);
-    const body = (await res.json()) as { job: { id: string }; result_url: string };
-    let job;
-    for (let i = 0; i < 100; i++) {
-      job = await db().job.findUniqueOrThrow({ where: { id: body.job.id } });
-      if (job.status !== "running") break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    expect(job!.status).toBe("succeeded");
-    expect(job!.kind).toBe("historical");
+    const body = (await res.json()) as { job: { id: string; status: string }; result_url: string };
+    expect(body.job.status).toBe("queued");
+    // No worker yet: the job waits in the queue, its result is not there.
+    expect((await db().job.findUniqueOrThrow({ where: { id: body.job.id } })).status).toBe("queued");
+    const early = await resultRoute(new Request(`http://localhost${body.result_url}`, { headers: { authorization: `Bearer ${consumer}` } }), {
+      params: Promise.resolve({ project, id: body.job.id }),
+    });
+    expect(early.status).toBe(409);
+    workers = startWorkers({ queues: ["historical"], concurrency: 1, log: () => undefined });
+    const job = await waitForJob(body.job.id);
+    expect(job.error).toBeNull();
+    expect(job.status).toBe("succeeded");
+    expect(job.kind).toBe("historical");
+    // The typed entity table handed to the worker is removed once the job is done.
+    await expect(fs.access(historicalEntitiesPath(project, body.job.id))).rejects.toThrow();
     const dl = await resultRoute(
       new Request(`http://localhost${body.result_url}`, { headers: { authorization: `Bearer ${consumer}` } }),
       { params: Promise.resolve({ project, id: body.job.id }) },
     );
     expect(dl.status).toBe(200);
     expect(dl.headers.get("content-type")).toContain("parquet");
-    expect((await dl.arrayBuffer()).byteLength).toBeGreaterThan(100);
+    const file = path.join(dir, "job-result.parquet");
+    await fs.writeFile(file, Buffer.from(await dl.arrayBuffer()));
+    const rows = await withDuckConnection(async (c) => (await c.runAndReadAll(`SELECT customer_id, amount FROM read_parquet(${qlit(file)})`)).getRowObjectsJson());
+    expect(rows.length).toBe(1);
+    expect(close(rows[0].amount, latestRow(spend, "3", at, ttlMs)?.values.amount ?? null)).toBe(true);
   });
 });
 

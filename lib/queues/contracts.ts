@@ -17,6 +17,8 @@ export const QUEUES = {
   alerts: "alerts",
   /** Cron job schedulers: each tick creates a materialize-incremental job for one view. */
   schedules: "schedules",
+  /** Point-in-time joins of large entity tables (lib/offline/run-historical-job.ts). */
+  historical: "historical",
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
@@ -25,17 +27,20 @@ export const MaterializePayload = z.object({ jobId: z.string().min(1) }).strict(
 export const BackfillPayload = z.object({ jobId: z.string().min(1) }).strict();
 export const AlertPayload = z.object({ outboxId: z.string().min(1) }).strict();
 export const SchedulePayload = z.object({ projectName: z.string().min(1), viewName: z.string().min(1) }).strict();
+export const HistoricalPayload = z.object({ jobId: z.string().min(1) }).strict();
 
 export type MaterializePayload = z.infer<typeof MaterializePayload>;
 export type BackfillPayload = z.infer<typeof BackfillPayload>;
 export type AlertPayload = z.infer<typeof AlertPayload>;
 export type SchedulePayload = z.infer<typeof SchedulePayload>;
+export type HistoricalPayload = z.infer<typeof HistoricalPayload>;
 
 export const PAYLOADS = {
   materialize: MaterializePayload,
   backfill: BackfillPayload,
   alerts: AlertPayload,
   schedules: SchedulePayload,
+  historical: HistoricalPayload,
 } as const satisfies Record<QueueName, z.ZodType>;
 
 /** BullMQ job name used on each queue (one kind of job per queue). */
@@ -44,6 +49,7 @@ export const JOB_NAMES = {
   backfill: "backfill-finish",
   alerts: "send-mail",
   schedules: "materialize-incremental",
+  historical: "historical-join",
 } as const satisfies Record<QueueName, string>;
 
 /** Attempts, exponential backoff, and bounded history (the Job rows keep the full history). */
@@ -135,6 +141,17 @@ export async function closeQueues(): Promise<void> {
 export async function enqueueMaterialize(payload: MaterializePayload, opts: JobsOptions = {}): Promise<string> {
   const data = MaterializePayload.parse(payload);
   const job = await withTimeout(queue(QUEUES.materialize).add(JOB_NAMES.materialize, data, { jobId: data.jobId, ...opts }), "the job queue (Redis)");
+  return job.id ?? data.jobId;
+}
+
+/**
+ * One attempt: a join that failed on its data fails the same way again. A worker that dies mid-join
+ * is still covered: BullMQ's stalled check hands the job to another worker, and the result file is
+ * only renamed into place when complete.
+ */
+export async function enqueueHistorical(payload: HistoricalPayload): Promise<string> {
+  const data = HistoricalPayload.parse(payload);
+  const job = await withTimeout(queue(QUEUES.historical).add(JOB_NAMES.historical, data, { jobId: data.jobId, attempts: 1 }), "the job queue (Redis)");
   return job.id ?? data.jobId;
 }
 

@@ -1,0 +1,95 @@
+// The processor body of the `historical` queue: one point-in-time join of an entity table that the
+// request already validated, typed and saved as Parquet (get-historical-features.ts). The Job row
+// goes queued → running → succeeded | failed with log lines; the result Parquet file is written
+// aside and renamed into place, so a reader never sees half a result and a worker killed mid-join
+// leaves nothing behind but a `.tmp` file the next run overwrites.
+import "server-only";
+import fs from "node:fs/promises";
+import path from "node:path";
+import { UnrecoverableError, type Job as BullJob } from "bullmq";
+import { db } from "../db/client";
+import { duckdb, qlit } from "../duckdb/instance";
+import { afterJobFinished } from "../jobs/after-job-finished";
+import { JobLogger, isFinal, messageOf, recordFailure, workerLabel } from "../jobs/job-run";
+import { getCatalog, invalidateCatalog, resolveFromCatalog } from "../online/registry-cache";
+import { HistoricalPayload } from "../queues/contracts";
+import {
+  computeInto,
+  historicalEntitiesPath,
+  historicalResultPath,
+  planSlots,
+  type HistoricalJobParams,
+} from "./get-historical-features";
+
+export type HistoricalJobOutcome = { status: "succeeded"; rows: number } | { status: "skipped"; reason: string };
+
+export async function runHistoricalJob(bull: Pick<BullJob, "data">): Promise<HistoricalJobOutcome> {
+  const { jobId } = HistoricalPayload.parse(bull.data);
+  const row = await db().job.findUnique({ where: { id: jobId }, include: { project: { select: { name: true } } } });
+  if (!row || !row.project) throw new UnrecoverableError(`Job ${jobId} no longer exists.`);
+  // A duplicate delivery (a stalled job that had in fact finished).
+  if (isFinal(row.status)) return { status: "skipped", reason: `job is already ${row.status}` };
+  const project = row.project.name;
+  const params = row.params as unknown as HistoricalJobParams;
+  const entities = historicalEntitiesPath(project, jobId);
+  const resultPath = historicalResultPath(project, jobId);
+  const logger = new JobLogger(jobId);
+  await db().job.update({
+    where: { id: jobId },
+    data: { status: "running", startedAt: row.startedAt ?? new Date(), attempts: { increment: 1 }, progress: 0 },
+  });
+  logger.line(`joining ${params.rows} entity rows on ${workerLabel()}`);
+  await logger.flush();
+  const conn = await (await duckdb()).connect();
+  let step = "load";
+  try {
+    // The worker's cached registry may predate the request: read it fresh, and compute exactly the
+    // versions the request resolved to.
+    invalidateCatalog(project);
+    const catalog = await getCatalog(project);
+    const resolved = resolveFromCatalog(catalog, { features: params.features, feature_service: params.feature_service });
+    const plan = planSlots(resolved, params.full_feature_names);
+    const now = plan.slots.map((s) => s.vv.id).sort().join(",");
+    if (now !== [...params.versionIds].sort().join(",")) {
+      throw new UnrecoverableError(
+        `The registry changed between the request and the run (the features now resolve to other feature view versions: ${plan.slots.map((s) => `${s.vv.view}@v${s.vv.version}`).join(", ")}). Send the request again.`,
+      );
+    }
+    try {
+      await fs.access(entities);
+    } catch {
+      throw new UnrecoverableError(`The job's entity table (${entities}) is gone; send the request again.`);
+    }
+    const table = `hist_entities_${jobId.replace(/\W/g, "_")}`;
+    await conn.run(`CREATE TEMP TABLE ${table} AS SELECT * FROM read_parquet(${qlit(entities)})`);
+    step = "join";
+    await fs.mkdir(path.dirname(resultPath), { recursive: true });
+    const tmp = `${resultPath}.tmp`;
+    await computeInto(
+      conn,
+      project,
+      { plan, table: { table, columns: params.columns, rows: params.rows, minT: params.minT, maxT: params.maxT }, timestampColumn: params.timestampColumn },
+      "parquet",
+      tmp,
+    );
+    await fs.rename(tmp, resultPath);
+    await db().job.update({
+      where: { id: jobId },
+      data: { status: "succeeded", progress: 1, finishedAt: new Date(), rowsRead: BigInt(params.rows), result: { path: resultPath, rows: params.rows } },
+    });
+    logger.line(`result written: ${resultPath}`);
+    await fs.rm(entities, { force: true });
+    return { status: "succeeded", rows: params.rows };
+  } catch (e) {
+    const message = e instanceof UnrecoverableError ? e.message : `historical join failed at step ${step}: ${messageOf(e).split("\n")[0]}`;
+    await recordFailure(jobId, new Error(message), step, true);
+    logger.line(message, "error");
+    await fs.rm(entities, { force: true }).catch(() => undefined);
+    throw new UnrecoverableError(message);
+  } finally {
+    conn.closeSync();
+    await logger.flush();
+    const fresh = await db().job.findUnique({ where: { id: jobId }, select: { status: true } });
+    if (fresh && isFinal(fresh.status)) await afterJobFinished(jobId).catch(() => undefined);
+  }
+}
