@@ -1,6 +1,7 @@
 // A worker process killed with SIGKILL in the middle of a backfill: BullMQ's stalled check hands its
 // job to another worker process, which finishes it; the backfill ends with exact results.
 import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs/promises";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import {
@@ -25,6 +26,7 @@ const { closeQueues } = await import("../queues/contracts");
 const { backfill } = await import("./backfill");
 const { materialize } = await import("./materialize");
 const { startWorkers } = await import("../../workers/register");
+const { offlineVersionDir } = await import("../materialize/materialize-window");
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const children: ChildProcess[] = [];
@@ -84,6 +86,8 @@ describe("a worker killed with kill -9 mid-backfill", () => {
       const vlogs = (await db().jobLog.findMany({ where: { jobId: victim }, orderBy: { id: "asc" } })).map((l) => l.message).join("\n");
       expect(vlogs).toMatch(/stopped responding/);
       expect(vlogs).toMatch(new RegExp(`started on .*:${first.pid}[\\s\\S]*started on`));
+      // The killed attempt's work folder was removed by the attempt that finished the job.
+      expect((await fs.readdir(offlineVersionDir(p.project, p.view, 1))).filter((n) => n.startsWith(".tmp-"))).toEqual([]);
 
       // Exact: the same rows as one window materialization of the same data.
       const refSet = startWorkers({ concurrency: 1, log: () => undefined });

@@ -130,7 +130,14 @@ export async function materializeWindow(
       createdVersionDir = await fs.mkdir(versionDir, { recursive: true });
       // Beside the partitions (same file system, so the final rename is atomic); the dot name and the
       // .tmp extension keep readers' `date=*/*.parquet` globs away from it.
-      workDir = await fs.mkdtemp(path.join(versionDir, `.tmp-${input.jobId.replace(/[^\w-]/g, "_")}-`));
+      const tmpPrefix = `.tmp-${input.jobId.replace(/[^\w-]/g, "_")}-`;
+      // A previous attempt of this job that died mid-write (kill -9, then BullMQ's stalled check
+      // handed the job here) left its work folder behind; only one worker holds a job at a time.
+      for (const name of await fs.readdir(versionDir)) {
+        // mkdtemp appends exactly six characters: another job whose id merely starts alike is not matched.
+        if (name.startsWith(tmpPrefix) && name.length === tmpPrefix.length + 6) await fs.rm(path.join(versionDir, name), { recursive: true, force: true });
+      }
+      workDir = await fs.mkdtemp(path.join(versionDir, tmpPrefix));
     } else {
       workDir = await fs.mkdtemp(path.join(os.tmpdir(), "larder-mat-"));
     }
