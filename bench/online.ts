@@ -3,16 +3,31 @@
 //     - the lean feature server (POST /get-online-features, bearer token, registry cache),
 //     - the Next route (POST /api/v1/projects/{p}/online-features) when a `next build` exists,
 //     - a raw node:http + ioredis pipelined HMGET server (the floor; bench/raw-online-server.ts);
-//   load generator autocannon: throughput at max load (16 connections) and p99 at a fixed 200 req/s.
+//   throughput at max load: autocannon, closed loop, 16 connections, in this process (which is
+//     otherwise idle while it runs);
+//   latency at a fixed 200 req/s: bench/load-gen.ts in its own process — open loop, one request
+//     every 5 ms on an even schedule whatever the previous ones are doing, latency measured from
+//     the scheduled send time to the last response byte (no coordinated omission), 1 s unrecorded
+//     warm-up then BENCH_RATE_SECONDS (10) recorded. autocannon's own `overallRate` is not used for
+//     this: it lets each connection send its per-second quota back to back at the top of every
+//     second (a burst at full speed, then idle) and "corrects" the histogram with a 1 ms expected
+//     interval, so its p99 at 200 req/s measured bursts, not a 200 req/s stream.
+// BENCH_SERVER_NODE_ARGS adds node flags to the feature server (e.g. "--cpu-prof").
+// BENCH_TARGETS=floor,server,next and BENCH_SCENARIOS=1,100 pick a subset while iterating.
 // Uses a throwaway registry database and its own Redis key prefix, removed afterwards.
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import autocannon from "autocannon";
+import type { LoadGenResult, LoadGenSpec } from "./load-gen";
 
 const FEATURES = 50;
 const ENTITIES = 10_000;
 const DURATION = Number(process.env.BENCH_SECONDS ?? 8);
+const RATE = 200;
+const RATE_SECONDS = Number(process.env.BENCH_RATE_SECONDS ?? 10);
+const ONLY_TARGETS = process.env.BENCH_TARGETS?.split(",");
+const ONLY_SCENARIOS = process.env.BENCH_SCENARIOS?.split(",");
 const FS_PORT = 6610;
 const RAW_PORT = 6611;
 const NEXT_PORT = 3610;
@@ -64,25 +79,79 @@ async function waitFor(url: string, init?: RequestInit): Promise<void> {
   throw new Error(`${url} did not come up`);
 }
 
+/** CPU seconds (user + system) used so far by a process and its descendants, from /proc. */
+function cpuSeconds(rootPid: number): number {
+  const stats = new Map<number, { ppid: number; ticks: number }>();
+  for (const d of readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const raw = readFileSync(`/proc/${d}/stat`, "utf8");
+      const f = raw.slice(raw.lastIndexOf(")") + 2).split(" ");
+      stats.set(Number(d), { ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) });
+    } catch {
+      /* gone */
+    }
+  }
+  let ticks = 0;
+  const todo = [rootPid];
+  while (todo.length) {
+    const pid = todo.pop()!;
+    ticks += stats.get(pid)?.ticks ?? 0;
+    for (const [child, st] of stats) if (st.ppid === pid) todo.push(child);
+  }
+  return ticks / 100; // USER_HZ
+}
+
 interface Target {
+  id: "floor" | "server" | "next";
   name: string;
+  pid: number;
   url: string;
   headers: Record<string, string>;
 }
 
-async function run(t: Target, body: string, opts: { connections: number; overallRate?: number }) {
+async function maxLoad(t: Target, body: string, connections: number, duration = DURATION) {
+  const cpu0 = cpuSeconds(t.pid);
   const r = await autocannon({
     url: t.url,
     method: "POST",
     headers: { "content-type": "application/json", ...t.headers },
     body,
-    connections: opts.connections,
-    duration: DURATION,
-    ...(opts.overallRate ? { overallRate: opts.overallRate } : {}),
+    connections,
+    duration,
   });
+  const cpu = cpuSeconds(t.pid) - cpu0;
   if (r.non2xx || r.errors) throw new Error(`${t.name}: ${r.non2xx} non-2xx, ${r.errors} errors`);
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99 };
+  // Server CPU per answered request: what the server itself spends, whatever else runs on the machine.
+  return { rps: r.requests.average, cpuUsPerReq: (cpu * 1e6) / Math.max(1, r.requests.total) };
 }
+
+/** p50/p99 at a fixed rate, from bench/load-gen.ts in a child process. */
+function fixedRate(t: Target, body: string): Promise<LoadGenResult> {
+  const spec: LoadGenSpec = {
+    url: t.url,
+    headers: { "content-type": "application/json", ...t.headers },
+    body,
+    rate: RATE,
+    seconds: RATE_SECONDS,
+    warmupSeconds: 1,
+    connections: 32,
+  };
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", "bench/load-gen.ts", JSON.stringify(spec)], { stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    child.stdout.on("data", (c: Buffer) => (out += c.toString("utf8")));
+    child.on("error", reject);
+    child.on("exit", (code) => {
+      if (code !== 0) return reject(new Error(`load-gen exited with ${code}`));
+      const r = JSON.parse(out) as LoadGenResult;
+      if (r.non2xx || r.errors) return reject(new Error(`${t.name}: ${r.non2xx} non-2xx, ${r.errors} errors at ${RATE} req/s`));
+      resolve(r);
+    });
+  });
+}
+
+const ms = (x: number) => (x < 10 ? x.toFixed(2) : x.toFixed(1));
 
 try {
   await migrateDeploy(dbUrl.toString());
@@ -113,48 +182,63 @@ try {
   }
 
   const tsxArgs = ["--conditions=react-server", "--import", "tsx"];
-  start(process.execPath, [...tsxArgs, "bin/feature-server.ts"], { FEATURE_SERVER_PORT: String(FS_PORT), NODE_ENV: "production" });
-  start(process.execPath, [...tsxArgs, "bench/raw-online-server.ts"], {
+  // BENCH_SERVER_NODE_ARGS: extra node flags for the feature server (e.g. --cpu-prof while profiling).
+  const serverNodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
+  const fs = start(process.execPath, [...serverNodeArgs, ...tsxArgs, "bin/feature-server.ts"], { FEATURE_SERVER_PORT: String(FS_PORT), NODE_ENV: "production" });
+  const raw = start(process.execPath, [...tsxArgs, "bench/raw-online-server.ts"], {
     RAW_PORT: String(RAW_PORT),
     RAW_KEY_PREFIX: projectKeyPrefix(project),
     RAW_JOIN_KEY: "driver_id",
     RAW_FIELDS: JSON.stringify([tsField("driver_stats", 1), rowField("driver_stats", 1)]),
   });
-  const targets: Target[] = [
-    { name: "raw node:http + ioredis HMGET (floor)", url: `http://127.0.0.1:${RAW_PORT}/`, headers: {} },
-    { name: "feature server", url: `http://127.0.0.1:${FS_PORT}/get-online-features`, headers: { authorization: `Bearer ${token}` } },
+  let targets: Target[] = [
+    { id: "floor", name: "raw node:http + ioredis HMGET (floor)", pid: raw.pid!, url: `http://127.0.0.1:${RAW_PORT}/`, headers: {} },
+    { id: "server", name: "feature server", pid: fs.pid!, url: `http://127.0.0.1:${FS_PORT}/get-online-features`, headers: { authorization: `Bearer ${token}` } },
   ];
-  const hasNextBuild = existsSync(path.resolve(".next/BUILD_ID"));
+  const hasNextBuild = existsSync(path.resolve(".next/BUILD_ID")) && (!ONLY_TARGETS || ONLY_TARGETS.includes("next"));
   if (hasNextBuild) {
-    start(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(NEXT_PORT)], { NODE_ENV: "production" });
-    targets.push({ name: "Next route", url: `http://127.0.0.1:${NEXT_PORT}/api/v1/projects/${project}/online-features`, headers: { authorization: `Bearer ${token}` } });
+    const next = start(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(NEXT_PORT)], { NODE_ENV: "production" });
+    targets.push({ id: "next", name: "Next route", pid: next.pid!, url: `http://127.0.0.1:${NEXT_PORT}/api/v1/projects/${project}/online-features`, headers: { authorization: `Bearer ${token}` } });
   }
+  if (ONLY_TARGETS) targets = targets.filter((t) => ONLY_TARGETS.includes(t.id));
   for (const t of targets) await waitFor(t.url, { method: "POST", headers: { "content-type": "application/json", ...t.headers }, body: JSON.stringify({ features: ["driver_stats:f0"], entities: { driver_id: [1] } }) });
 
   const features = featureNames.map((f) => `driver_stats:${f}`);
-  const scenarios = [
-    { name: "1 entity × 50 features", body: JSON.stringify({ features, entities: { driver_id: [4242] } }) },
-    { name: "100 entities × 50 features", body: JSON.stringify({ features, entities: { driver_id: Array.from({ length: 100 }, (_, i) => i * 97) } }) },
+  let scenarios = [
+    { id: "1", name: "1 entity × 50 features", body: JSON.stringify({ features, entities: { driver_id: [4242] } }) },
+    { id: "100", name: "100 entities × 50 features", body: JSON.stringify({ features, entities: { driver_id: Array.from({ length: 100 }, (_, i) => i * 97) } }) },
   ];
-  console.log(`online bench: ${ENTITIES} entities × ${FEATURES} features in Redis; ${DURATION}s per run; node ${process.version}`);
+  if (ONLY_SCENARIOS) scenarios = scenarios.filter((s) => ONLY_SCENARIOS.includes(s.id));
+  console.log(
+    `online bench: ${ENTITIES} entities × ${FEATURES} features in Redis; max load ${DURATION}s (autocannon, 16 connections); ` +
+      `latency at ${RATE} req/s open loop for ${RATE_SECONDS}s (bench/load-gen.ts); node ${process.version}`,
+  );
   if (!hasNextBuild) console.log("Next route: skipped (no .next build; run `flock /tmp/next.lock npx next build` first to include it)");
-  const results: Record<string, Record<string, { rps: number; p99At200: number; p50At200: number }>> = {};
+  const results: Record<string, Record<string, { rps: number; cpuUsPerReq: number; fixed: LoadGenResult }>> = {};
   for (const s of scenarios) {
     results[s.name] = {};
     for (const t of targets) {
-      await run(t, s.body, { connections: 4 }); // warm-up (JIT, caches, connections)
-      const max = await run(t, s.body, { connections: 16 });
-      const fixed = await run(t, s.body, { connections: 10, overallRate: 200 });
-      results[s.name][t.name] = { rps: max.rps, p99At200: fixed.p99, p50At200: fixed.p50 };
-      console.log(`  ${s.name.padEnd(28)} ${t.name.padEnd(40)} max ${Math.round(max.rps).toString().padStart(6)} req/s   @200 req/s: p50 ${fixed.p50} ms, p99 ${fixed.p99} ms`);
+      await maxLoad(t, s.body, 4, 3); // warm-up (JIT, caches, connections)
+      const max = await maxLoad(t, s.body, 16);
+      const fixed = await fixedRate(t, s.body);
+      results[s.name][t.name] = { rps: max.rps, cpuUsPerReq: max.cpuUsPerReq, fixed };
+      const l = fixed.latency;
+      console.log(
+        `  ${s.name.padEnd(28)} ${t.name.padEnd(40)} max ${Math.round(max.rps).toString().padStart(6)} req/s (${Math.round(max.cpuUsPerReq)} µs CPU/req)   ` +
+          `@${RATE} req/s: p50 ${ms(l.p50)} ms, p99 ${ms(l.p99)} ms, p99.9 ${ms(l.p999)} ms (send lag p99 ${ms(fixed.sendLag.p99)} ms)`,
+      );
     }
   }
-  console.log("\nratios (feature server vs floor, throughput at max load):");
+  const floorTarget = targets.find((t) => t.id === "floor");
+  console.log(`\nratios (vs floor, throughput at max load) and p99 at ${RATE} req/s:`);
   for (const s of scenarios) {
-    const floor = results[s.name][targets[0].name].rps;
-    for (const t of targets.slice(1)) {
+    const floor = floorTarget ? results[s.name][floorTarget.name] : undefined;
+    for (const t of targets.filter((x) => x.id !== "floor")) {
       const r = results[s.name][t.name];
-      console.log(`  ${s.name.padEnd(28)} ${t.name.padEnd(16)} ${(r.rps / floor).toFixed(2)}× of floor   p99 @200 req/s ${r.p99At200} ms`);
+      console.log(
+        `  ${s.name.padEnd(28)} ${t.name.padEnd(16)} ${(r.rps / (floor?.rps ?? NaN)).toFixed(2)}× of floor   ` +
+          `CPU/req ${(r.cpuUsPerReq / (floor?.cpuUsPerReq ?? NaN)).toFixed(2)}× floor's   p99 @${RATE} req/s ${ms(r.fixed.latency.p99)} ms`,
+      );
     }
   }
 } finally {

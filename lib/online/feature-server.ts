@@ -9,14 +9,14 @@ import type { Principal } from "../auth/principal";
 import { problemFromError } from "../api/problem";
 import { env } from "../config/env";
 import { LarderError, badRequest, forbidden, notFound, unauthenticated } from "../errors";
-import { getOnlineFeatures, StaleCredentialsError } from "./get-online-features";
+import { getOnlineFeaturesJson, StaleCredentialsError } from "./get-online-features";
 import { pushRows } from "./push";
 import { getCatalog, principalForToken } from "./registry-cache";
 
 export const PROJECT_HEADER = "x-larder-project";
 
-function send(res: ServerResponse, status: number, body: string, type = "application/json", requestId?: string): void {
-  const headers: Record<string, string | number> = { "content-type": type, "content-length": Buffer.byteLength(body) };
+function send(res: ServerResponse, status: number, body: string | Buffer, type = "application/json", requestId?: string): void {
+  const headers: Record<string, string | number> = { "content-type": type, "content-length": typeof body === "string" ? Buffer.byteLength(body) : body.length };
   if (requestId) headers["x-request-id"] = requestId;
   res.writeHead(status, headers);
   res.end(body);
@@ -121,13 +121,13 @@ async function route(req: IncomingMessage, res: ServerResponse, requestId: strin
     for (let attempt = 0; ; attempt++) {
       const auth = await authorized(req, bodyProject, "features.read");
       try {
-        const out = await getOnlineFeatures({
+        const json = await getOnlineFeaturesJson({
           project: auth.project,
           principal: auth.principal,
           request: body,
           verifyAuthGeneration: auth.fromCache,
         });
-        send(res, 200, JSON.stringify(out), "application/json", requestId);
+        send(res, 200, json, "application/json", requestId);
         return;
       } catch (e) {
         // A token was revoked (or a grant changed) since this principal was cached: check again.

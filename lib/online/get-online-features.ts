@@ -295,7 +295,18 @@ export interface GetOnlineFeaturesInput {
   now?: number;
 }
 
-export async function getOnlineFeatures(input: GetOnlineFeaturesInput): Promise<OnlineFeaturesResponse> {
+/** What one online read fetched: the plan, the request, and the pipeline's replies. */
+interface OnlineRead {
+  plan: OnlinePlan;
+  req: OnlineFeaturesRequest;
+  n: number;
+  replies: [Error | null, unknown][];
+  /** Index of the first HMGET reply (after the generation counters). */
+  head: number;
+  now: number;
+}
+
+async function readOnline(input: GetOnlineFeaturesInput): Promise<OnlineRead> {
   const req = checkRequestShape(input.request);
   for (let attempt = 0; ; attempt++) {
     const catalog = await getCatalog(input.project);
@@ -347,9 +358,28 @@ export async function getOnlineFeatures(input: GetOnlineFeaturesInput): Promise<
         throw new StaleCredentialsError();
       }
     }
-    return buildResponse(plan, req, n, replies, head, input.now ?? Date.now());
+    return { plan, req, n, replies, head, now: input.now ?? Date.now() };
   }
 }
+
+export async function getOnlineFeatures(input: GetOnlineFeaturesInput): Promise<OnlineFeaturesResponse> {
+  const r = await readOnline(input);
+  return buildResponse(r.plan, r.req, r.n, r.replies, r.head, r.now);
+}
+
+/**
+ * The same read as getOnlineFeatures, answered as the JSON text of the Feast response (what the
+ * feature server sends; a string, or its UTF-8 bytes for large answers): built straight from the
+ * stored packed values, without the nested arrays and JSON.stringify pass — the serialization was
+ * most of the hot path's time.
+ * JSON.parse of the result equals getOnlineFeatures' object (online-response-json.int.test.ts).
+ */
+export async function getOnlineFeaturesJson(input: GetOnlineFeaturesInput): Promise<string | Buffer> {
+  const r = await readOnline(input);
+  return buildResponseJson(r.plan, r.req, r.n, r.replies, r.head, r.now);
+}
+
+
 
 function buildResponse(
   plan: OnlinePlan,
@@ -432,4 +462,199 @@ function buildResponse(
     results.push({ values, statuses, event_timestamps: tss });
   }
   return { metadata: { feature_names: featureNames }, results };
+}
+
+/**
+ * Splits a packed `__row` / `__agg` value (keys.ts: a JSON array of JSON values, as the writers
+ * produce it) into the JSON text of each element, without parsing the values: strings (with their
+ * escapes) and nested arrays/objects are skipped over whole. Whitespace around elements is dropped.
+ */
+export function splitPacked(packed: string): string[] {
+  // Numbers, booleans and nulls only (the common case): no quote, bracket or brace inside, so the
+  // native split does it. indexOf is a fast scan; the general loop below is several times slower.
+  if (packed.charCodeAt(0) === 91 && packed.charCodeAt(packed.length - 1) === 93 && packed.indexOf('"') < 0 && packed.indexOf("[", 1) < 0 && packed.indexOf("{") < 0) {
+    const spaced = packed.indexOf(" ") >= 0 || packed.indexOf("\n") >= 0 || packed.indexOf("\t") >= 0 || packed.indexOf("\r") >= 0;
+    if (packed.length === 2 || spaced) return splitGeneral(packed);
+    return packed.slice(1, -1).split(",");
+  }
+  return splitGeneral(packed);
+}
+
+function splitGeneral(packed: string): string[] {
+  const out: string[] = [];
+  let end = packed.length - 1;
+  while (end > 0 && packed.charCodeAt(end) !== 93 /* ] */) end--;
+  let i = packed.indexOf("[") + 1;
+  if (i <= 0 || end < i) return out;
+  let start = i;
+  let depth = 0;
+  let sawValue = false;
+  for (; i < end; i++) {
+    const c = packed.charCodeAt(i);
+    if (c === 34 /* " */) {
+      sawValue = true;
+      for (i++; i < end; i++) {
+        const d = packed.charCodeAt(i);
+        if (d === 92 /* \ */) i++;
+        else if (d === 34) break;
+      }
+    } else if (c === 91 /* [ */ || c === 123 /* { */) {
+      depth++;
+      sawValue = true;
+    } else if (c === 93 /* ] */ || c === 125 /* } */) depth--;
+    else if (c === 44 /* , */ && depth === 0) {
+      out.push(trimmed(packed, start, i));
+      start = i + 1;
+    } else if (c > 32) sawValue = true;
+  }
+  if (sawValue) out.push(trimmed(packed, start, end));
+  return out;
+}
+
+function trimmed(s: string, from: number, to: number): string {
+  while (from < to && s.charCodeAt(from) <= 32) from++;
+  while (to > from && s.charCodeAt(to - 1) <= 32) to--;
+  return s.slice(from, to);
+}
+
+const Q_PRESENT = '"PRESENT"';
+const Q_NOT_FOUND = '"NOT_FOUND"';
+const Q_NULL_VALUE = '"NULL_VALUE"';
+const Q_OUTSIDE_MAX_AGE = '"OUTSIDE_MAX_AGE"';
+const Q_EPOCH = `"${EPOCH_ISO}"`;
+
+/** `n` copies of `item` joined by commas. */
+function repeatJoined(item: string, n: number): string {
+  return n <= 0 ? "" : `${item},`.repeat(n - 1) + item;
+}
+
+/** One clock of a view slot (row-level values or window aggregates), decoded once per row. */
+interface PartRows {
+  /** Element JSON texts per row; null = absent (NOT_FOUND). */
+  cells: (string[] | null)[];
+  /** Per row: true when the row-level values are older than the ttl (OUTSIDE_MAX_AGE). */
+  stale: boolean[] | null;
+  /** Quoted event time per row (EPOCH for absent rows). */
+  times: string[];
+  /** The tail of a column with no null value and no short row: statuses and event_timestamps. */
+  regularTail: string;
+}
+
+function decodePart(
+  replies: [Error | null, unknown][],
+  base: number,
+  n: number,
+  timeIdx: number,
+  packedIdx: number,
+  ttlMs: number | null,
+  now: number,
+): PartRows {
+  const cells: (string[] | null)[] = new Array(n);
+  const times: string[] = new Array(n);
+  const statuses: string[] = new Array(n);
+  const stale: boolean[] | null = ttlMs === null ? null : new Array(n);
+  for (let i = 0; i < n; i++) {
+    const fields = replies[base + i][1] as (string | null)[];
+    const t = fields[timeIdx];
+    const packed = fields[packedIdx];
+    if (t === null || packed === null) {
+      cells[i] = null;
+      times[i] = Q_EPOCH;
+      if (stale) stale[i] = false;
+      statuses[i] = Q_NOT_FOUND;
+    } else {
+      const ms = Number(t);
+      cells[i] = splitPacked(packed);
+      times[i] = `"${isoOf(ms)}"`;
+      const old = ttlMs !== null && ms < now - ttlMs;
+      if (stale) stale[i] = old;
+      statuses[i] = old ? Q_OUTSIDE_MAX_AGE : Q_PRESENT;
+    }
+  }
+  return { cells, stale, times, regularTail: `],"statuses":[${statuses.join(",")}],"event_timestamps":[${times.join(",")}]}` };
+}
+
+/**
+ * buildResponse's twin that writes the JSON text directly (same statuses, same order, same shape).
+ * Pieces are collected in an array and joined once: appending to one string would build a rope of
+ * thousands of nodes that V8 must flatten before the response can be written.
+ */
+function buildResponseJson(
+  plan: OnlinePlan,
+  req: OnlineFeaturesRequest,
+  n: number,
+  replies: [Error | null, unknown][],
+  head: number,
+  now: number,
+): string | Buffer {
+  const keys = Object.keys(req.entities);
+  const names: string[] = [];
+  for (const k of keys) names.push(JSON.stringify(k));
+  for (const c of plan.columns) names.push(JSON.stringify(c.name));
+  const out: string[] = [`{"metadata":{"feature_names":[${names.join(",")}]},"results":[`];
+  // Join keys first, echoed as sent.
+  const keyTail = `],"statuses":[${repeatJoined(Q_PRESENT, n)}],"event_timestamps":[${repeatJoined(Q_EPOCH, n)}]}`;
+  for (const key of keys) {
+    const values = JSON.stringify(req.entities[key]);
+    out.push(out.length > 1 ? ',{"values":[' : '{"values":[', values.slice(1, -1), keyTail);
+  }
+  const rowParts = new Map<ViewSlot, PartRows>();
+  const aggParts = new Map<ViewSlot, PartRows>();
+  for (const slot of plan.slots) {
+    const base = head + slot.group * n;
+    if (slot.rowIdx >= 0) rowParts.set(slot, decodePart(replies, base, n, slot.tsIdx, slot.rowIdx, slot.ttlMs, now));
+    if (slot.aggIdx >= 0) aggParts.set(slot, decodePart(replies, base, n, slot.asofIdx, slot.aggIdx, null, now));
+  }
+  const values: string[] = new Array(n);
+  for (const c of plan.columns) {
+    const part = (c.isAggregation ? aggParts : rowParts).get(c.slot)!;
+    const { cells, stale } = part;
+    const pos = c.pos;
+    let irregular = false; // a null value or a short row: statuses differ from the part's default
+    for (let i = 0; i < n; i++) {
+      const row = cells[i];
+      let v: string;
+      if (row === null) v = "null";
+      else if (row.length <= pos) {
+        v = "null";
+        irregular = true;
+      } else if (stale !== null && stale[i]) v = "null";
+      else {
+        v = row[pos];
+        if (v === "null") irregular = true;
+      }
+      values[i] = v;
+    }
+    out.push(out.length > 1 ? ',{"values":[' : '{"values":[', values.join(","));
+    if (!irregular) {
+      out.push(part.regularTail);
+      continue;
+    }
+    const statuses: string[] = new Array(n);
+    const times: string[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const row = cells[i];
+      if (row === null || row.length <= pos) {
+        statuses[i] = Q_NOT_FOUND;
+        times[i] = Q_EPOCH;
+      } else {
+        times[i] = part.times[i];
+        if (stale !== null && stale[i]) statuses[i] = Q_OUTSIDE_MAX_AGE;
+        else statuses[i] = row[pos] === "null" ? Q_NULL_VALUE : Q_PRESENT;
+      }
+    }
+    out.push(`],"statuses":[${statuses.join(",")}],"event_timestamps":[${times.join(",")}]}`);
+  }
+  out.push("]}");
+  // A small answer is cheapest as one joined string. A large one is written piece by piece into
+  // one buffer: joining first would allocate a second copy of the whole body as a (large-object)
+  // string, and the socket write would then encode it again.
+  if (n * plan.columns.length < 1000) return out.join("");
+  let len = 0;
+  const lens = new Array<number>(out.length);
+  for (let i = 0; i < out.length; i++) len += lens[i] = Buffer.byteLength(out[i]);
+  const buf = Buffer.allocUnsafe(len);
+  let at = 0;
+  for (let i = 0; i < out.length; i++) at += buf.write(out[i], at, lens[i], "utf8");
+  return buf;
 }

@@ -1,0 +1,122 @@
+// The feature server answers with getOnlineFeaturesJson (the Feast response written as text straight
+// from the packed values); the Next route and in-process callers use getOnlineFeatures (objects).
+// Both must say the same thing for every status and value shape: rows written directly in the
+// online layout (keys.ts) with nulls, missing rows, stale rows, short packed arrays, awkward
+// strings, lists, aggregates, two join keys, pinned versions and full feature names.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Principal } from "../auth/principal";
+import { sharedRedis } from "../redis/connection";
+import { entityKey, packValues, projectKeyPrefix } from "./keys";
+import { getOnlineFeatures, getOnlineFeaturesJson } from "./get-online-features";
+import { applyTestRepo, uniqueName } from "./retrieval-test-support";
+import { writeOnlineBatch } from "./write-script";
+
+const project = uniqueName("ret_json");
+const now = Date.now();
+const admin: Principal = { kind: "user", userId: "x", email: "x", name: "x", isAdmin: true, sessionId: "s", grants: [] } as Principal;
+
+beforeAll(async () => {
+  await applyTestRepo({
+    project,
+    entities: [
+      { name: "user", join_keys: [{ name: "user_id", dtype: "int64" }] },
+      { name: "shop", join_keys: [{ name: "shop", dtype: "string" }] },
+    ],
+    sources: [
+      {
+        name: "events",
+        kind: "push",
+        timestamp_field: "event_timestamp",
+        schema: [
+          { name: "user_id", dtype: "int64" },
+          { name: "shop", dtype: "string" },
+          { name: "name", dtype: "string" },
+          { name: "score", dtype: "float64" },
+          { name: "tags", dtype: "list<string>" },
+          { name: "amount", dtype: "float64" },
+        ],
+      },
+    ],
+    feature_views: [
+      {
+        name: "profile",
+        entities: ["user"],
+        source: "events",
+        ttl: "1h",
+        features: [
+          { name: "name", dtype: "string" },
+          { name: "score", dtype: "float64" },
+          { name: "tags", dtype: "list<string>" },
+        ],
+        aggregations: [{ column: "amount", function: "sum", windows: ["1d"] }],
+      },
+      {
+        name: "visits",
+        entities: ["user", "shop"],
+        source: "events",
+        features: [{ name: "score", dtype: "float64" }],
+      },
+    ],
+  });
+  const redis = sharedRedis("online");
+  const key = (id: number) => entityKey(project, { user_id: id });
+  await writeOnlineBatch(redis, {
+    view: "profile",
+    version: 1,
+    asofMs: now - 1000,
+    rows: [
+      // fresh, with awkward strings and a list
+      { key: key(1), tsMs: now - 60_000, row: packValues([JSON.stringify('a,b]"c\\[{'), "1.5", JSON.stringify(["x", "y,z"])]), agg: packValues(["12.25"]) },
+      // nulls
+      { key: key(2), tsMs: now - 60_000, row: packValues(["null", "9.0", "null"]), agg: packValues(["null"]) },
+      // stale row-level values (ttl 1h), fresh aggregate
+      { key: key(3), tsMs: now - 2 * 3_600_000, row: packValues([JSON.stringify("old"), "2", "[]"]), agg: packValues(["0"]) },
+      // only an aggregate
+      { key: key(4), tsMs: null, row: null, agg: packValues(["7"]) },
+      // a short packed array (older writer): the missing feature is NOT_FOUND
+      { key: key(5), tsMs: now - 1500, row: packValues([JSON.stringify("é ✓ \u2028"), "-0.5"]), agg: packValues(["1e+21"]) },
+    ],
+  });
+  await writeOnlineBatch(redis, {
+    view: "visits",
+    version: 1,
+    asofMs: null,
+    rows: [{ key: entityKey(project, { user_id: 1, shop: "a b/c" }), tsMs: now - 5000, row: packValues(["3"]), agg: null }],
+  });
+});
+
+afterAll(async () => {
+  const redis = sharedRedis("online");
+  const keys = await redis.keys(`${projectKeyPrefix(project)}*`);
+  if (keys.length) await redis.del(...keys);
+});
+
+const requests: [string, unknown][] = [
+  ["every status, row-level and aggregate", { features: ["profile:name", "profile:score", "profile:tags", "profile:amount_sum_1d"], entities: { user_id: [1, 2, 3, 4, 5, 99] } }],
+  ["whole view, pinned, full names", { features: ["profile@v1"], entities: { user_id: [5, 1, "3"] }, full_feature_names: true }],
+  ["two join keys and two views", { features: ["visits:score", "profile:score"], entities: { shop: ["a b/c", "zz"], user_id: [1, 1] }, full_feature_names: true }],
+  ["one entity", { features: ["profile:tags"], entities: { user_id: [1] } }],
+  // Large answers are built as bytes rather than a string: non-ASCII text must survive that.
+  ["a large answer", { features: ["profile:name", "profile:score", "profile:tags", "profile:amount_sum_1d"], entities: { user_id: Array.from({ length: 300 }, (_, i) => (i % 6) + 1) } }],
+];
+
+describe("getOnlineFeaturesJson = JSON of getOnlineFeatures", () => {
+  for (const [name, request] of requests) {
+    it(name, async () => {
+      const objects = await getOnlineFeatures({ project, principal: admin, request, now });
+      const text = await getOnlineFeaturesJson({ project, principal: admin, request, now });
+      expect(JSON.parse(text.toString())).toEqual(JSON.parse(JSON.stringify(objects)));
+    });
+  }
+
+  it("covers each status", async () => {
+    const text = await getOnlineFeaturesJson({ project, principal: admin, request: requests[0][1], now });
+    const body = JSON.parse(text.toString()) as { results: { statuses: string[]; values: unknown[] }[] };
+    expect(body.results[1].statuses).toEqual(["PRESENT", "NULL_VALUE", "OUTSIDE_MAX_AGE", "NOT_FOUND", "PRESENT", "NOT_FOUND"]);
+    expect(body.results[1].values).toEqual(['a,b]"c\\[{', null, null, null, "é ✓ \u2028", null]);
+    expect(body.results[3].statuses[4]).toBe("NOT_FOUND"); // short packed array
+    expect(body.results[3].values[0]).toEqual(["x", "y,z"]);
+    expect(body.results[4].values).toEqual([12.25, null, 0, 7, 1e21, null]);
+    expect(body.results[4].statuses).toEqual(["PRESENT", "NULL_VALUE", "PRESENT", "PRESENT", "PRESENT", "NOT_FOUND"]);
+  });
+});
