@@ -185,7 +185,7 @@ try {
   // BENCH_SERVER_NODE_ARGS: extra node flags for the feature server (e.g. --cpu-prof while profiling).
   const serverNodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
   const fs = start(process.execPath, [...serverNodeArgs, ...tsxArgs, "bin/feature-server.ts"], { FEATURE_SERVER_PORT: String(FS_PORT), NODE_ENV: "production" });
-  const raw = start(process.execPath, [...tsxArgs, "bench/raw-online-server.ts"], {
+  const raw = start(process.execPath, [...(process.env.BENCH_FLOOR_NODE_ARGS?.split(" ").filter(Boolean) ?? []), ...tsxArgs, "bench/raw-online-server.ts"], {
     RAW_PORT: String(RAW_PORT),
     RAW_KEY_PREFIX: projectKeyPrefix(project),
     RAW_JOIN_KEY: "driver_id",

@@ -24,3 +24,5 @@ createServer((req, res) => {
     res.end(json);
   });
 }).listen(port, "127.0.0.1", () => console.log(`raw floor on :${port}`));
+// Exit normally on SIGTERM so `--cpu-prof` (BENCH_FLOOR_NODE_ARGS) can write its profile.
+process.on("SIGTERM", () => process.exit(0));

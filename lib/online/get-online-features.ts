@@ -83,6 +83,8 @@ interface OnlinePlan {
   /** Every join key the request must provide → dtype. */
   joinKeys: Map<string, string>;
   restrictedViews: string[];
+  /** The columns' names as JSON strings joined by commas (the response's feature_names tail). */
+  columnNamesJson: string;
 }
 
 /**
@@ -185,7 +187,14 @@ function compilePlan(catalog: ProjectCatalog, req: OnlineFeaturesRequest): Onlin
     if (pos === undefined) throw new Error(`feature ${f.feature} is not in the catalog of ${vv.view}@v${vv.version}`);
     columns.push({ name, feature: f, slot, pos, isAggregation });
   }
-  const plan: OnlinePlan = { columns, groups, slots: [...slots.values()], joinKeys, restrictedViews: [...restricted] };
+  const plan: OnlinePlan = {
+    columns,
+    groups,
+    slots: [...slots.values()],
+    joinKeys,
+    restrictedViews: [...restricted],
+    columnNamesJson: columns.map((c) => JSON.stringify(c.name)).join(","),
+  };
   if (catalog.plans.size > 1000) catalog.plans.clear();
   catalog.plans.set(cacheKey, plan);
   return plan;
@@ -306,7 +315,8 @@ interface OnlineRead {
   now: number;
 }
 
-async function readOnline(input: GetOnlineFeaturesInput): Promise<OnlineRead> {
+/** `bytes`: the HMGET replies stay Buffers (hmgetBuffer) for the byte-level JSON writer. */
+async function readOnline(input: GetOnlineFeaturesInput, bytes = false): Promise<OnlineRead> {
   const req = checkRequestShape(input.request);
   for (let attempt = 0; ; attempt++) {
     const catalog = await getCatalog(input.project);
@@ -340,7 +350,8 @@ async function readOnline(input: GetOnlineFeaturesInput): Promise<OnlineRead> {
       const vals: unknown[] = new Array(keyCols.length);
       for (let i = 0; i < n; i++) {
         for (let k = 0; k < keyCols.length; k++) vals[k] = keyCols[k][i];
-        pipe.hmget(g.buildKey(vals), ...g.fields);
+        if (bytes) pipe.hmgetBuffer(g.buildKey(vals), ...g.fields);
+        else pipe.hmget(g.buildKey(vals), ...g.fields);
       }
     }
     const replies = (await pipe.exec()) ?? [];
@@ -368,14 +379,13 @@ export async function getOnlineFeatures(input: GetOnlineFeaturesInput): Promise<
 }
 
 /**
- * The same read as getOnlineFeatures, answered as the JSON text of the Feast response (what the
- * feature server sends; a string, or its UTF-8 bytes for large answers): built straight from the
- * stored packed values, without the nested arrays and JSON.stringify pass — the serialization was
- * most of the hot path's time.
+ * The same read as getOnlineFeatures, answered as the UTF-8 JSON of the Feast response (what the
+ * feature server sends), written byte by byte from the stored packed values: no per-value strings,
+ * no nested arrays, no JSON.stringify — serialization and its garbage were most of the hot path.
  * JSON.parse of the result equals getOnlineFeatures' object (online-response-json.int.test.ts).
  */
-export async function getOnlineFeaturesJson(input: GetOnlineFeaturesInput): Promise<string | Buffer> {
-  const r = await readOnline(input);
+export async function getOnlineFeaturesJson(input: GetOnlineFeaturesInput): Promise<Buffer> {
+  const r = await readOnline(input, true);
   return buildResponseJson(r.plan, r.req, r.n, r.replies, r.head, r.now);
 }
 
@@ -464,37 +474,36 @@ function buildResponse(
   return { metadata: { feature_names: featureNames }, results };
 }
 
-/**
- * Splits a packed `__row` / `__agg` value (keys.ts: a JSON array of JSON values, as the writers
- * produce it) into the JSON text of each element, without parsing the values: strings (with their
- * escapes) and nested arrays/objects are skipped over whole. Whitespace around elements is dropped.
- */
-export function splitPacked(packed: string): string[] {
-  // Numbers, booleans and nulls only (the common case): no quote, bracket or brace inside, so the
-  // native split does it. indexOf is a fast scan; the general loop below is several times slower.
-  if (packed.charCodeAt(0) === 91 && packed.charCodeAt(packed.length - 1) === 93 && packed.indexOf('"') < 0 && packed.indexOf("[", 1) < 0 && packed.indexOf("{") < 0) {
-    const spaced = packed.indexOf(" ") >= 0 || packed.indexOf("\n") >= 0 || packed.indexOf("\t") >= 0 || packed.indexOf("\r") >= 0;
-    if (packed.length === 2 || spaced) return splitGeneral(packed);
-    return packed.slice(1, -1).split(",");
-  }
-  return splitGeneral(packed);
-}
+// ---- The byte-level JSON writer (getOnlineFeaturesJson) ----
 
-function splitGeneral(packed: string): string[] {
-  const out: string[] = [];
-  let end = packed.length - 1;
-  while (end > 0 && packed.charCodeAt(end) !== 93 /* ] */) end--;
-  let i = packed.indexOf("[") + 1;
-  if (i <= 0 || end < i) return out;
+/**
+ * Finds the element byte ranges of a packed `__row` / `__agg` value (keys.ts: a JSON array of JSON
+ * values, as the writers produce it) without parsing the values: strings (with their escapes) and
+ * nested arrays/objects are skipped over whole, whitespace around elements is dropped. Writes at
+ * most `max` ranges into starts/ends from index `at`; returns how many elements the array has.
+ */
+export function scanPacked(b: Uint8Array, starts: Int32Array, ends: Int32Array, at: number, max: number): number {
+  let end = b.length - 1;
+  while (end > 0 && b[end] !== 93 /* ] */) end--;
+  let i = 0;
+  while (i < end && b[i] !== 91 /* [ */) i++;
+  i++;
+  if (i > end) return 0;
+  let count = 0;
   let start = i;
   let depth = 0;
   let sawValue = false;
   for (; i < end; i++) {
-    const c = packed.charCodeAt(i);
-    if (c === 34 /* " */) {
+    const c = b[i];
+    if (c === 44 /* , */) {
+      if (depth !== 0) continue;
+      if (count < max) trimInto(b, start, i, starts, ends, at + count);
+      count++;
+      start = i + 1;
+    } else if (c === 34 /* " */) {
       sawValue = true;
       for (i++; i < end; i++) {
-        const d = packed.charCodeAt(i);
+        const d = b[i];
         if (d === 92 /* \ */) i++;
         else if (d === 34) break;
       }
@@ -502,19 +511,23 @@ function splitGeneral(packed: string): string[] {
       depth++;
       sawValue = true;
     } else if (c === 93 /* ] */ || c === 125 /* } */) depth--;
-    else if (c === 44 /* , */ && depth === 0) {
-      out.push(trimmed(packed, start, i));
-      start = i + 1;
-    } else if (c > 32) sawValue = true;
+    else if (c > 32) sawValue = true;
   }
-  if (sawValue) out.push(trimmed(packed, start, end));
-  return out;
+  if (!sawValue) return 0;
+  if (count < max) trimInto(b, start, end, starts, ends, at + count);
+  return count + 1;
 }
 
-function trimmed(s: string, from: number, to: number): string {
-  while (from < to && s.charCodeAt(from) <= 32) from++;
-  while (to > from && s.charCodeAt(to - 1) <= 32) to--;
-  return s.slice(from, to);
+function trimInto(b: Uint8Array, from: number, to: number, starts: Int32Array, ends: Int32Array, k: number): void {
+  while (from < to && b[from] <= 32) from++;
+  while (to > from && b[to - 1] <= 32) to--;
+  starts[k] = from;
+  ends[k] = to;
+}
+
+/** The JSON text `null`, byte by byte. */
+function isNullAt(b: Uint8Array, s: number, e: number): boolean {
+  return e - s === 4 && b[s] === 110 && b[s + 1] === 117 && b[s + 2] === 108 && b[s + 3] === 108;
 }
 
 const Q_PRESENT = '"PRESENT"';
@@ -528,56 +541,81 @@ function repeatJoined(item: string, n: number): string {
   return n <= 0 ? "" : `${item},`.repeat(n - 1) + item;
 }
 
-/** One clock of a view slot (row-level values or window aggregates), decoded once per row. */
-interface PartRows {
-  /** Element JSON texts per row; null = absent (NOT_FOUND). */
-  cells: (string[] | null)[];
-  /** Per row: true when the row-level values are older than the ttl (OUTSIDE_MAX_AGE). */
-  stale: boolean[] | null;
+/** One clock of a view slot (row-level values or window aggregates), scanned once per row. */
+interface BytePart {
+  /** Packed value per row; null = absent (NOT_FOUND). */
+  packed: (Uint8Array | null)[];
+  /** Element count per row (0 when absent). */
+  counts: Int32Array;
+  /** Element byte ranges, row i element k at i·width + k. */
+  starts: Int32Array;
+  ends: Int32Array;
+  width: number;
+  /** Per row: 1 when the row-level values are older than the ttl (OUTSIDE_MAX_AGE). */
+  stale: Uint8Array;
   /** Quoted event time per row (EPOCH for absent rows). */
   times: string[];
   /** The tail of a column with no null value and no short row: statuses and event_timestamps. */
-  regularTail: string;
+  regularTail: Buffer;
 }
 
-function decodePart(
+function scanPart(
   replies: [Error | null, unknown][],
   base: number,
   n: number,
   timeIdx: number,
   packedIdx: number,
+  width: number,
   ttlMs: number | null,
   now: number,
-): PartRows {
-  const cells: (string[] | null)[] = new Array(n);
+): BytePart {
+  const packed: (Uint8Array | null)[] = new Array(n);
+  const counts = new Int32Array(n);
+  const starts = new Int32Array(n * width);
+  const ends = new Int32Array(n * width);
+  const stale = new Uint8Array(n);
   const times: string[] = new Array(n);
   const statuses: string[] = new Array(n);
-  const stale: boolean[] | null = ttlMs === null ? null : new Array(n);
   for (let i = 0; i < n; i++) {
-    const fields = replies[base + i][1] as (string | null)[];
+    const fields = replies[base + i][1] as (Buffer | null)[];
     const t = fields[timeIdx];
-    const packed = fields[packedIdx];
-    if (t === null || packed === null) {
-      cells[i] = null;
+    const p = fields[packedIdx];
+    if (t === null || p === null) {
+      packed[i] = null;
       times[i] = Q_EPOCH;
-      if (stale) stale[i] = false;
       statuses[i] = Q_NOT_FOUND;
     } else {
-      const ms = Number(t);
-      cells[i] = splitPacked(packed);
+      const ms = epochMsOf(t);
+      packed[i] = p;
+      counts[i] = scanPacked(p, starts, ends, i * width, width);
       times[i] = `"${isoOf(ms)}"`;
       const old = ttlMs !== null && ms < now - ttlMs;
-      if (stale) stale[i] = old;
+      stale[i] = old ? 1 : 0;
       statuses[i] = old ? Q_OUTSIDE_MAX_AGE : Q_PRESENT;
     }
   }
-  return { cells, stale, times, regularTail: `],"statuses":[${statuses.join(",")}],"event_timestamps":[${times.join(",")}]}` };
+  const regularTail = Buffer.from(`],"statuses":[${statuses.join(",")}],"event_timestamps":[${times.join(",")}]}`, "latin1");
+  return { packed, counts, starts, ends, width, stale, times, regularTail };
 }
 
+/** A stored `__ts` / `__asof` (decimal epoch ms) without making a string of it. */
+function epochMsOf(b: Uint8Array): number {
+  let v = 0;
+  for (let i = 0; i < b.length; i++) {
+    const d = b[i] - 48;
+    if (d < 0 || d > 9) return Number(Buffer.from(b.buffer, b.byteOffset, b.length).toString("latin1"));
+    v = v * 10 + d;
+  }
+  return b.length === 0 ? NaN : v;
+}
+
+const VALUES_OPEN = Buffer.from('{"values":[', "latin1");
+
 /**
- * buildResponse's twin that writes the JSON text directly (same statuses, same order, same shape).
- * Pieces are collected in an array and joined once: appending to one string would build a rope of
- * thousands of nodes that V8 must flatten before the response can be written.
+ * buildResponse's twin that writes the UTF-8 JSON directly (same statuses, same order, same shape):
+ * each column's values are copied byte for byte out of the packed fields, and the statuses and
+ * timestamps of a view's columns, the same for every column without nulls, are encoded once.
+ * A first pass sizes every column so the answer is one exact allocation.
  */
 function buildResponseJson(
   plan: OnlinePlan,
@@ -586,75 +624,97 @@ function buildResponseJson(
   replies: [Error | null, unknown][],
   head: number,
   now: number,
-): string | Buffer {
+): Buffer {
   const keys = Object.keys(req.entities);
-  const names: string[] = [];
-  for (const k of keys) names.push(JSON.stringify(k));
-  for (const c of plan.columns) names.push(JSON.stringify(c.name));
-  const out: string[] = [`{"metadata":{"feature_names":[${names.join(",")}]},"results":[`];
+  let names = "";
+  for (const k of keys) names += `${JSON.stringify(k)},`;
+  names = plan.columnNamesJson === "" ? names.slice(0, -1) : names + plan.columnNamesJson;
+  let text = `{"metadata":{"feature_names":[${names}]},"results":[`;
   // Join keys first, echoed as sent.
   const keyTail = `],"statuses":[${repeatJoined(Q_PRESENT, n)}],"event_timestamps":[${repeatJoined(Q_EPOCH, n)}]}`;
-  for (const key of keys) {
-    const values = JSON.stringify(req.entities[key]);
-    out.push(out.length > 1 ? ',{"values":[' : '{"values":[', values.slice(1, -1), keyTail);
+  for (let k = 0; k < keys.length; k++) {
+    const values = JSON.stringify(req.entities[keys[k]]);
+    text += `${k > 0 ? "," : ""}{"values":[${values.slice(1, -1)}${keyTail}`;
   }
-  const rowParts = new Map<ViewSlot, PartRows>();
-  const aggParts = new Map<ViewSlot, PartRows>();
+  const rowParts = new Map<ViewSlot, BytePart>();
+  const aggParts = new Map<ViewSlot, BytePart>();
   for (const slot of plan.slots) {
     const base = head + slot.group * n;
-    if (slot.rowIdx >= 0) rowParts.set(slot, decodePart(replies, base, n, slot.tsIdx, slot.rowIdx, slot.ttlMs, now));
-    if (slot.aggIdx >= 0) aggParts.set(slot, decodePart(replies, base, n, slot.asofIdx, slot.aggIdx, null, now));
+    if (slot.rowIdx >= 0) rowParts.set(slot, scanPart(replies, base, n, slot.tsIdx, slot.rowIdx, slot.rowPos.size, slot.ttlMs, now));
+    if (slot.aggIdx >= 0) aggParts.set(slot, scanPart(replies, base, n, slot.asofIdx, slot.aggIdx, slot.aggPos.size, null, now));
   }
-  const values: string[] = new Array(n);
-  for (const c of plan.columns) {
-    const part = (c.isAggregation ? aggParts : rowParts).get(c.slot)!;
-    const { cells, stale } = part;
-    const pos = c.pos;
-    let irregular = false; // a null value or a short row: statuses differ from the part's default
+  // Pass 1: each column's part, value bytes, and tail (a view's shared one unless it has nulls).
+  const cols = plan.columns;
+  const colParts: BytePart[] = new Array(cols.length);
+  const tails: Buffer[] = new Array(cols.length);
+  let size = Buffer.byteLength(text) + 2;
+  for (let c = 0; c < cols.length; c++) {
+    const col = cols[c];
+    const part = (col.isAggregation ? aggParts : rowParts).get(col.slot)!;
+    colParts[c] = part;
+    const { packed, counts, starts, ends, stale, width } = part;
+    const pos = col.pos;
+    let bytes = n - 1; // commas
+    let irregular = false; // a null value or a short row: statuses differ from the view's
     for (let i = 0; i < n; i++) {
-      const row = cells[i];
-      let v: string;
-      if (row === null) v = "null";
-      else if (row.length <= pos) {
-        v = "null";
+      const p = packed[i];
+      if (p === null) bytes += 4;
+      else if (counts[i] <= pos) {
+        bytes += 4;
         irregular = true;
-      } else if (stale !== null && stale[i]) v = "null";
+      } else if (stale[i] === 1) bytes += 4;
       else {
-        v = row[pos];
-        if (v === "null") irregular = true;
-      }
-      values[i] = v;
-    }
-    out.push(out.length > 1 ? ',{"values":[' : '{"values":[', values.join(","));
-    if (!irregular) {
-      out.push(part.regularTail);
-      continue;
-    }
-    const statuses: string[] = new Array(n);
-    const times: string[] = new Array(n);
-    for (let i = 0; i < n; i++) {
-      const row = cells[i];
-      if (row === null || row.length <= pos) {
-        statuses[i] = Q_NOT_FOUND;
-        times[i] = Q_EPOCH;
-      } else {
-        times[i] = part.times[i];
-        if (stale !== null && stale[i]) statuses[i] = Q_OUTSIDE_MAX_AGE;
-        else statuses[i] = row[pos] === "null" ? Q_NULL_VALUE : Q_PRESENT;
+        const s = starts[i * width + pos];
+        const e = ends[i * width + pos];
+        bytes += e - s;
+        if (isNullAt(p, s, e)) irregular = true;
       }
     }
-    out.push(`],"statuses":[${statuses.join(",")}],"event_timestamps":[${times.join(",")}]}`);
+    let tail = part.regularTail;
+    if (irregular) {
+      const statuses: string[] = new Array(n);
+      const times: string[] = new Array(n);
+      for (let i = 0; i < n; i++) {
+        const p = packed[i];
+        if (p === null || counts[i] <= pos) {
+          statuses[i] = Q_NOT_FOUND;
+          times[i] = Q_EPOCH;
+        } else {
+          times[i] = part.times[i];
+          if (stale[i] === 1) statuses[i] = Q_OUTSIDE_MAX_AGE;
+          else statuses[i] = isNullAt(p, starts[i * width + pos], ends[i * width + pos]) ? Q_NULL_VALUE : Q_PRESENT;
+        }
+      }
+      tail = Buffer.from(`],"statuses":[${statuses.join(",")}],"event_timestamps":[${times.join(",")}]}`, "latin1");
+    }
+    tails[c] = tail;
+    size += (keys.length + c > 0 ? 1 : 0) + VALUES_OPEN.length + bytes + tail.length;
   }
-  out.push("]}");
-  // A small answer is cheapest as one joined string. A large one is written piece by piece into
-  // one buffer: joining first would allocate a second copy of the whole body as a (large-object)
-  // string, and the socket write would then encode it again.
-  if (n * plan.columns.length < 1000) return out.join("");
-  let len = 0;
-  const lens = new Array<number>(out.length);
-  for (let i = 0; i < out.length; i++) len += lens[i] = Buffer.byteLength(out[i]);
-  const buf = Buffer.allocUnsafe(len);
-  let at = 0;
-  for (let i = 0; i < out.length; i++) at += buf.write(out[i], at, lens[i], "utf8");
-  return buf;
+  // Pass 2: write.
+  const out = Buffer.allocUnsafe(size);
+  let at = out.write(text, 0, "utf8");
+  for (let c = 0; c < cols.length; c++) {
+    if (keys.length + c > 0) out[at++] = 44; // ,
+    at += VALUES_OPEN.copy(out, at);
+    const { packed, counts, starts, ends, stale, width } = colParts[c];
+    const pos = cols[c].pos;
+    for (let i = 0; i < n; i++) {
+      if (i > 0) out[at++] = 44;
+      const p = packed[i];
+      if (p === null || stale[i] === 1 || counts[i] <= pos) {
+        out[at++] = 110; // null
+        out[at++] = 117;
+        out[at++] = 108;
+        out[at++] = 108;
+      } else {
+        const e = ends[i * width + pos];
+        for (let k = starts[i * width + pos]; k < e; k++) out[at++] = p[k];
+      }
+    }
+    at += tails[c].copy(out, at);
+  }
+  out[at++] = 93; // ]
+  out[at++] = 125; // }
+  if (at !== size) throw new Error(`online response sized ${size} bytes but wrote ${at}`);
+  return out;
 }

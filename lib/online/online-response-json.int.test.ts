@@ -75,6 +75,8 @@ beforeAll(async () => {
       { key: key(4), tsMs: null, row: null, agg: packValues(["7"]) },
       // a short packed array (older writer): the missing feature is NOT_FOUND
       { key: key(5), tsMs: now - 1500, row: packValues([JSON.stringify("é ✓ \u2028"), "-0.5"]), agg: packValues(["1e+21"]) },
+      // short and stale at once: NOT_FOUND wins for the missing features, as in getOnlineFeatures
+      { key: key(6), tsMs: now - 3 * 3_600_000, row: packValues([JSON.stringify("s")]), agg: packValues(["1"]) },
     ],
   });
   await writeOnlineBatch(redis, {
@@ -92,12 +94,11 @@ afterAll(async () => {
 });
 
 const requests: [string, unknown][] = [
-  ["every status, row-level and aggregate", { features: ["profile:name", "profile:score", "profile:tags", "profile:amount_sum_1d"], entities: { user_id: [1, 2, 3, 4, 5, 99] } }],
+  ["every status, row-level and aggregate", { features: ["profile:name", "profile:score", "profile:tags", "profile:amount_sum_1d"], entities: { user_id: [1, 2, 3, 4, 5, 99, 6] } }],
   ["whole view, pinned, full names", { features: ["profile@v1"], entities: { user_id: [5, 1, "3"] }, full_feature_names: true }],
   ["two join keys and two views", { features: ["visits:score", "profile:score"], entities: { shop: ["a b/c", "zz"], user_id: [1, 1] }, full_feature_names: true }],
   ["one entity", { features: ["profile:tags"], entities: { user_id: [1] } }],
-  // Large answers are built as bytes rather than a string: non-ASCII text must survive that.
-  ["a large answer", { features: ["profile:name", "profile:score", "profile:tags", "profile:amount_sum_1d"], entities: { user_id: Array.from({ length: 300 }, (_, i) => (i % 6) + 1) } }],
+    ["a large answer", { features: ["profile:name", "profile:score", "profile:tags", "profile:amount_sum_1d"], entities: { user_id: Array.from({ length: 300 }, (_, i) => (i % 7) + 1) } }],
 ];
 
 describe("getOnlineFeaturesJson = JSON of getOnlineFeatures", () => {
@@ -112,11 +113,12 @@ describe("getOnlineFeaturesJson = JSON of getOnlineFeatures", () => {
   it("covers each status", async () => {
     const text = await getOnlineFeaturesJson({ project, principal: admin, request: requests[0][1], now });
     const body = JSON.parse(text.toString()) as { results: { statuses: string[]; values: unknown[] }[] };
-    expect(body.results[1].statuses).toEqual(["PRESENT", "NULL_VALUE", "OUTSIDE_MAX_AGE", "NOT_FOUND", "PRESENT", "NOT_FOUND"]);
-    expect(body.results[1].values).toEqual(['a,b]"c\\[{', null, null, null, "é ✓ \u2028", null]);
+    expect(body.results[1].statuses).toEqual(["PRESENT", "NULL_VALUE", "OUTSIDE_MAX_AGE", "NOT_FOUND", "PRESENT", "NOT_FOUND", "OUTSIDE_MAX_AGE"]);
+    expect(body.results[1].values).toEqual(['a,b]"c\\[{', null, null, null, "é ✓ \u2028", null, null]);
     expect(body.results[3].statuses[4]).toBe("NOT_FOUND"); // short packed array
+    expect(body.results[3].statuses[6]).toBe("NOT_FOUND"); // short and stale
     expect(body.results[3].values[0]).toEqual(["x", "y,z"]);
-    expect(body.results[4].values).toEqual([12.25, null, 0, 7, 1e21, null]);
-    expect(body.results[4].statuses).toEqual(["PRESENT", "NULL_VALUE", "PRESENT", "PRESENT", "PRESENT", "NOT_FOUND"]);
+    expect(body.results[4].values).toEqual([12.25, null, 0, 7, 1e21, null, 1]);
+    expect(body.results[4].statuses).toEqual(["PRESENT", "NULL_VALUE", "PRESENT", "PRESENT", "PRESENT", "NOT_FOUND", "PRESENT"]);
   });
 });

@@ -1,0 +1,36 @@
+import { describe, expect, it } from "vitest";
+import { scanPacked } from "./get-online-features";
+import { packValues } from "./keys";
+
+/** The element texts scanPacked finds in a packed value. */
+function elements(packed: string, max = 64): string[] {
+  const b = Buffer.from(packed);
+  const starts = new Int32Array(max);
+  const ends = new Int32Array(max);
+  const count = scanPacked(b, starts, ends, 0, max);
+  return Array.from({ length: Math.min(count, max) }, (_, k) => b.subarray(starts[k], ends[k]).toString());
+}
+
+describe("scanPacked", () => {
+  it("finds each element's JSON text, skipping over strings and nested values whole", () => {
+    const elems = ["1.5", "null", '"a,b"', "true", '[1,[2,"],"]]', '{"k":"v,}"}', '"q\\"[,"', '"\\\\"', "-0.0", "1e+21", '"é ✓"'];
+    const packed = packValues(elems);
+    expect(elements(packed)).toEqual(elems);
+    expect(elements(packed).map((t) => JSON.parse(t))).toEqual(JSON.parse(packed));
+  });
+  it("handles empty arrays, one element and whitespace", () => {
+    expect(elements("[]")).toEqual([]);
+    expect(elements(" [ ] ")).toEqual([]);
+    expect(elements("[7]")).toEqual(["7"]);
+    expect(elements('[ 1 , "a" ,null ]')).toEqual(["1", '"a"', "null"]);
+    expect(elements('[""]')).toEqual(['""']);
+    expect(elements("[1,\n\tnull\r]")).toEqual(["1", "null"]);
+  });
+  it("counts every element but records at most max ranges", () => {
+    const b = Buffer.from("[1,2,3]");
+    const starts = new Int32Array(2);
+    const ends = new Int32Array(2);
+    expect(scanPacked(b, starts, ends, 0, 2)).toBe(3);
+    expect([b.subarray(starts[1], ends[1]).toString()]).toEqual(["2"]);
+  });
+});
