@@ -12,7 +12,8 @@
 //     this: it lets each connection send its per-second quota back to back at the top of every
 //     second (a burst at full speed, then idle) and "corrects" the histogram with a 1 ms expected
 //     interval, so its p99 at 200 req/s measured bursts, not a 200 req/s stream.
-// BENCH_SERVER_NODE_ARGS adds node flags to the feature server (e.g. "--cpu-prof").
+// BENCH_SERVER_NODE_ARGS / BENCH_FLOOR_NODE_ARGS add node flags to the feature server / the floor
+// (e.g. "--cpu-prof"); BENCH_VERBOSE=1 shows the servers' stdout (e.g. with "--trace-gc").
 // BENCH_TARGETS=floor,server,next and BENCH_SCENARIOS=1,100 pick a subset while iterating.
 // Uses a throwaway registry database and its own Redis key prefix, removed afterwards.
 import { spawn, type ChildProcess } from "node:child_process";
@@ -61,7 +62,10 @@ async function unlinkPrefix(prefix: string) {
 }
 
 function start(cmd: string, args: string[], env: Record<string, string>): ChildProcess {
-  const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
+  // Servers' stdout is drained (never left to fill the pipe and block them); BENCH_VERBOSE=1 shows it.
+  const verbose = process.env.BENCH_VERBOSE === "1";
+  const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ["ignore", verbose ? "inherit" : "pipe", "inherit"] });
+  child.stdout?.resume();
   children.push(child);
   return child;
 }

@@ -98,7 +98,8 @@ const requests: [string, unknown][] = [
   ["whole view, pinned, full names", { features: ["profile@v1"], entities: { user_id: [5, 1, "3"] }, full_feature_names: true }],
   ["two join keys and two views", { features: ["visits:score", "profile:score"], entities: { shop: ["a b/c", "zz"], user_id: [1, 1] }, full_feature_names: true }],
   ["one entity", { features: ["profile:tags"], entities: { user_id: [1] } }],
-    ["a large answer", { features: ["profile:name", "profile:score", "profile:tags", "profile:amount_sum_1d"], entities: { user_id: Array.from({ length: 300 }, (_, i) => (i % 7) + 1) } }],
+    // More entities than one read-script call takes (READ_CHUNK): the chunks come back in order.
+  ["a large answer over several script calls", { features: ["profile:name", "profile:score", "profile:tags", "profile:amount_sum_1d"], entities: { user_id: Array.from({ length: 2300 }, (_, i) => (i % 8) + 1) } }],
 ];
 
 describe("getOnlineFeaturesJson = JSON of getOnlineFeatures", () => {
@@ -109,6 +110,14 @@ describe("getOnlineFeaturesJson = JSON of getOnlineFeatures", () => {
       expect(JSON.parse(text.toString())).toEqual(JSON.parse(JSON.stringify(objects)));
     });
   }
+
+  it("keeps entity order across script calls", async () => {
+    const ids = Array.from({ length: 2300 }, (_, i) => (i % 8) + 1);
+    const text = await getOnlineFeaturesJson({ project, principal: admin, request: { features: ["profile:score"], entities: { user_id: ids } }, now });
+    const body = JSON.parse(text.toString()) as { results: { values: unknown[] }[] };
+    const byUser: Record<number, unknown> = { 1: 1.5, 2: 9, 3: null, 4: null, 5: -0.5, 6: null, 7: null, 8: null };
+    expect(body.results[1].values).toEqual(ids.map((id) => byUser[id]));
+  });
 
   it("covers each status", async () => {
     const text = await getOnlineFeaturesJson({ project, principal: admin, request: requests[0][1], now });
