@@ -436,10 +436,11 @@ export async function getOnlineFeatures(input: GetOnlineFeaturesInput): Promise<
  * feature server sends), written byte by byte from the stored packed values: no per-value strings,
  * no nested arrays, no JSON.stringify — serialization and its garbage were most of the hot path.
  * JSON.parse of the result equals getOnlineFeatures' object (online-response-json.int.test.ts).
+ * `alloc(size)` provides the answer's buffer (exactly `size` bytes), e.g. from a pool.
  */
-export async function getOnlineFeaturesJson(input: GetOnlineFeaturesInput): Promise<Buffer> {
+export async function getOnlineFeaturesJson(input: GetOnlineFeaturesInput, alloc: (size: number) => Buffer = Buffer.allocUnsafe): Promise<Buffer> {
   const r = await readOnline(input, true);
-  return buildResponseJson(r.plan, r.req, r.n, r.rows, r.now);
+  return buildResponseJson(r.plan, r.req, r.n, r.rows, r.now, alloc);
 }
 
 
@@ -525,10 +526,11 @@ function buildResponse(plan: OnlinePlan, req: OnlineFeaturesRequest, n: number, 
 /**
  * Finds the element byte ranges of a packed `__row` / `__agg` value (keys.ts: a JSON array of JSON
  * values, as the writers produce it) without parsing the values: strings (with their escapes) and
- * nested arrays/objects are skipped over whole, whitespace around elements is dropped. Writes at
- * most `max` ranges into starts/ends from index `at`; returns how many elements the array has.
+ * nested arrays/objects are skipped over whole, whitespace around elements is dropped. Element k's
+ * range goes to ranges[at + 2k] (start) and ranges[at + 2k + 1] (end), for at most `max` elements;
+ * returns how many elements the array has.
  */
-export function scanPacked(b: Uint8Array, starts: Int32Array, ends: Int32Array, at: number, max: number): number {
+export function scanPacked(b: Uint8Array, ranges: Int32Array, at: number, max: number): number {
   let end = b.length - 1;
   while (end > 0 && b[end] !== 93 /* ] */) end--;
   let i = 0;
@@ -543,7 +545,7 @@ export function scanPacked(b: Uint8Array, starts: Int32Array, ends: Int32Array, 
     const c = b[i];
     if (c === 44 /* , */) {
       if (depth !== 0) continue;
-      if (count < max) trimInto(b, start, i, starts, ends, at + count);
+      if (count < max) trimInto(b, start, i, ranges, at + 2 * count);
       count++;
       start = i + 1;
     } else if (c === 34 /* " */) {
@@ -560,15 +562,15 @@ export function scanPacked(b: Uint8Array, starts: Int32Array, ends: Int32Array, 
     else if (c > 32) sawValue = true;
   }
   if (!sawValue) return 0;
-  if (count < max) trimInto(b, start, end, starts, ends, at + count);
+  if (count < max) trimInto(b, start, end, ranges, at + 2 * count);
   return count + 1;
 }
 
-function trimInto(b: Uint8Array, from: number, to: number, starts: Int32Array, ends: Int32Array, k: number): void {
+function trimInto(b: Uint8Array, from: number, to: number, ranges: Int32Array, k: number): void {
   while (from < to && b[from] <= 32) from++;
   while (to > from && b[to - 1] <= 32) to--;
-  starts[k] = from;
-  ends[k] = to;
+  ranges[k] = from;
+  ranges[k + 1] = to;
 }
 
 /** The JSON text `null`, byte by byte. */
@@ -587,22 +589,40 @@ function repeatJoined(item: string, n: number): string {
   return n <= 0 ? "" : `${item},`.repeat(n - 1) + item;
 }
 
+/**
+ * Scratch space for the per-row numbers of one response (element counts, staleness, element byte
+ * ranges), reused across responses: a response is written synchronously, and typed arrays of this
+ * size live outside the JS heap, where allocating them per request drove frequent full GCs.
+ */
+let scratch = new Int32Array(1 << 16);
+const SCRATCH_KEEP = 1 << 20;
+
+function scratchOf(size: number): Int32Array {
+  if (size <= scratch.length) return scratch;
+  const grown = new Int32Array(Math.max(size, 2 * scratch.length));
+  if (grown.length <= SCRATCH_KEEP) scratch = grown; // a rare huge request does not pin its memory
+  return grown;
+}
+
 /** One clock of a view slot (row-level values or window aggregates), scanned once per row. */
 interface BytePart {
   /** Packed value per row; null = absent (NOT_FOUND). */
   packed: (Uint8Array | null)[];
-  /** Element count per row (0 when absent). */
-  counts: Int32Array;
-  /** Element byte ranges, row i element k at i·width + k. */
-  starts: Int32Array;
-  ends: Int32Array;
+  /** nums[base + 2i]: element count of row i; nums[base + 2i + 1]: 1 when row i is older than the
+   * ttl (OUTSIDE_MAX_AGE); element k of row i spans nums[ranges + 2(i·width + k)] .. [+1]. */
+  nums: Int32Array;
+  base: number;
+  ranges: number;
   width: number;
-  /** Per row: 1 when the row-level values are older than the ttl (OUTSIDE_MAX_AGE). */
-  stale: Uint8Array;
   /** Quoted event time per row (EPOCH for absent rows). */
   times: string[];
   /** The tail of a column with no null value and no short row: statuses and event_timestamps. */
   regularTail: Buffer;
+}
+
+/** Int32 slots one part needs in the scratch. */
+function partSize(n: number, width: number): number {
+  return 2 * n + 2 * n * width;
 }
 
 function scanPart(
@@ -613,12 +633,11 @@ function scanPart(
   width: number,
   ttlMs: number | null,
   now: number,
+  nums: Int32Array,
+  base: number,
 ): BytePart {
   const packed: (Uint8Array | null)[] = new Array(n);
-  const counts = new Int32Array(n);
-  const starts = new Int32Array(n * width);
-  const ends = new Int32Array(n * width);
-  const stale = new Uint8Array(n);
+  const ranges = base + 2 * n;
   const times: string[] = new Array(n);
   const statuses: string[] = new Array(n);
   for (let i = 0; i < n; i++) {
@@ -627,20 +646,22 @@ function scanPart(
     const p = fields[packedIdx];
     if (t === null || p === null) {
       packed[i] = null;
+      nums[base + 2 * i] = 0;
+      nums[base + 2 * i + 1] = 0;
       times[i] = Q_EPOCH;
       statuses[i] = Q_NOT_FOUND;
     } else {
       const ms = epochMsOf(t);
       packed[i] = p;
-      counts[i] = scanPacked(p, starts, ends, i * width, width);
+      nums[base + 2 * i] = scanPacked(p, nums, ranges + 2 * i * width, width);
       times[i] = `"${isoOf(ms)}"`;
       const old = ttlMs !== null && ms < now - ttlMs;
-      stale[i] = old ? 1 : 0;
+      nums[base + 2 * i + 1] = old ? 1 : 0;
       statuses[i] = old ? Q_OUTSIDE_MAX_AGE : Q_PRESENT;
     }
   }
   const regularTail = Buffer.from(`],"statuses":[${statuses.join(",")}],"event_timestamps":[${times.join(",")}]}`, "latin1");
-  return { packed, counts, starts, ends, width, stale, times, regularTail };
+  return { packed, nums, base, ranges, width, times, regularTail };
 }
 
 /** A stored `__ts` / `__asof` (decimal epoch ms) without making a string of it. */
@@ -673,7 +694,14 @@ const VALUES_OPEN = Buffer.from('{"values":[', "latin1");
  * timestamps of a view's columns, the same for every column without nulls, are encoded once.
  * A first pass sizes every column so the answer is one exact allocation.
  */
-function buildResponseJson(plan: OnlinePlan, req: OnlineFeaturesRequest, n: number, rows: unknown[][][], now: number): Buffer {
+function buildResponseJson(
+  plan: OnlinePlan,
+  req: OnlineFeaturesRequest,
+  n: number,
+  rows: unknown[][][],
+  now: number,
+  alloc: (size: number) => Buffer,
+): Buffer {
   const keys = Object.keys(req.entities);
   let names = "";
   for (const k of keys) names += `${JSON.stringify(k)},`;
@@ -685,12 +713,25 @@ function buildResponseJson(plan: OnlinePlan, req: OnlineFeaturesRequest, n: numb
     const values = JSON.stringify(req.entities[keys[k]]);
     text += `${k > 0 ? "," : ""}{"values":[${values.slice(1, -1)}${keyTail}`;
   }
+  let need = 0;
+  for (const slot of plan.slots) {
+    if (slot.rowIdx >= 0) need += partSize(n, slot.rowPos.size);
+    if (slot.aggIdx >= 0) need += partSize(n, slot.aggPos.size);
+  }
+  const nums = scratchOf(need);
+  let base = 0;
   const rowParts = new Map<ViewSlot, BytePart>();
   const aggParts = new Map<ViewSlot, BytePart>();
   for (const slot of plan.slots) {
     const groupRows = rows[slot.group];
-    if (slot.rowIdx >= 0) rowParts.set(slot, scanPart(groupRows, n, slot.tsIdx, slot.rowIdx, slot.rowPos.size, slot.ttlMs, now));
-    if (slot.aggIdx >= 0) aggParts.set(slot, scanPart(groupRows, n, slot.asofIdx, slot.aggIdx, slot.aggPos.size, null, now));
+    if (slot.rowIdx >= 0) {
+      rowParts.set(slot, scanPart(groupRows, n, slot.tsIdx, slot.rowIdx, slot.rowPos.size, slot.ttlMs, now, nums, base));
+      base += partSize(n, slot.rowPos.size);
+    }
+    if (slot.aggIdx >= 0) {
+      aggParts.set(slot, scanPart(groupRows, n, slot.asofIdx, slot.aggIdx, slot.aggPos.size, null, now, nums, base));
+      base += partSize(n, slot.aggPos.size);
+    }
   }
   // Pass 1: each column's part, value bytes, and tail (a view's shared one unless it has nulls).
   const cols = plan.columns;
@@ -701,22 +742,21 @@ function buildResponseJson(plan: OnlinePlan, req: OnlineFeaturesRequest, n: numb
     const col = cols[c];
     const part = (col.isAggregation ? aggParts : rowParts).get(col.slot)!;
     colParts[c] = part;
-    const { packed, counts, starts, ends, stale, width } = part;
+    const { packed, base: pb, ranges, width } = part;
     const pos = col.pos;
     let bytes = n - 1; // commas
     let irregular = false; // a null value or a short row: statuses differ from the view's
     for (let i = 0; i < n; i++) {
       const p = packed[i];
       if (p === null) bytes += 4;
-      else if (counts[i] <= pos) {
+      else if (nums[pb + 2 * i] <= pos) {
         bytes += 4;
         irregular = true;
-      } else if (stale[i] === 1) bytes += 4;
+      } else if (nums[pb + 2 * i + 1] === 1) bytes += 4;
       else {
-        const s = starts[i * width + pos];
-        const e = ends[i * width + pos];
-        bytes += e - s;
-        if (isNullAt(p, s, e)) irregular = true;
+        const r = ranges + 2 * (i * width + pos);
+        bytes += nums[r + 1] - nums[r];
+        if (isNullAt(p, nums[r], nums[r + 1])) irregular = true;
       }
     }
     let tail = part.regularTail;
@@ -725,13 +765,14 @@ function buildResponseJson(plan: OnlinePlan, req: OnlineFeaturesRequest, n: numb
       const times: string[] = new Array(n);
       for (let i = 0; i < n; i++) {
         const p = packed[i];
-        if (p === null || counts[i] <= pos) {
+        if (p === null || nums[pb + 2 * i] <= pos) {
           statuses[i] = Q_NOT_FOUND;
           times[i] = Q_EPOCH;
         } else {
           times[i] = part.times[i];
-          if (stale[i] === 1) statuses[i] = Q_OUTSIDE_MAX_AGE;
-          else statuses[i] = isNullAt(p, starts[i * width + pos], ends[i * width + pos]) ? Q_NULL_VALUE : Q_PRESENT;
+          const r = ranges + 2 * (i * width + pos);
+          if (nums[pb + 2 * i + 1] === 1) statuses[i] = Q_OUTSIDE_MAX_AGE;
+          else statuses[i] = isNullAt(p, nums[r], nums[r + 1]) ? Q_NULL_VALUE : Q_PRESENT;
         }
       }
       tail = Buffer.from(`],"statuses":[${statuses.join(",")}],"event_timestamps":[${times.join(",")}]}`, "latin1");
@@ -740,24 +781,25 @@ function buildResponseJson(plan: OnlinePlan, req: OnlineFeaturesRequest, n: numb
     size += (keys.length + c > 0 ? 1 : 0) + VALUES_OPEN.length + bytes + tail.length;
   }
   // Pass 2: write.
-  const out = Buffer.allocUnsafe(size);
+  const out = alloc(size);
   let at = out.write(text, 0, "utf8");
   for (let c = 0; c < cols.length; c++) {
     if (keys.length + c > 0) out[at++] = 44; // ,
     at = put(VALUES_OPEN, out, at);
-    const { packed, counts, starts, ends, stale, width } = colParts[c];
+    const { packed, base: pb, ranges, width } = colParts[c];
     const pos = cols[c].pos;
     for (let i = 0; i < n; i++) {
       if (i > 0) out[at++] = 44;
       const p = packed[i];
-      if (p === null || stale[i] === 1 || counts[i] <= pos) {
+      if (p === null || nums[pb + 2 * i + 1] === 1 || nums[pb + 2 * i] <= pos) {
         out[at++] = 110; // null
         out[at++] = 117;
         out[at++] = 108;
         out[at++] = 108;
       } else {
-        const e = ends[i * width + pos];
-        for (let k = starts[i * width + pos]; k < e; k++) out[at++] = p[k];
+        const r = ranges + 2 * (i * width + pos);
+        const e = nums[r + 1];
+        for (let k = nums[r]; k < e; k++) out[at++] = p[k];
       }
     }
     at = put(tails[c], out, at);

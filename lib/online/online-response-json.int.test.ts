@@ -3,20 +3,24 @@
 // Both must say the same thing for every status and value shape: rows written directly in the
 // online layout (keys.ts) with nulls, missing rows, stale rows, short packed arrays, awkward
 // strings, lists, aggregates, two join keys, pinned versions and full feature names.
+import type { Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Principal } from "../auth/principal";
 import { sharedRedis } from "../redis/connection";
 import { entityKey, packValues, projectKeyPrefix } from "./keys";
+import { startFeatureServer } from "./feature-server";
 import { getOnlineFeatures, getOnlineFeaturesJson } from "./get-online-features";
-import { applyTestRepo, uniqueName } from "./retrieval-test-support";
+import { applyTestRepo, tokenFor, uniqueName } from "./retrieval-test-support";
 import { writeOnlineBatch } from "./write-script";
 
 const project = uniqueName("ret_json");
 const now = Date.now();
 const admin: Principal = { kind: "user", userId: "x", email: "x", name: "x", isAdmin: true, sessionId: "s", grants: [] } as Principal;
 
+let projectId: string;
+
 beforeAll(async () => {
-  await applyTestRepo({
+  projectId = await applyTestRepo({
     project,
     entities: [
       { name: "user", join_keys: [{ name: "user_id", dtype: "int64" }] },
@@ -129,5 +133,42 @@ describe("getOnlineFeaturesJson = JSON of getOnlineFeatures", () => {
     expect(body.results[3].values[0]).toEqual(["x", "y,z"]);
     expect(body.results[4].values).toEqual([12.25, null, 0, 7, 1e21, null, 1]);
     expect(body.results[4].statuses).toEqual(["PRESENT", "NULL_VALUE", "PRESENT", "PRESENT", "PRESENT", "NOT_FOUND", "PRESENT"]);
+  });
+});
+
+describe("feature server answers", () => {
+  const PORT = 6603;
+  let server: Server;
+  let token: string;
+  beforeAll(async () => {
+    token = (await tokenFor(projectId, "consumer")).token;
+    server = await startFeatureServer(PORT, "127.0.0.1");
+  });
+  afterAll(async () => {
+    await new Promise((r) => server?.close(r));
+  });
+
+  it("many large answers at once stay intact (response buffers are pooled and reused)", async () => {
+    const features = ["profile:name", "profile:score", "profile:tags", "profile:amount_sum_1d"];
+    const requests = Array.from({ length: 24 }, (_, r) => ({ features, entities: { user_id: Array.from({ length: 400 }, (_, i) => ((i + r) % 8) + 1) } }));
+    for (let round = 0; round < 3; round++) {
+      const bodies = await Promise.all(
+        requests.map(async (request) => {
+          const res = await fetch(`http://127.0.0.1:${PORT}/get-online-features`, {
+            method: "POST",
+            headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+            body: JSON.stringify(request),
+          });
+          expect(res.status).toBe(200);
+          return res.json();
+        }),
+      );
+      for (let r = 0; r < requests.length; r++) {
+        const expected = await getOnlineFeatures({ project, principal: admin, request: requests[r], now });
+        const got = bodies[r] as { results: { values: unknown[]; statuses: string[] }[] };
+        expect(got.results.map((x) => x.values)).toEqual(JSON.parse(JSON.stringify(expected.results.map((x) => x.values))));
+        expect(got.results.map((x) => x.statuses)).toEqual(expected.results.map((x) => x.statuses));
+      }
+    }
   });
 });

@@ -5,10 +5,9 @@ import { packValues } from "./keys";
 /** The element texts scanPacked finds in a packed value. */
 function elements(packed: string, max = 64): string[] {
   const b = Buffer.from(packed);
-  const starts = new Int32Array(max);
-  const ends = new Int32Array(max);
-  const count = scanPacked(b, starts, ends, 0, max);
-  return Array.from({ length: Math.min(count, max) }, (_, k) => b.subarray(starts[k], ends[k]).toString());
+  const ranges = new Int32Array(2 * max + 3).fill(-1);
+  const count = scanPacked(b, ranges, 3, max);
+  return Array.from({ length: Math.min(count, max) }, (_, k) => b.subarray(ranges[3 + 2 * k], ranges[4 + 2 * k]).toString());
 }
 
 describe("scanPacked", () => {
@@ -28,9 +27,8 @@ describe("scanPacked", () => {
   });
   it("counts every element but records at most max ranges", () => {
     const b = Buffer.from("[1,2,3]");
-    const starts = new Int32Array(2);
-    const ends = new Int32Array(2);
-    expect(scanPacked(b, starts, ends, 0, 2)).toBe(3);
-    expect([b.subarray(starts[1], ends[1]).toString()]).toEqual(["2"]);
+    const ranges = new Int32Array(4);
+    expect(scanPacked(b, ranges, 0, 2)).toBe(3);
+    expect([b.subarray(ranges[2], ranges[3]).toString()]).toEqual(["2"]);
   });
 });
