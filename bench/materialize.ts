@@ -10,7 +10,10 @@ import os from "node:os";
 import path from "node:path";
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 10_000_000);
-// BENCH_PARTS=offline or online runs one half only (default both).
+// BENCH_PARTS=offline or online runs one half only (default both). BENCH_REPEAT (default 3): each
+// engine run and its ceiling alternate that many times and the best of each counts (on a shared
+// 2-core machine a single run measures the neighbours as much as the code).
+const REPEAT = Math.max(1, Number(process.env.BENCH_REPEAT ?? 3));
 const PARTS = new Set((process.env.BENCH_PARTS ?? "offline,online").split(",").map((s) => s.trim()));
 const ENTITIES = Number(process.env.BENCH_ENTITIES ?? 1_000_000);
 const DAYS = 10;
@@ -113,34 +116,40 @@ try {
     };
   };
 
-  if (PARTS.has("offline")) {
-  // Ceiling 1: DuckDB Parquet→Parquet COPY of the same rows.
-  t = performance.now();
-  await withDuckConnection((c) => c.run(`COPY (SELECT * FROM read_parquet(${qlit(src)})) TO ${qlit(path.join(tmp, "copy.parquet"))} (FORMAT parquet)`));
-  const copySecs = secs(t);
-  const copyRate = ROWS / copySecs;
+  const list = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(", ");
 
-  // Engine, offline only.
-  t = performance.now();
-  const off = await materializeWindow({ ...base, writeOffline: true, writeOnline: false, jobId: "bench-offline" }, logT());
-  const offSecs = secs(t);
-  const offRate = off.rowsWrittenOffline / offSecs;
-  const offNoStatsSecs = phases.wrote ?? offSecs;
-  const statsSecs = (phases.computed ?? offSecs) - offNoStatsSecs;
-  lines.push(
-    `offline  engine: ${fmt(off.rowsWrittenOffline)} rows, ${DAYS} partitions in ${offSecs.toFixed(2)} s = ${fmt(offRate)} rows/s`,
-    `offline  ceiling (DuckDB Parquet→Parquet COPY): ${copySecs.toFixed(2)} s = ${fmt(copyRate)} rows/s`,
-    `offline  ratio engine/ceiling: ${((offRate / copyRate) * 100).toFixed(0)}% (target ≥ 50%)`,
-    `offline  breakdown: read+transform+partitioned write ${offNoStatsSecs.toFixed(2)} s (${((ROWS / offNoStatsSecs / copyRate) * 100).toFixed(0)}% of ceiling), statistics ${statsSecs.toFixed(2)} s`,
-  );
+  if (PARTS.has("offline")) {
+    const copySamples: number[] = [];
+    const engineSamples: { secs: number; rows: number; noStats: number; stats: number }[] = [];
+    for (let r = 0; r < REPEAT; r++) {
+      // Ceiling 1: DuckDB Parquet→Parquet COPY of the same rows.
+      t = performance.now();
+      await withDuckConnection((c) => c.run(`COPY (SELECT * FROM read_parquet(${qlit(src)})) TO ${qlit(path.join(tmp, "copy.parquet"))} (FORMAT parquet)`));
+      copySamples.push(secs(t));
+      // Engine, offline only (each run replaces the same 10 partitions).
+      t = performance.now();
+      const off = await materializeWindow({ ...base, writeOffline: true, writeOnline: false, jobId: "bench-offline" }, logT());
+      const offSecs = secs(t);
+      const noStats = phases.wrote ?? offSecs;
+      engineSamples.push({ secs: offSecs, rows: off.rowsWrittenOffline, noStats, stats: (phases.computed ?? offSecs) - noStats });
+    }
+    const copySecs = Math.min(...copySamples);
+    const copyRate = ROWS / copySecs;
+    const best = engineSamples.reduce((a, b) => (b.secs < a.secs ? b : a));
+    const offRate = best.rows / best.secs;
+    lines.push(
+      `offline  engine: ${fmt(best.rows)} rows, ${DAYS} partitions in ${best.secs.toFixed(2)} s = ${fmt(offRate)} rows/s (best of ${list(engineSamples.map((e) => e.secs))} s)`,
+      `offline  ceiling (DuckDB Parquet→Parquet COPY): ${copySecs.toFixed(2)} s = ${fmt(copyRate)} rows/s (best of ${list(copySamples)} s)`,
+      `offline  ratio engine/ceiling: ${((offRate / copyRate) * 100).toFixed(0)}% (target ≥ 50%: ${offRate / copyRate >= 0.5 ? "met" : "missed"})`,
+      `offline  breakdown of the best run: read+transform+partitioned write ${best.noStats.toFixed(2)} s (${((ROWS / best.noStats / copyRate) * 100).toFixed(0)}% of ceiling), statistics ${best.stats.toFixed(2)} s`,
+    );
   }
 
   if (PARTS.has("online")) {
 
   // Ceiling 2a: redis-benchmark pipelining HSET of 10 fields (the server's own limit).
   const values = Array.from({ length: FEATURES }, (_, i) => [`bench@v1:f${i}`, String(i * 1.5)]).flat();
-  const rb = await redisBenchmarkHset(rawPrefix, ENTITIES, values);
-  await unlinkPrefix(rawPrefix);
+  const rbSamples: { rate: number; secs: number }[] = [];
   // Ceiling 2b: one ioredis client pipelining the same HSETs (what a Node writer can send).
   t = performance.now();
   for (let i = 0; i < ENTITIES; i += 10_000) {
@@ -159,38 +168,61 @@ try {
     const v = (k: string) => Number(info.match(new RegExp(`${k}:([\\d.]+)`))?.[1] ?? 0);
     return v("used_cpu_user") + v("used_cpu_sys");
   };
-  let writeStart = 0;
-  let cpuAtStart = process.cpuUsage();
-  let redisCpuAtStart = 0;
-  t = performance.now();
-  const on = await materializeWindow(
-    { ...base, writeOffline: false, writeOnline: true, jobId: "bench-online" },
-    {
-      ...logT(),
-      progress: async (f) => {
-        if (f >= 0.6 && !writeStart) {
-          writeStart = performance.now();
-          cpuAtStart = process.cpuUsage();
-          redisCpuAtStart = await redisCpu();
-        }
+  interface OnlineRun {
+    secs: number;
+    writeSecs: number;
+    entities: number;
+    rowsRead: number;
+    nodeCpu: number;
+    redisCpu: number;
+  }
+  const runs: OnlineRun[] = [];
+  for (let r = 0; r < REPEAT; r++) {
+    const rbRun = await redisBenchmarkHset(rawPrefix, ENTITIES, values);
+    if (rbRun) rbSamples.push(rbRun);
+    await unlinkPrefix(rawPrefix);
+    // Every run starts from an empty online store, so each does the same work as the first.
+    await unlinkPrefix(projectKeyPrefix(project));
+    let writeStart = 0;
+    let cpuAtStart = process.cpuUsage();
+    let redisCpuAtStart = 0;
+    t = performance.now();
+    const on = await materializeWindow(
+      { ...base, writeOffline: false, writeOnline: true, jobId: "bench-online" },
+      {
+        ...logT(),
+        progress: async (f) => {
+          if (f >= 0.6 && !writeStart) {
+            writeStart = performance.now();
+            cpuAtStart = process.cpuUsage();
+            redisCpuAtStart = await redisCpu();
+          }
+        },
       },
-    },
-  );
-  const onSecs = secs(t);
-  const onWriteSecs = (performance.now() - writeStart) / 1000;
-  const nodeCpu = process.cpuUsage(cpuAtStart);
-  const redisCpuSecs = (await redisCpu()) - redisCpuAtStart;
-  const onRate = on.entitiesOnline / onSecs;
-  const onWriteRate = on.entitiesOnline / onWriteSecs;
+    );
+    const onSecs = secs(t);
+    const writeSecs = (performance.now() - writeStart) / 1000;
+    const cpu = process.cpuUsage(cpuAtStart);
+    runs.push({ secs: onSecs, writeSecs, entities: on.entitiesOnline, rowsRead: on.rowsRead, nodeCpu: (cpu.user + cpu.system) / 1e6, redisCpu: (await redisCpu()) - redisCpuAtStart });
+  }
+  const bestRun = runs.reduce((a, b) => (b.writeSecs < a.writeSecs ? b : a));
+  const onWriteSecs = bestRun.writeSecs;
+  const onWriteRate = bestRun.entities / onWriteSecs;
+  const onSecs = Math.min(...runs.map((x) => x.secs));
+  const onRate = bestRun.entities / onSecs;
+  const rb = rbSamples.length ? rbSamples.reduce((a, b) => (b.rate > a.rate ? b : a)) : null;
+  const on = { entitiesOnline: bestRun.entities, rowsRead: bestRun.rowsRead };
+  const nodeCpu = bestRun.nodeCpu;
+  const redisCpuSecs = bestRun.redisCpu;
 
   const ceil = rb?.rate ?? rawRate;
   lines.push(
-    `online   engine writes (newer-wins script, ${FEATURES} features): ${fmt(on.entitiesOnline)} entities in ${onWriteSecs.toFixed(2)} s = ${fmt(onWriteRate)} entities/s (target ≥ 300,000: ${onWriteRate >= 300_000 ? "met" : "missed"})`,
+    `online   engine writes (newer-wins script, ${FEATURES} features): ${fmt(on.entitiesOnline)} entities in ${onWriteSecs.toFixed(2)} s = ${fmt(onWriteRate)} entities/s (target ≥ 300,000: ${onWriteRate >= 300_000 ? "met" : "missed"}; best of ${list(runs.map((x) => x.writeSecs))} s)`,
     `online   engine end-to-end (read ${fmt(on.rowsRead)} source rows, DuckDB snapshot as of end, write): ${onSecs.toFixed(2)} s = ${fmt(onRate)} entities/s`,
     rb
-      ? `online   ceiling (redis-benchmark -P 64, HSET ${FEATURES} fields): ${fmt(rb.rate)} entities/s`
+      ? `online   ceiling (redis-benchmark -P 64, HSET ${FEATURES} fields): ${fmt(rb.rate)} entities/s (best of ${rbSamples.map((x) => fmt(x.rate)).join(", ")})`
       : `online   ceiling (redis-benchmark not installed; using the ioredis figure below)`,
-    `online   write phase CPU: this process ${((nodeCpu.user + nodeCpu.system) / 1e6).toFixed(2)} s, Redis server ${redisCpuSecs.toFixed(2)} s (of ${onWriteSecs.toFixed(2)} s wall)`,
+    `online   write phase CPU (best run): this process ${nodeCpu.toFixed(2)} s, Redis server ${redisCpuSecs.toFixed(2)} s (of ${onWriteSecs.toFixed(2)} s wall)`,
     `online   ioredis pipelined HSET ${FEATURES} fields, one client: ${rawSecs.toFixed(2)} s = ${fmt(rawRate)} entities/s`,
     `online   ratio engine writes/ceiling: ${((onWriteRate / ceil) * 100).toFixed(0)}% (end-to-end ${((onRate / ceil) * 100).toFixed(0)}%)`,
   );
