@@ -13,6 +13,7 @@
 // scheduled time at the cost of a short spin per request.
 // A keep-alive agent holds up to `connections` sockets; warm-up requests (same rate, not recorded)
 // open them and warm the server before the measured window.
+import { writeFileSync } from "node:fs";
 import { Agent, request } from "node:http";
 import { performance } from "node:perf_hooks";
 
@@ -61,6 +62,8 @@ export async function runLoad(spec: LoadGenSpec): Promise<LoadGenResult> {
   const warm = Math.round(spec.rate * (spec.warmupSeconds ?? 1));
   const total = warm + Math.round(spec.rate * spec.seconds);
   const latencies: number[] = [];
+  /** [scheduled ms since start, latency ms] per measured request, for LOADGEN_DUMP. */
+  const series: [number, number][] = [];
   const lags: number[] = [];
   let ok = 0;
   let non2xx = 0;
@@ -76,6 +79,9 @@ export async function runLoad(spec: LoadGenSpec): Promise<LoadGenResult> {
     const finishIfDone = () => {
       if (next < total || pending > 0) return;
       agent.destroy();
+      // LOADGEN_DUMP=<file>: every measured request's schedule time and latency, for looking at
+      // when the slow ones happen.
+      if (process.env.LOADGEN_DUMP) writeFileSync(process.env.LOADGEN_DUMP, series.map(([t, l]) => `${t.toFixed(3)} ${l.toFixed(3)}`).join("\n"));
       latencies.sort((a, b) => a - b);
       lags.sort((a, b) => a - b);
       const mean = latencies.reduce((s, x) => s + x, 0) / (latencies.length || 1);
@@ -108,6 +114,7 @@ export async function runLoad(spec: LoadGenSpec): Promise<LoadGenResult> {
           else {
             ok++;
             latencies.push(end - scheduled);
+            series.push([scheduled - start, end - scheduled]);
           }
           lastDone = end;
         }

@@ -4,7 +4,8 @@
 // The entity hashes are read by a small Lua script, one call per up to READ_CHUNK entities, rather
 // than one HMGET per entity: the client's per-command cost (a Command object, a promise, its RESP
 // encoding — about 2.5 KB of garbage each) was most of a 100-entity read; Redis does the same
-// HMGETs either way.
+// HMGETs either way. The script answers with ONE string (fields joined by US, \x1f, which valid
+// JSON and decimal times never contain), so the client decodes one reply, not 100 arrays of 2.
 // The request is validated by hand in tight loops: it runs on every inference call.
 import type { Redis } from "ioredis";
 import type { Principal } from "../auth/principal";
@@ -309,18 +310,27 @@ export interface GetOnlineFeaturesInput {
   now?: number;
 }
 
-/** What one online read fetched: the plan, the request, and each entity's fields. */
+/** What one online read fetched: the plan, the request, and each group's script replies. */
 interface OnlineRead {
   plan: OnlinePlan;
   req: OnlineFeaturesRequest;
   n: number;
-  /** rows[group][entity] = that group's fields (plan.groups[g].fields order); null = absent. */
-  rows: unknown[][][];
+  /** chunks[group][c] = the read script's answer for entities c·READ_CHUNK.. (readLua). */
+  chunks: (string | Buffer)[][];
   now: number;
 }
 
-/** HMGET of the same fields (ARGV) from every key (KEYS); one array of field values per key. */
-const READ_LUA = "local out = {} for i = 1, #KEYS do out[i] = redis.call('HMGET', KEYS[i], unpack(ARGV)) end return out";
+/**
+ * HMGET of the same fields (ARGV) from every key (KEYS), answered as one string: per key, per field,
+ * the value ('' when absent), all joined by US (\x1f).
+ */
+const READ_LUA = `local nf, parts, k = #ARGV, {}, 0
+for i = 1, #KEYS do
+  local v = redis.call('HMGET', KEYS[i], unpack(ARGV))
+  for f = 1, nf do k = k + 1; parts[k] = v[f] or '' end
+end
+return table.concat(parts, '\\31')`;
+const US = 0x1f;
 /** Entities per script call: bounds how long one call holds Redis (about 1 ms per 1000). */
 export const READ_CHUNK = 1000;
 const READ_COMMAND = "larderOnlineRead";
@@ -402,12 +412,12 @@ async function readOnline(input: GetOnlineFeaturesInput, bytes = false): Promise
     coalesceWrites(redis);
     const replies = (await pipe.exec()) ?? [];
     for (const [err] of replies) if (err) throw err;
-    const rows: unknown[][][] = [];
+    const chunks: (string | Buffer)[][] = [];
     let r = 1;
     for (let g = 0; g < plan.groups.length; g++) {
-      let groupRows = replies[r++][1] as unknown[][];
-      for (let from = READ_CHUNK; from < n; from += READ_CHUNK) groupRows = groupRows.concat(replies[r++][1] as unknown[][]);
-      rows.push(groupRows);
+      const group: (string | Buffer)[] = [];
+      for (let from = 0; from < n; from += READ_CHUNK) group.push(replies[r++][1] as string | Buffer);
+      chunks.push(group);
     }
     const counters = replies[0][1] as string | null | (string | null)[];
     const generation = checkAuth ? (counters as (string | null)[])[0] : (counters as string | null);
@@ -422,13 +432,13 @@ async function readOnline(input: GetOnlineFeaturesInput, bytes = false): Promise
         throw new StaleCredentialsError();
       }
     }
-    return { plan, req, n, rows, now: input.now ?? Date.now() };
+    return { plan, req, n, chunks, now: input.now ?? Date.now() };
   }
 }
 
 export async function getOnlineFeatures(input: GetOnlineFeaturesInput): Promise<OnlineFeaturesResponse> {
   const r = await readOnline(input);
-  return buildResponse(r.plan, r.req, r.n, r.rows, r.now);
+  return buildResponse(r.plan, r.req, r.n, fieldRows(r), r.now);
 }
 
 /**
@@ -440,12 +450,25 @@ export async function getOnlineFeatures(input: GetOnlineFeaturesInput): Promise<
  */
 export async function getOnlineFeaturesJson(input: GetOnlineFeaturesInput, alloc: (size: number) => Buffer = Buffer.allocUnsafe): Promise<Buffer> {
   const r = await readOnline(input, true);
-  return buildResponseJson(r.plan, r.req, r.n, r.rows, r.now, alloc);
+  return buildResponseJson(r.plan, r.req, r.n, r.chunks, r.now, alloc);
 }
 
 
 
-function buildResponse(plan: OnlinePlan, req: OnlineFeaturesRequest, n: number, rows: unknown[][][], now: number): OnlineFeaturesResponse {
+/** The script's string answers as rows[group][entity] = that group's field values (null = absent). */
+function fieldRows(r: OnlineRead): (string | null)[][][] {
+  return r.plan.groups.map((g, gi) => {
+    const nf = g.fields.length;
+    const rows: (string | null)[][] = [];
+    for (const chunk of r.chunks[gi]) {
+      const parts = String(chunk).split("\x1f");
+      for (let j = 0; j + nf <= parts.length; j += nf) rows.push(parts.slice(j, j + nf).map((v) => (v === "" ? null : v)));
+    }
+    return rows;
+  });
+}
+
+function buildResponse(plan: OnlinePlan, req: OnlineFeaturesRequest, n: number, rows: (string | null)[][][], now: number): OnlineFeaturesResponse {
   const featureNames: string[] = [];
   const results: OnlineFeaturesResponse["results"] = [];
   // Join keys first, as Feast echoes them.
@@ -468,7 +491,7 @@ function buildResponse(plan: OnlinePlan, req: OnlineFeaturesRequest, n: number, 
     const groupRows = rows[slot.group];
     const r: SlotRows = { tsIso: new Array(n), asofIso: new Array(n), stale: new Array(n), rowVals: new Array(n), aggVals: new Array(n) };
     for (let i = 0; i < n; i++) {
-      const fields = groupRows[i] as (string | null)[];
+      const fields = groupRows[i];
       if (slot.rowIdx >= 0) {
         const ts = fields[slot.tsIdx];
         const packed = fields[slot.rowIdx];
@@ -526,14 +549,15 @@ function buildResponse(plan: OnlinePlan, req: OnlineFeaturesRequest, n: number, 
 /**
  * Finds the element byte ranges of a packed `__row` / `__agg` value (keys.ts: a JSON array of JSON
  * values, as the writers produce it) without parsing the values: strings (with their escapes) and
- * nested arrays/objects are skipped over whole, whitespace around elements is dropped. Element k's
+ * nested arrays/objects are skipped over whole, whitespace around elements is dropped. The value is
+ * b[from, to); element k's
  * range goes to ranges[at + 2k] (start) and ranges[at + 2k + 1] (end), for at most `max` elements;
  * returns how many elements the array has.
  */
-export function scanPacked(b: Uint8Array, ranges: Int32Array, at: number, max: number): number {
-  let end = b.length - 1;
-  while (end > 0 && b[end] !== 93 /* ] */) end--;
-  let i = 0;
+export function scanPacked(b: Uint8Array, from: number, to: number, ranges: Int32Array, at: number, max: number): number {
+  let end = to - 1;
+  while (end > from && b[end] !== 93 /* ] */) end--;
+  let i = from;
   while (i < end && b[i] !== 91 /* [ */) i++;
   i++;
   if (i > end) return 0;
@@ -625,8 +649,32 @@ function partSize(n: number, width: number): number {
   return 2 * n + 2 * n * width;
 }
 
+/**
+ * Finds every field of a group's script answers: entity i's field f spans
+ * nums[at + 2(i·nf + f)] .. nums[at + 2(i·nf + f) + 1] in buffer bufs[i] (bufs[i] = its chunk).
+ */
+function locateFields(chunks: Buffer[], n: number, nf: number, nums: Int32Array, at: number, bufs: Buffer[]): void {
+  let i = 0;
+  for (const chunk of chunks) {
+    let pos = 0;
+    const last = Math.min(n, i + READ_CHUNK);
+    for (; i < last; i++) {
+      bufs[i] = chunk;
+      for (let f = 0; f < nf; f++) {
+        let end = chunk.indexOf(US, pos);
+        if (end < 0) end = chunk.length;
+        nums[at + 2 * (i * nf + f)] = pos;
+        nums[at + 2 * (i * nf + f) + 1] = end;
+        pos = end + 1;
+      }
+    }
+  }
+}
+
 function scanPart(
-  groupRows: unknown[][],
+  bufs: Buffer[],
+  fieldsAt: number,
+  nf: number,
   n: number,
   timeIdx: number,
   packedIdx: number,
@@ -641,19 +689,23 @@ function scanPart(
   const times: string[] = new Array(n);
   const statuses: string[] = new Array(n);
   for (let i = 0; i < n; i++) {
-    const fields = groupRows[i] as (Buffer | null)[];
-    const t = fields[timeIdx];
-    const p = fields[packedIdx];
-    if (t === null || p === null) {
+    const b = bufs[i];
+    const tAt = fieldsAt + 2 * (i * nf + timeIdx);
+    const pAt = fieldsAt + 2 * (i * nf + packedIdx);
+    const tFrom = nums[tAt];
+    const tTo = nums[tAt + 1];
+    const pFrom = nums[pAt];
+    const pTo = nums[pAt + 1];
+    if (tFrom === tTo || pFrom === pTo) {
       packed[i] = null;
       nums[base + 2 * i] = 0;
       nums[base + 2 * i + 1] = 0;
       times[i] = Q_EPOCH;
       statuses[i] = Q_NOT_FOUND;
     } else {
-      const ms = epochMsOf(t);
-      packed[i] = p;
-      nums[base + 2 * i] = scanPacked(p, nums, ranges + 2 * i * width, width);
+      const ms = epochMsOf(b, tFrom, tTo);
+      packed[i] = b;
+      nums[base + 2 * i] = scanPacked(b, pFrom, pTo, nums, ranges + 2 * i * width, width);
       times[i] = `"${isoOf(ms)}"`;
       const old = ttlMs !== null && ms < now - ttlMs;
       nums[base + 2 * i + 1] = old ? 1 : 0;
@@ -664,15 +716,15 @@ function scanPart(
   return { packed, nums, base, ranges, width, times, regularTail };
 }
 
-/** A stored `__ts` / `__asof` (decimal epoch ms) without making a string of it. */
-function epochMsOf(b: Uint8Array): number {
+/** A stored `__ts` / `__asof` (decimal epoch ms) at b[from, to), without making a string of it. */
+function epochMsOf(b: Buffer, from: number, to: number): number {
   let v = 0;
-  for (let i = 0; i < b.length; i++) {
+  for (let i = from; i < to; i++) {
     const d = b[i] - 48;
-    if (d < 0 || d > 9) return Number(Buffer.from(b.buffer, b.byteOffset, b.length).toString("latin1"));
+    if (d < 0 || d > 9) return Number(b.toString("latin1", from, to));
     v = v * 10 + d;
   }
-  return b.length === 0 ? NaN : v;
+  return v;
 }
 
 /** Copies `src` into `out` at `at`; returns the new position. A loop beats a native call for small sources. */
@@ -698,7 +750,7 @@ function buildResponseJson(
   plan: OnlinePlan,
   req: OnlineFeaturesRequest,
   n: number,
-  rows: unknown[][][],
+  chunks: (string | Buffer)[][],
   now: number,
   alloc: (size: number) => Buffer,
 ): Buffer {
@@ -714,22 +766,35 @@ function buildResponseJson(
     text += `${k > 0 ? "," : ""}{"values":[${values.slice(1, -1)}${keyTail}`;
   }
   let need = 0;
+  for (const g of plan.groups) need += 2 * n * g.fields.length;
   for (const slot of plan.slots) {
     if (slot.rowIdx >= 0) need += partSize(n, slot.rowPos.size);
     if (slot.aggIdx >= 0) need += partSize(n, slot.aggPos.size);
   }
   const nums = scratchOf(need);
   let base = 0;
+  // Where each group's fields are: bufs[g][i] holds entity i's, at fieldsAt[g] in nums.
+  const bufs: Buffer[][] = [];
+  const fieldsAt: number[] = [];
+  for (let g = 0; g < plan.groups.length; g++) {
+    const nf = plan.groups[g].fields.length;
+    const b: Buffer[] = new Array(n);
+    locateFields(chunks[g] as Buffer[], n, nf, nums, base, b);
+    bufs.push(b);
+    fieldsAt.push(base);
+    base += 2 * n * nf;
+  }
   const rowParts = new Map<ViewSlot, BytePart>();
   const aggParts = new Map<ViewSlot, BytePart>();
   for (const slot of plan.slots) {
-    const groupRows = rows[slot.group];
+    const g = slot.group;
+    const nf = plan.groups[g].fields.length;
     if (slot.rowIdx >= 0) {
-      rowParts.set(slot, scanPart(groupRows, n, slot.tsIdx, slot.rowIdx, slot.rowPos.size, slot.ttlMs, now, nums, base));
+      rowParts.set(slot, scanPart(bufs[g], fieldsAt[g], nf, n, slot.tsIdx, slot.rowIdx, slot.rowPos.size, slot.ttlMs, now, nums, base));
       base += partSize(n, slot.rowPos.size);
     }
     if (slot.aggIdx >= 0) {
-      aggParts.set(slot, scanPart(groupRows, n, slot.asofIdx, slot.aggIdx, slot.aggPos.size, null, now, nums, base));
+      aggParts.set(slot, scanPart(bufs[g], fieldsAt[g], nf, n, slot.asofIdx, slot.aggIdx, slot.aggPos.size, null, now, nums, base));
       base += partSize(n, slot.aggPos.size);
     }
   }

@@ -6,7 +6,7 @@ import { packValues } from "./keys";
 function elements(packed: string, max = 64): string[] {
   const b = Buffer.from(packed);
   const ranges = new Int32Array(2 * max + 3).fill(-1);
-  const count = scanPacked(b, ranges, 3, max);
+  const count = scanPacked(b, 0, b.length, ranges, 3, max);
   return Array.from({ length: Math.min(count, max) }, (_, k) => b.subarray(ranges[3 + 2 * k], ranges[4 + 2 * k]).toString());
 }
 
@@ -28,7 +28,13 @@ describe("scanPacked", () => {
   it("counts every element but records at most max ranges", () => {
     const b = Buffer.from("[1,2,3]");
     const ranges = new Int32Array(4);
-    expect(scanPacked(b, ranges, 0, 2)).toBe(3);
+    expect(scanPacked(b, 0, b.length, ranges, 0, 2)).toBe(3);
     expect([b.subarray(ranges[2], ranges[3]).toString()]).toEqual(["2"]);
+  });
+  it("scans a value in the middle of a larger buffer", () => {
+    const b = Buffer.from("123\x1f[4,[5,6],\"x\"]\x1f[9]");
+    const ranges = new Int32Array(8);
+    expect(scanPacked(b, 4, 17, ranges, 0, 4)).toBe(3);
+    expect([0, 1, 2].map((k) => b.subarray(ranges[2 * k], ranges[2 * k + 1]).toString())).toEqual(["4", "[5,6]", '"x"']);
   });
 });
