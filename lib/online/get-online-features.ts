@@ -603,9 +603,6 @@ function isNullAt(b: Uint8Array, s: number, e: number): boolean {
 }
 
 const Q_PRESENT = '"PRESENT"';
-const Q_NOT_FOUND = '"NOT_FOUND"';
-const Q_NULL_VALUE = '"NULL_VALUE"';
-const Q_OUTSIDE_MAX_AGE = '"OUTSIDE_MAX_AGE"';
 const Q_EPOCH = `"${EPOCH_ISO}"`;
 
 /** `n` copies of `item` joined by commas. */
@@ -638,10 +635,92 @@ interface BytePart {
   base: number;
   ranges: number;
   width: number;
-  /** Quoted event time per row (EPOCH for absent rows). */
-  times: string[];
-  /** The tail of a column with no null value and no short row: statuses and event_timestamps. */
-  regularTail: Buffer;
+  /** Event time per row, epoch ms (NaN for absent rows). */
+  times: number[];
+  /** The tail of a column with no null value and no short row (statuses and event_timestamps),
+   * as bytes [tailFrom, tailTo) of the byte scratch (tailBytes). */
+  tailFrom: number;
+  tailTo: number;
+}
+
+/** Byte scratch for the per-view tails of one response (written synchronously, like `scratch`). */
+let tailBytes = Buffer.allocUnsafeSlow(1 << 16);
+
+function tailRoom(at: number, extra: number): void {
+  if (at + extra <= tailBytes.length) return;
+  const grown = Buffer.allocUnsafeSlow(Math.max(at + extra, 2 * tailBytes.length));
+  tailBytes.copy(grown, 0, 0, at);
+  tailBytes = grown;
+}
+
+const TAIL_STATUSES = Buffer.from('],"statuses":[', "latin1");
+const TAIL_TIMES = Buffer.from('],"event_timestamps":[', "latin1");
+const B_PRESENT = Buffer.from('"PRESENT"', "latin1");
+const B_NOT_FOUND = Buffer.from('"NOT_FOUND"', "latin1");
+const B_OUTSIDE_MAX_AGE = Buffer.from('"OUTSIDE_MAX_AGE"', "latin1");
+const B_NULL_VALUE = Buffer.from('"NULL_VALUE"', "latin1");
+const B_EPOCH = Buffer.from(`"${EPOCH_ISO}"`, "latin1");
+/** Most bytes one row adds to a tail: the longest status and a quoted time with ms, two commas. */
+const TAIL_ROW_MAX = B_OUTSIDE_MAX_AGE.length + 1 + '"0000-00-00T00:00:00.000Z"'.length + 1;
+const TAIL_FIXED = TAIL_STATUSES.length + TAIL_TIMES.length + 2;
+
+/** Latest epoch ms written by the fast path (year 9999); others go through Date. */
+const ISO_FAST_MAX = 253402300799999;
+
+/**
+ * Writes `"<isoOf(ms)>"` (quotes included) at b[at]; returns the new position. Whole-number ms of
+ * years 1970-9999 are formatted by hand (no Date, no string); anything else goes through isoOf.
+ */
+export function writeIsoQuoted(b: Buffer, at: number, ms: number): number {
+  if (!(ms >= 0 && ms <= ISO_FAST_MAX && Number.isInteger(ms))) return at + b.write(`"${isoOf(ms)}"`, at, "latin1");
+  const days = Math.floor(ms / 86400000);
+  let rest = ms - days * 86400000;
+  // Civil date from days since 1970-01-01 (H. Hinnant's algorithm, days ≥ 0).
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  const hh = Math.floor(rest / 3600000);
+  rest -= hh * 3600000;
+  const mi = Math.floor(rest / 60000);
+  rest -= mi * 60000;
+  const ss = Math.floor(rest / 1000);
+  const frac = rest - ss * 1000;
+  b[at++] = 34; // "
+  b[at++] = 48 + Math.floor(year / 1000);
+  b[at++] = 48 + (Math.floor(year / 100) % 10);
+  b[at++] = 48 + (Math.floor(year / 10) % 10);
+  b[at++] = 48 + (year % 10);
+  b[at++] = 45; // -
+  b[at++] = 48 + Math.floor(month / 10);
+  b[at++] = 48 + (month % 10);
+  b[at++] = 45;
+  b[at++] = 48 + Math.floor(day / 10);
+  b[at++] = 48 + (day % 10);
+  b[at++] = 84; // T
+  b[at++] = 48 + Math.floor(hh / 10);
+  b[at++] = 48 + (hh % 10);
+  b[at++] = 58; // :
+  b[at++] = 48 + Math.floor(mi / 10);
+  b[at++] = 48 + (mi % 10);
+  b[at++] = 58;
+  b[at++] = 48 + Math.floor(ss / 10);
+  b[at++] = 48 + (ss % 10);
+  if (frac !== 0) {
+    // Feast prints whole seconds without a fraction (isoOf).
+    b[at++] = 46; // .
+    b[at++] = 48 + Math.floor(frac / 100);
+    b[at++] = 48 + (Math.floor(frac / 10) % 10);
+    b[at++] = 48 + (frac % 10);
+  }
+  b[at++] = 90; // Z
+  b[at++] = 34;
+  return at;
 }
 
 /** Int32 slots one part needs in the scratch. */
@@ -683,11 +762,11 @@ function scanPart(
   now: number,
   nums: Int32Array,
   base: number,
+  tailAt: number,
 ): BytePart {
   const packed: (Uint8Array | null)[] = new Array(n);
   const ranges = base + 2 * n;
-  const times: string[] = new Array(n);
-  const statuses: string[] = new Array(n);
+  const times: number[] = new Array(n);
   for (let i = 0; i < n; i++) {
     const b = bufs[i];
     const tAt = fieldsAt + 2 * (i * nf + timeIdx);
@@ -700,20 +779,31 @@ function scanPart(
       packed[i] = null;
       nums[base + 2 * i] = 0;
       nums[base + 2 * i + 1] = 0;
-      times[i] = Q_EPOCH;
-      statuses[i] = Q_NOT_FOUND;
+      times[i] = NaN;
     } else {
       const ms = epochMsOf(b, tFrom, tTo);
       packed[i] = b;
       nums[base + 2 * i] = scanPacked(b, pFrom, pTo, nums, ranges + 2 * i * width, width);
-      times[i] = `"${isoOf(ms)}"`;
-      const old = ttlMs !== null && ms < now - ttlMs;
-      nums[base + 2 * i + 1] = old ? 1 : 0;
-      statuses[i] = old ? Q_OUTSIDE_MAX_AGE : Q_PRESENT;
+      times[i] = ms;
+      nums[base + 2 * i + 1] = ttlMs !== null && ms < now - ttlMs ? 1 : 0;
     }
   }
-  const regularTail = Buffer.from(`],"statuses":[${statuses.join(",")}],"event_timestamps":[${times.join(",")}]}`, "latin1");
-  return { packed, nums, base, ranges, width, times, regularTail };
+  // The tail every column without nulls or short rows shares, written once as bytes.
+  tailRoom(tailAt, TAIL_FIXED + n * TAIL_ROW_MAX);
+  const t = tailBytes;
+  let at = put(TAIL_STATUSES, t, tailAt);
+  for (let i = 0; i < n; i++) {
+    if (i > 0) t[at++] = 44;
+    at = put(packed[i] === null ? B_NOT_FOUND : nums[base + 2 * i + 1] === 1 ? B_OUTSIDE_MAX_AGE : B_PRESENT, t, at);
+  }
+  at = put(TAIL_TIMES, t, at);
+  for (let i = 0; i < n; i++) {
+    if (i > 0) t[at++] = 44;
+    at = packed[i] === null ? put(B_EPOCH, t, at) : writeIsoQuoted(t, at, times[i]);
+  }
+  t[at++] = 93; // ]
+  t[at++] = 125; // }
+  return { packed, nums, base, ranges, width, times, tailFrom: tailAt, tailTo: at };
 }
 
 /** A stored `__ts` / `__asof` (decimal epoch ms) at b[from, to), without making a string of it. */
@@ -735,6 +825,17 @@ function put(src: Uint8Array, out: Buffer, at: number): number {
     return at + len;
   }
   for (let k = 0; k < len; k++) out[at + k] = src[k];
+  return at + len;
+}
+
+/** Copies src[from, to) into `out` at `at`; returns the new position. */
+function putRange(src: Buffer, from: number, to: number, out: Buffer, at: number): number {
+  const len = to - from;
+  if (len > 64) {
+    src.copy(out, at, from, to);
+    return at + len;
+  }
+  for (let k = 0; k < len; k++) out[at + k] = src[from + k];
   return at + len;
 }
 
@@ -786,22 +887,29 @@ function buildResponseJson(
   }
   const rowParts = new Map<ViewSlot, BytePart>();
   const aggParts = new Map<ViewSlot, BytePart>();
+  let tailAt = 0;
   for (const slot of plan.slots) {
     const g = slot.group;
     const nf = plan.groups[g].fields.length;
     if (slot.rowIdx >= 0) {
-      rowParts.set(slot, scanPart(bufs[g], fieldsAt[g], nf, n, slot.tsIdx, slot.rowIdx, slot.rowPos.size, slot.ttlMs, now, nums, base));
+      const part = scanPart(bufs[g], fieldsAt[g], nf, n, slot.tsIdx, slot.rowIdx, slot.rowPos.size, slot.ttlMs, now, nums, base, tailAt);
+      rowParts.set(slot, part);
       base += partSize(n, slot.rowPos.size);
+      tailAt = part.tailTo;
     }
     if (slot.aggIdx >= 0) {
-      aggParts.set(slot, scanPart(bufs[g], fieldsAt[g], nf, n, slot.asofIdx, slot.aggIdx, slot.aggPos.size, null, now, nums, base));
+      const part = scanPart(bufs[g], fieldsAt[g], nf, n, slot.asofIdx, slot.aggIdx, slot.aggPos.size, null, now, nums, base, tailAt);
+      aggParts.set(slot, part);
       base += partSize(n, slot.aggPos.size);
+      tailAt = part.tailTo;
     }
   }
   // Pass 1: each column's part, value bytes, and tail (a view's shared one unless it has nulls).
   const cols = plan.columns;
   const colParts: BytePart[] = new Array(cols.length);
-  const tails: Buffer[] = new Array(cols.length);
+  // Each column's tail: bytes [tailFrom[c], tailTo[c]) of tailBytes.
+  const tailFrom: number[] = new Array(cols.length);
+  const tailTo: number[] = new Array(cols.length);
   let size = Buffer.byteLength(text) + 2;
   for (let c = 0; c < cols.length; c++) {
     const col = cols[c];
@@ -824,26 +932,37 @@ function buildResponseJson(
         if (isNullAt(p, nums[r], nums[r + 1])) irregular = true;
       }
     }
-    let tail = part.regularTail;
+    tailFrom[c] = part.tailFrom;
+    tailTo[c] = part.tailTo;
     if (irregular) {
-      const statuses: string[] = new Array(n);
-      const times: string[] = new Array(n);
+      // This column's own statuses and times, after the tails written so far.
+      tailRoom(tailAt, TAIL_FIXED + n * TAIL_ROW_MAX);
+      const t = tailBytes;
+      let at = put(TAIL_STATUSES, t, tailAt);
       for (let i = 0; i < n; i++) {
+        if (i > 0) t[at++] = 44;
         const p = packed[i];
-        if (p === null || nums[pb + 2 * i] <= pos) {
-          statuses[i] = Q_NOT_FOUND;
-          times[i] = Q_EPOCH;
-        } else {
-          times[i] = part.times[i];
+        let status: Uint8Array;
+        if (p === null || nums[pb + 2 * i] <= pos) status = B_NOT_FOUND;
+        else if (nums[pb + 2 * i + 1] === 1) status = B_OUTSIDE_MAX_AGE;
+        else {
           const r = ranges + 2 * (i * width + pos);
-          if (nums[pb + 2 * i + 1] === 1) statuses[i] = Q_OUTSIDE_MAX_AGE;
-          else statuses[i] = isNullAt(p, nums[r], nums[r + 1]) ? Q_NULL_VALUE : Q_PRESENT;
+          status = isNullAt(p, nums[r], nums[r + 1]) ? B_NULL_VALUE : B_PRESENT;
         }
+        at = put(status, t, at);
       }
-      tail = Buffer.from(`],"statuses":[${statuses.join(",")}],"event_timestamps":[${times.join(",")}]}`, "latin1");
+      at = put(TAIL_TIMES, t, at);
+      for (let i = 0; i < n; i++) {
+        if (i > 0) t[at++] = 44;
+        at = packed[i] === null || nums[pb + 2 * i] <= pos ? put(B_EPOCH, t, at) : writeIsoQuoted(t, at, part.times[i]);
+      }
+      t[at++] = 93; // ]
+      t[at++] = 125; // }
+      tailFrom[c] = tailAt;
+      tailTo[c] = at;
+      tailAt = at;
     }
-    tails[c] = tail;
-    size += (keys.length + c > 0 ? 1 : 0) + VALUES_OPEN.length + bytes + tail.length;
+    size += (keys.length + c > 0 ? 1 : 0) + VALUES_OPEN.length + bytes + (tailTo[c] - tailFrom[c]);
   }
   // Pass 2: write.
   const out = alloc(size);
@@ -867,7 +986,7 @@ function buildResponseJson(
         for (let k = nums[r]; k < e; k++) out[at++] = p[k];
       }
     }
-    at = put(tails[c], out, at);
+    at = putRange(tailBytes, tailFrom[c], tailTo[c], out, at);
   }
   out[at++] = 93; // ]
   out[at++] = 125; // }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { scanPacked } from "./get-online-features";
+import { scanPacked, writeIsoQuoted } from "./get-online-features";
 import { packValues } from "./keys";
 
 /** The element texts scanPacked finds in a packed value. */
@@ -36,5 +36,25 @@ describe("scanPacked", () => {
     const ranges = new Int32Array(8);
     expect(scanPacked(b, 4, 17, ranges, 0, 4)).toBe(3);
     expect([0, 1, 2].map((k) => b.subarray(ranges[2 * k], ranges[2 * k + 1]).toString())).toEqual(["4", "[5,6]", '"x"']);
+  });
+});
+
+describe("writeIsoQuoted", () => {
+  // What getOnlineFeatures prints (isoOf): toISOString, whole seconds without a fraction.
+  const expected = (ms: number) => {
+    const s = new Date(ms).toISOString();
+    return `"${s.endsWith(".000Z") ? `${s.slice(0, 19)}Z` : s}"`;
+  };
+  const written = (ms: number) => {
+    const b = Buffer.alloc(64);
+    return b.subarray(0, writeIsoQuoted(b, 0, ms)).toString("latin1");
+  };
+  it("matches Date for edge cases and for random times", () => {
+    const cases = [0, 1, 999, 1000, 86_399_999, 951_782_400_000, 951_868_799_999, 4_107_542_400_000, 253_402_300_799_999, Date.UTC(2024, 1, 29, 23, 59, 59, 7)];
+    for (let i = 0; i < 20_000; i++) cases.push(Math.floor(Math.random() * 253_402_300_800_000));
+    for (const ms of cases) expect(written(ms), String(ms)).toBe(expected(ms));
+  });
+  it("falls back to Date outside the fast range", () => {
+    for (const ms of [-1, -86_400_001, 253_402_300_800_000, 1.5]) expect(written(ms)).toBe(expected(ms));
   });
 });
