@@ -217,6 +217,8 @@ export async function materializeWindow(
       try {
         await conn.run(plan.sql);
         onlineEntities = Number((await conn.runAndReadAll("SELECT count(*) AS n FROM online_out")).getRowObjects()[0].n);
+        // The script calls' arguments are built here too, so the commit phase only streams them.
+        await conn.run(onlineCallsSql(spec, plan.keyInSql, options.entitiesPerCall ?? 500));
       } catch (e) {
         throw fail("transform", `computing online values: ${causeText(e)}`, e);
       }
@@ -411,7 +413,26 @@ async function writePartitions(
   }
 }
 
-/** Streams online_out to Redis: many entities per script call, many calls per round trip. */
+/**
+ * SQL creating table `online_calls`: one row per script call, two strings built by DuckDB in
+ * parallel — the keys (RS-joined) and the script's payload (write-script.ts). JS then handles two
+ * long strings per call instead of four short ones per entity (converting DuckDB strings and
+ * encoding Redis arguments one by one, not Redis, was the bottleneck). Key parts not computed in SQL
+ * travel as JSON arrays (key_parts = true). Rows whose join key is null have no entity to serve
+ * them to and are left out.
+ */
+function onlineCallsSql(spec: ViewSpec, keyInSql: boolean, perCall: number): string {
+  const partCols = spec.joinKeys.map((k) => k.name).sort().map((k) => qid("__k_" + k));
+  const keyExpr = keyInSql ? "__key" : `to_json([${partCols.join(", ")}])::VARCHAR`;
+  const notNull = keyInSql ? "__key IS NOT NULL" : partCols.map((c) => `${c} IS NOT NULL`).join(" AND ");
+  return `CREATE TABLE online_calls AS
+    SELECT ${keyInSql ? "FALSE" : "TRUE"} AS key_parts,
+           string_agg(${keyExpr}, chr(30) ORDER BY rowid) AS k,
+           string_agg(concat_ws(chr(31), coalesce(__ts_ms, ''), coalesce(__row_packed, ''), __agg_packed), chr(30) ORDER BY rowid) AS p
+    FROM online_out WHERE ${notNull} GROUP BY rowid // ${Math.max(1, Math.floor(perCall))}`;
+}
+
+/** Streams online_calls to Redis: one script call per row, many calls per round trip. */
 async function writeOnline(
   conn: DuckDBConnection,
   spec: ViewSpec,
@@ -420,7 +441,6 @@ async function writeOnline(
   options: EngineOptions,
   onProgress: (done: number) => Promise<void>,
 ): Promise<number> {
-  const perCall = options.entitiesPerCall ?? 500;
   const perTrip = options.callsPerRoundTrip ?? 20;
   const asofMs = spec.aggregations.length ? end.getTime() : null;
   const sortedKeys = spec.joinKeys.map((k) => k.name).sort();
@@ -447,21 +467,8 @@ async function writeOnline(
     });
   };
   try {
-    // Per script call, two strings built by DuckDB in parallel: the keys (RS-joined) and the
-    // script's payload (write-script.ts). JS then handles two long strings per call instead of
-    // four short ones per entity (converting DuckDB strings and encoding Redis arguments one by
-    // one, not Redis, was the bottleneck). Key parts not computed in SQL travel as JSON arrays.
-    // Rows whose join key is null have no entity to serve them to and are left out.
-    const probe = await conn.runAndReadAll("SELECT * FROM online_out LIMIT 0");
-    const keyParts = probe.columnName(1).startsWith("__k_") ? sortedKeys.length : 0;
-    const partCols = sortedKeys.map((k) => qid("__k_" + k));
-    const keyExpr = keyParts ? `to_json([${partCols.join(", ")}])::VARCHAR` : "__key";
-    const notNull = keyParts ? partCols.map((c) => `${c} IS NOT NULL`).join(" AND ") : "__key IS NOT NULL";
-    const result = await conn.stream(
-      `SELECT string_agg(${keyExpr}, chr(30) ORDER BY rowid) AS k,
-              string_agg(concat_ws(chr(31), coalesce(__ts_ms, ''), coalesce(__row_packed, ''), __agg_packed), chr(30) ORDER BY rowid) AS p
-       FROM online_out WHERE ${notNull} GROUP BY rowid // ${Math.max(1, Math.floor(perCall))}`,
-    );
+    const keyParts = (await conn.runAndReadAll("SELECT key_parts FROM online_calls LIMIT 1")).getRowObjects()[0]?.key_parts ? sortedKeys.length : 0;
+    const result = await conn.stream("SELECT k, p FROM online_calls");
     for (;;) {
       const chunk = await result.fetchChunk();
       if (!chunk || chunk.rowCount === 0) break;

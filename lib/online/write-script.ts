@@ -7,7 +7,8 @@
 //     `__ts` (an older event never overwrites a newer one);
 //   - `__agg` (window aggregates) + `__asof`: written only if the incoming as-of time ≥ the stored
 //     `__asof` (materializing an older window after a newer one cannot roll aggregates back).
-// Per entity the script does one HMGET of the two clocks and at most one HSET of four fields.
+// Per entity the script reads the clocks (HGET, or HMGET when the batch has aggregates) and does at
+// most one HSET of four fields.
 //
 // Redis Cluster: all keys of one call must hash to one slot; group batches by slot there.
 import type { ChainableCommander, Redis } from "ioredis";
@@ -30,9 +31,16 @@ for i = 1, #KEYS do
   local e3 = find(payload, '\\30', e2 + 1, true) or (#payload + 1)
   local ts = sub(payload, pos, e1 - 1)
   pos = e3 + 1
-  local cur = redis.call('HMGET', key, tsF, asofF)
-  local wRow = ts ~= '' and ((not cur[1]) or tonumber(cur[1]) <= tonumber(ts))
-  local wAgg = asofN ~= nil and ((not cur[2]) or tonumber(cur[2]) <= asofN)
+  local curTs, curAsof
+  if asofN then
+    local cur = redis.call('HMGET', key, tsF, asofF)
+    curTs, curAsof = cur[1], cur[2]
+  else
+    -- No aggregates in this batch: one clock to read (HGET is measurably cheaper than HMGET).
+    curTs = redis.call('HGET', key, tsF)
+  end
+  local wRow = ts ~= '' and ((not curTs) or tonumber(curTs) <= tonumber(ts))
+  local wAgg = asofN ~= nil and ((not curAsof) or tonumber(curAsof) <= asofN)
   if wRow and wAgg then
     redis.call('HSET', key, tsF, ts, rowF, sub(payload, e1 + 1, e2 - 1), asofF, asof, aggF, sub(payload, e2 + 1, e3 - 1))
     written = written + 1
