@@ -2,9 +2,14 @@
 //   1 entity × 50 features and 100 entities × 50 features, against
 //     - the lean feature server (POST /get-online-features, bearer token, registry cache),
 //     - the Next route (POST /api/v1/projects/{p}/online-features) when a `next build` exists,
-//     - a raw node:http + ioredis pipelined HMGET server (the floor; bench/raw-online-server.ts);
+//     - a raw node:http + ioredis pipelined HMGET server (the floor issue 4 names;
+//       bench/raw-online-server.ts),
+//     - the same raw server reading with the feature server's own read script (get-online-features.ts
+//       READ_LUA: one call, one US-joined string back), the floor for the access the server uses;
 //   throughput at max load: autocannon, closed loop, 16 connections, in this process (which is
-//     otherwise idle while it runs);
+//     otherwise idle while it runs), with each server's CPU per answered request (user + system
+//     time of its process tree from /proc over the run ÷ requests): unlike req/s, it barely moves
+//     when something else is using the machine's two cores;
 //   latency at a fixed 200 req/s: bench/load-gen.ts in its own process — open loop, one request
 //     every 5 ms on an even schedule whatever the previous ones are doing, latency measured from
 //     the scheduled send time to the last response byte (no coordinated omission), 1 s unrecorded
@@ -14,7 +19,7 @@
 //     interval, so its p99 at 200 req/s measured bursts, not a 200 req/s stream.
 // BENCH_SERVER_NODE_ARGS / BENCH_FLOOR_NODE_ARGS add node flags to the feature server / the floor
 // (e.g. "--cpu-prof"); BENCH_VERBOSE=1 shows the servers' stdout (e.g. with "--trace-gc").
-// BENCH_TARGETS=floor,server,next and BENCH_SCENARIOS=1,100 pick a subset while iterating.
+// BENCH_TARGETS=floor,floor-script,server,next and BENCH_SCENARIOS=1,100 pick a subset while iterating.
 // Uses a throwaway registry database and its own Redis key prefix, removed afterwards.
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
@@ -31,6 +36,7 @@ const ONLY_TARGETS = process.env.BENCH_TARGETS?.split(",");
 const ONLY_SCENARIOS = process.env.BENCH_SCENARIOS?.split(",");
 const FS_PORT = 6610;
 const RAW_PORT = 6611;
+const RAW_SCRIPT_PORT = 6612;
 const NEXT_PORT = 3610;
 
 const baseUrl = new URL(process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/larder");
@@ -45,6 +51,7 @@ const { createRedis } = await import("../lib/redis/connection");
 const { applyTestRepo, tokenFor } = await import("../lib/online/retrieval-test-support");
 const { writeOnlineBatch } = await import("../lib/online/write-script");
 const { entityKey, projectKeyPrefix, packValues, rowField, tsField } = await import("../lib/online/keys");
+const { READ_LUA } = await import("../lib/online/get-online-features");
 
 const project = `bench_online_${process.pid}`;
 const redis = createRedis("online");
@@ -107,7 +114,7 @@ function cpuSeconds(rootPid: number): number {
 }
 
 interface Target {
-  id: "floor" | "server" | "next";
+  id: "floor" | "floor-script" | "server" | "next";
   name: string;
   pid: number;
   url: string;
@@ -186,17 +193,28 @@ try {
   }
 
   const tsxArgs = ["--conditions=react-server", "--import", "tsx"];
+  // The feature server starts exactly as `npm run feature-server` starts it (same node flags).
+  const npmScript = (JSON.parse(readFileSync("package.json", "utf8")) as { scripts: Record<string, string> }).scripts["feature-server"].split(/\s+/);
+  const serverArgs = npmScript.slice(1);
   // BENCH_SERVER_NODE_ARGS: extra node flags for the feature server (e.g. --cpu-prof while profiling).
   const serverNodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
-  const fs = start(process.execPath, [...serverNodeArgs, ...tsxArgs, "bin/feature-server.ts"], { FEATURE_SERVER_PORT: String(FS_PORT), NODE_ENV: "production" });
-  const raw = start(process.execPath, [...(process.env.BENCH_FLOOR_NODE_ARGS?.split(" ").filter(Boolean) ?? []), ...tsxArgs, "bench/raw-online-server.ts"], {
-    RAW_PORT: String(RAW_PORT),
+  const fs = start(process.execPath, [...serverNodeArgs, ...serverArgs], { FEATURE_SERVER_PORT: String(FS_PORT), NODE_ENV: "production" });
+  const floorNodeArgs = process.env.BENCH_FLOOR_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
+  const rawEnv = {
     RAW_KEY_PREFIX: projectKeyPrefix(project),
     RAW_JOIN_KEY: "driver_id",
     RAW_FIELDS: JSON.stringify([tsField("driver_stats", 1), rowField("driver_stats", 1)]),
+  };
+  const raw = start(process.execPath, [...floorNodeArgs, ...tsxArgs, "bench/raw-online-server.ts"], { ...rawEnv, RAW_PORT: String(RAW_PORT) });
+  const rawScript = start(process.execPath, [...floorNodeArgs, ...tsxArgs, "bench/raw-online-server.ts"], {
+    ...rawEnv,
+    RAW_PORT: String(RAW_SCRIPT_PORT),
+    RAW_MODE: "script",
+    RAW_READ_LUA: READ_LUA,
   });
   let targets: Target[] = [
     { id: "floor", name: "raw node:http + ioredis HMGET (floor)", pid: raw.pid!, url: `http://127.0.0.1:${RAW_PORT}/`, headers: {} },
+    { id: "floor-script", name: "raw node:http + ioredis read script", pid: rawScript.pid!, url: `http://127.0.0.1:${RAW_SCRIPT_PORT}/`, headers: {} },
     { id: "server", name: "feature server", pid: fs.pid!, url: `http://127.0.0.1:${FS_PORT}/get-online-features`, headers: { authorization: `Bearer ${token}` } },
   ];
   const hasNextBuild = existsSync(path.resolve(".next/BUILD_ID")) && (!ONLY_TARGETS || ONLY_TARGETS.includes("next"));
@@ -234,14 +252,16 @@ try {
     }
   }
   const floorTarget = targets.find((t) => t.id === "floor");
-  console.log(`\nratios (vs floor, throughput at max load) and p99 at ${RATE} req/s:`);
+  const scriptFloorTarget = targets.find((t) => t.id === "floor-script");
+  console.log(`\nratios (throughput at max load vs the HMGET floor, and vs the read-script floor) and p99 at ${RATE} req/s:`);
   for (const s of scenarios) {
     const floor = floorTarget ? results[s.name][floorTarget.name] : undefined;
-    for (const t of targets.filter((x) => x.id !== "floor")) {
+    const scriptFloor = scriptFloorTarget ? results[s.name][scriptFloorTarget.name] : undefined;
+    for (const t of targets.filter((x) => x.id === "server" || x.id === "next")) {
       const r = results[s.name][t.name];
       console.log(
-        `  ${s.name.padEnd(28)} ${t.name.padEnd(16)} ${(r.rps / (floor?.rps ?? NaN)).toFixed(2)}× of floor   ` +
-          `CPU/req ${(r.cpuUsPerReq / (floor?.cpuUsPerReq ?? NaN)).toFixed(2)}× floor's   p99 @${RATE} req/s ${ms(r.fixed.latency.p99)} ms`,
+        `  ${s.name.padEnd(28)} ${t.name.padEnd(16)} ${(r.rps / (floor?.rps ?? NaN)).toFixed(2)}× of floor (CPU/req ${(r.cpuUsPerReq / (floor?.cpuUsPerReq ?? NaN)).toFixed(2)}×)   ` +
+          `${(r.rps / (scriptFloor?.rps ?? NaN)).toFixed(2)}× of script floor (CPU/req ${(r.cpuUsPerReq / (scriptFloor?.cpuUsPerReq ?? NaN)).toFixed(2)}×)   p99 @${RATE} req/s ${ms(r.fixed.latency.p99)} ms`,
       );
     }
   }

@@ -324,7 +324,7 @@ interface OnlineRead {
  * HMGET of the same fields (ARGV) from every key (KEYS), answered as one string: per key, per field,
  * the value ('' when absent), all joined by US (\x1f).
  */
-const READ_LUA = `local nf, parts, k = #ARGV, {}, 0
+export const READ_LUA = `local nf, parts, k = #ARGV, {}, 0
 for i = 1, #KEYS do
   local v = redis.call('HMGET', KEYS[i], unpack(ARGV))
   for f = 1, nf do k = k + 1; parts[k] = v[f] or '' end
@@ -564,28 +564,29 @@ export function scanPacked(b: Uint8Array, from: number, to: number, ranges: Int3
   let count = 0;
   let start = i;
   let depth = 0;
-  let sawValue = false;
   for (; i < end; i++) {
     const c = b[i];
+    if (c >= 45 && c <= 57) continue; // - . / 0-9: the bulk of numeric values, tested first
     if (c === 44 /* , */) {
       if (depth !== 0) continue;
       if (count < max) trimInto(b, start, i, ranges, at + 2 * count);
       count++;
       start = i + 1;
     } else if (c === 34 /* " */) {
-      sawValue = true;
       for (i++; i < end; i++) {
         const d = b[i];
         if (d === 92 /* \ */) i++;
         else if (d === 34) break;
       }
-    } else if (c === 91 /* [ */ || c === 123 /* { */) {
-      depth++;
-      sawValue = true;
-    } else if (c === 93 /* ] */ || c === 125 /* } */) depth--;
-    else if (c > 32) sawValue = true;
+    } else if (c === 91 /* [ */ || c === 123 /* { */) depth++;
+    else if (c === 93 /* ] */ || c === 125 /* } */) depth--;
   }
-  if (!sawValue) return 0;
+  if (count === 0) {
+    // `[]` (only whitespace inside) has no elements.
+    let k = start;
+    while (k < end && b[k] <= 32) k++;
+    if (k === end) return 0;
+  }
   if (count < max) trimInto(b, start, end, ranges, at + 2 * count);
   return count + 1;
 }
