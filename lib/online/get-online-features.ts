@@ -453,8 +453,6 @@ export async function getOnlineFeaturesJson(input: GetOnlineFeaturesInput, alloc
   return buildResponseJson(r.plan, r.req, r.n, r.chunks, r.now, alloc);
 }
 
-
-
 /** The script's string answers as rows[group][entity] = that group's field values (null = absent). */
 function fieldRows(r: OnlineRead): (string | null)[][][] {
   return r.plan.groups.map((g, gi) => {
@@ -741,6 +739,7 @@ function locateFields(chunks: Buffer[], n: number, nf: number, nums: Int32Array,
     for (; i < last; i++) {
       bufs[i] = chunk;
       for (let f = 0; f < nf; f++) {
+        if (pos > chunk.length) pos = chunk.length; // a short answer: the rest reads as absent
         let end = chunk.indexOf(US, pos);
         if (end < 0) end = chunk.length;
         nums[at + 2 * (i * nf + f)] = pos;
