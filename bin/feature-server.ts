@@ -1,4 +1,6 @@
 // `npm run feature-server`: the lean Feast-compatible feature server (lib/online/feature-server.ts).
+// The npm script also gives V8 --heap-growing-percent=100 (fewer full GCs on a small heap: lower p99;
+// docs/retrieval.md, "Performance notes").
 import { env } from "../lib/config/env";
 import { startFeatureServer } from "../lib/online/feature-server";
 
