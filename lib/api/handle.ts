@@ -8,7 +8,8 @@ import type { Principal } from "../auth/principal";
 import { principalFromHeaders } from "../auth/resolve-principal";
 import { env } from "../config/env";
 import { db } from "../db/client";
-import { LarderError, badRequest, forbidden, notFound } from "../errors";
+import { LarderError, badRequest, forbidden, notFound, unauthenticated } from "../errors";
+import { getCatalog, principalForToken } from "../online/registry-cache";
 import type { Endpoint } from "./endpoint";
 import { problemResponse, zodIssuesToParams } from "./problem";
 
@@ -27,6 +28,21 @@ export interface HandlerContext<P, Q, B> {
   body: B;
   /** Present when the path has a {project} segment: the project, found and authorized. */
   project: ProjectRow;
+  /**
+   * True when the principal came from the in-process token cache (HandleOptions.cachedTokenAuth):
+   * the handler must verify the auth generation in its own round trip and re-resolve on a
+   * StaleCredentialsError, as the online read does.
+   */
+  principalFromCache: boolean;
+}
+
+export interface HandleOptions {
+  /**
+   * Inference hot path: a bearer token resolves through the in-process token cache and the project
+   * through the registry catalog cache (lib/online/registry-cache.ts), so a warm request makes no
+   * Postgres query. Session cookies and missing credentials take the normal path.
+   */
+  cachedTokenAuth?: boolean;
 }
 
 type Out<T> = T extends z.ZodType ? z.output<T> : undefined;
@@ -130,18 +146,42 @@ export async function loadProject(name: string): Promise<ProjectRow> {
   return { id: p.id, name: p.name, description: p.description };
 }
 
+/** Bearer token of the request, or null when it sends none (a malformed header is a 401). */
+function bearerToken(headers: Headers): string | null {
+  const authz = headers.get("authorization");
+  if (!authz) return null;
+  const m = /^Bearer\s+(\S+)$/i.exec(authz.trim());
+  if (!m) throw unauthenticated('The Authorization header must be "Bearer <token>".');
+  return m[1];
+}
+
 export function handle<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType>(
   ep: Endpoint<P, Q, B>,
   fn: (ctx: HandlerContext<Out<P>, Out<Q>, Out<B>>) => Promise<unknown>,
+  opts: HandleOptions = {},
 ): (request: Request, context: RouteContext) => Promise<Response> {
   const wrapped = async (request: Request, context: RouteContext): Promise<Response> => {
     const requestId = request.headers.get("x-request-id") ?? randomUUID();
     try {
       const rawParams = context?.params ? await context.params : {};
-      const principal = await principalFromHeaders(request.headers);
-      refuseCrossSiteSessionWrite(request, principal);
+      const token = opts.cachedTokenAuth ? bearerToken(request.headers) : null;
+      let principal: Principal;
+      let principalFromCache = false;
       let project: ProjectRow | undefined;
-      if (isProjectPermission(ep.permission)) {
+      if (token !== null && isProjectPermission(ep.permission) && typeof rawParams.project === "string") {
+        const cached = await principalForToken(token);
+        principal = cached.principal;
+        principalFromCache = cached.fromCache;
+        const catalog = await getCatalog(rawParams.project);
+        project = { id: catalog.projectId, name: catalog.project, description: "" };
+        authorize(principal, ep.permission, project);
+      } else {
+        principal = await principalFromHeaders(request.headers);
+      }
+      refuseCrossSiteSessionWrite(request, principal);
+      if (project) {
+        // Resolved and authorized above from the caches.
+      } else if (isProjectPermission(ep.permission)) {
         if (principal.kind === "anonymous") authorize(principal, ep.permission, { id: "", name: "" });
         const name = rawParams.project;
         if (typeof name !== "string") throw new Error(`${ep.id}: project permission on a path without {project}`);
@@ -165,6 +205,7 @@ export function handle<P extends z.ZodType, Q extends z.ZodType, B extends z.Zod
         query: query as Out<Q>,
         body: body as Out<B>,
         project: project as ProjectRow,
+        principalFromCache,
       });
       if (result instanceof Response) return result;
       const status = ep.successStatus ?? 200;

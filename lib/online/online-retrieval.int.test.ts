@@ -248,6 +248,27 @@ describe("Next route handlers call the same use cases", () => {
     expect(await res.json()).toEqual(viaServer.body);
   });
 
+  it("POST /online-features: a warm request makes no Postgres query; a revoked token stops at once", async () => {
+    const t = await tokenFor(projectId, "consumer");
+    const body = { features: ["driver_hourly_stats@v1:conv_rate"], entities: { driver_id: [1001] } };
+    expect((await call(onlineRoute, "online-features", body, t.token)).status).toBe(200);
+    const q = vi.spyOn(db().project, "findUnique");
+    const tk = vi.spyOn(db().apiToken, "findUnique");
+    const warm = await call(onlineRoute, "online-features", body, t.token);
+    expect(warm.status).toBe(200);
+    expect(q).not.toHaveBeenCalled();
+    expect(tk).not.toHaveBeenCalled();
+    vi.restoreAllMocks();
+    await db().apiToken.update({ where: { id: t.tokenId }, data: { revokedAt: new Date() } });
+    await bumpAuthGeneration();
+    const revoked = await call(onlineRoute, "online-features", body, t.token);
+    expect(revoked.status).toBe(401);
+    expect(revoked.headers.get("content-type")).toContain("problem+json");
+    // An unknown token is a 401 on the cached path too.
+    const other = await call(onlineRoute, "online-features", body, "lrd_not_a_real_token");
+    expect(other.status).toBe(401);
+  });
+
   it("POST /online-features rejects unknown body fields (strict) and POST /push needs operator", async () => {
     const res = await call(onlineRoute, "online-features", { features: ["driver_hourly_stats:conv_rate"], entities: { driver_id: [1] }, nope: 1 }, consumer);
     expect(res.status).toBe(400);
