@@ -321,12 +321,16 @@ interface OnlineRead {
 }
 
 /**
- * HMGET of the same fields (ARGV) from every key (KEYS), answered as one string: per key, per field,
- * the value ('' when absent), all joined by US (\x1f).
+ * The first ARGV[1] KEYS are plain string keys (the generation counters, read in the same call so
+ * a request is one command); every other key gets an HMGET of the fields ARGV[2..]. Answered as
+ * one string: the counters, then per key per field the value ('' when absent), joined by US (\x1f).
  */
-export const READ_LUA = `local nf, parts, k = #ARGV, {}, 0
-for i = 1, #KEYS do
-  local v = redis.call('HMGET', KEYS[i], unpack(ARGV))
+export const READ_LUA = `local nc, parts, k, fields = tonumber(ARGV[1]), {}, 0, {}
+for f = 2, #ARGV do fields[f - 1] = ARGV[f] end
+local nf = #fields
+for i = 1, nc do k = k + 1; parts[k] = redis.call('GET', KEYS[i]) or '' end
+for i = nc + 1, #KEYS do
+  local v = redis.call('HMGET', KEYS[i], unpack(fields))
   for f = 1, nf do k = k + 1; parts[k] = v[f] or '' end
 end
 return table.concat(parts, '\\31')`;
@@ -388,45 +392,62 @@ async function readOnline(input: GetOnlineFeaturesInput, bytes = false): Promise
     const redis = sharedRedis("online");
     defineRead(redis);
     const pipe = redis.pipeline();
-    // Both generation counters in one command: the hot path sends as few commands as it can.
+    // The generation counters ride in the first script call (the registry's; the auth one too
+    // when the principal came from the cache): one command for a request of up to READ_CHUNK rows.
     const checkAuth = input.verifyAuthGeneration === true;
-    if (checkAuth) pipe.mget(registryGenerationKey(catalog.project), AUTH_GENERATION_KEY);
-    else pipe.get(registryGenerationKey(catalog.project));
+    const counterKeys = checkAuth ? [registryGenerationKey(catalog.project), AUTH_GENERATION_KEY] : [registryGenerationKey(catalog.project)];
     const cols = req.entities as Record<string, EntityValue[]>;
     const script = pipe as unknown as ReadCommander;
-    for (const g of plan.groups) {
+    for (let gi = 0; gi < plan.groups.length; gi++) {
+      const g = plan.groups[gi];
       const keyCols = g.keyNames.map((k) => cols[k]);
       const vals: unknown[] = new Array(keyCols.length);
       for (let from = 0; from < n; from += READ_CHUNK) {
         const to = Math.min(n, from + READ_CHUNK);
-        const args: string[] = new Array(to - from + g.fields.length);
+        const head = gi === 0 && from === 0 ? counterKeys : [];
+        const nk = head.length + to - from;
+        const args: string[] = new Array(nk + 1 + g.fields.length);
+        for (let c = 0; c < head.length; c++) args[c] = head[c];
         for (let i = from; i < to; i++) {
           for (let k = 0; k < keyCols.length; k++) vals[k] = keyCols[k][i];
-          args[i - from] = g.buildKey(vals);
+          args[head.length + i - from] = g.buildKey(vals);
         }
-        for (let f = 0; f < g.fields.length; f++) args[to - from + f] = g.fields[f];
-        if (bytes) script.larderOnlineReadBuffer(to - from, ...args);
-        else script.larderOnlineRead(to - from, ...args);
+        args[nk] = String(head.length);
+        for (let f = 0; f < g.fields.length; f++) args[nk + 1 + f] = g.fields[f];
+        if (bytes) script.larderOnlineReadBuffer(nk, ...args);
+        else script.larderOnlineRead(nk, ...args);
       }
     }
     coalesceWrites(redis);
     const replies = (await pipe.exec()) ?? [];
     for (const [err] of replies) if (err) throw err;
     const chunks: (string | Buffer)[][] = [];
-    let r = 1;
+    let r = 0;
     for (let g = 0; g < plan.groups.length; g++) {
       const group: (string | Buffer)[] = [];
       for (let from = 0; from < n; from += READ_CHUNK) group.push(replies[r++][1] as string | Buffer);
       chunks.push(group);
     }
-    const counters = replies[0][1] as string | null | (string | null)[];
-    const generation = checkAuth ? (counters as (string | null)[])[0] : (counters as string | null);
+    // Take the counters off the front of the first answer.
+    const counters: (string | null)[] = [];
+    let first = chunks[0][0];
+    let at = 0;
+    for (let c = 0; c < counterKeys.length; c++) {
+      let end = typeof first === "string" ? first.indexOf("\x1f", at) : first.indexOf(US, at);
+      if (end < 0) end = first.length;
+      const v = typeof first === "string" ? first.slice(at, end) : first.toString("latin1", at, end);
+      counters.push(v === "" ? null : v);
+      at = end + 1;
+    }
+    first = typeof first === "string" ? first.slice(at) : first.subarray(Math.min(at, first.length));
+    chunks[0][0] = first;
+    const generation = counters[0];
     if (generation !== catalog.generation && attempt === 0) {
       invalidateCatalog(catalog.project);
       continue;
     }
     if (checkAuth) {
-      const authGen = (counters as (string | null)[])[1];
+      const authGen = counters[1];
       if (authGen !== tokenCacheGeneration()) {
         invalidateTokens(authGen);
         throw new StaleCredentialsError();
