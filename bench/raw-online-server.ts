@@ -25,7 +25,8 @@ createServer((req, res) => {
     const ids = body.entities[joinKey];
     const keys = ids.map((id) => `${prefix}${joinKey}=${encodeURIComponent(String(id))}`);
     if (mode === "script") {
-      const out = await script.rawReadBuffer(keys.length, ...keys, ...fields);
+      // ARGV: no counter keys first (READ_LUA takes the number of leading plain keys), then the fields.
+      const out = await script.rawReadBuffer(keys.length, ...keys, "0", ...fields);
       res.writeHead(200, { "content-type": "application/octet-stream", "content-length": out.length });
       res.end(out);
       return;
