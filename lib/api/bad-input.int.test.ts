@@ -166,3 +166,34 @@ describe("field-level messages on real endpoints", () => {
     expect(p.detail).toContain("no_such_project_x");
   });
 });
+
+describe("a client that goes away mid-request", () => {
+  it("gets no problem document and leaves no error log", async () => {
+    const ep = ALL_ENDPOINTS.find((e) => e.id === "getOnlineFeatures" || (e.method === "POST" && e.path.endsWith("/online-features")))!;
+    const mod = await loadRoute(ep.path);
+    const handler = mod[ep.method] as (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
+    const abort = new AbortController();
+    // The body stream breaks the way Node's does when the socket closes: "aborted".
+    const body = new ReadableStream({
+      start(c) {
+        c.enqueue(new TextEncoder().encode('{"features": ['));
+      },
+      pull() {
+        abort.abort();
+        throw new Error("aborted");
+      },
+    });
+    const logged: unknown[] = [];
+    const original = console.error;
+    console.error = (...args: unknown[]) => void logged.push(args);
+    try {
+      const url = new URL(fillPath(ep.path, paramsFor(ep)), TEST_ORIGIN);
+      const req = new Request(url, { method: "POST", headers: { ...adminHeaders, ...json_ }, body, signal: abort.signal, duplex: "half" } as RequestInit);
+      const res = await handler(req, { params: Promise.resolve(paramsFor(ep)) });
+      expect(res.status).toBe(499);
+    } finally {
+      console.error = original;
+    }
+    expect(logged).toEqual([]);
+  });
+});

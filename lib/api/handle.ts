@@ -215,6 +215,9 @@ export function handle<P extends z.ZodType, Q extends z.ZodType, B extends z.Zod
       }
       return jsonResponse(result, status, { "x-request-id": requestId });
     } catch (err) {
+      // The client closed the connection mid-request: nobody reads an answer and nothing failed on
+      // our side, so no problem document and no error log (load generators drop connections).
+      if (request.signal?.aborted || (err as Error | null)?.message === "aborted") return new Response(null, { status: 499 });
       return problemResponse(err, requestId);
     }
   };
