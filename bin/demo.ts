@@ -69,7 +69,8 @@ async function main() {
   };
   run("web", "npx", ["next", "start", "-p", String(e.PORT)]);
   run("worker", node[0], [...node.slice(1), "workers/main.ts"]);
-  run("feature-server", node[0], [...node.slice(1), "bin/feature-server.ts"]);
+  // Same Node flags as `npm run feature-server` (fewer full GCs on the hot path: docs/retrieval.md).
+  run("feature-server", node[0], ["--heap-growing-percent=100", ...node.slice(1), "bin/feature-server.ts"]);
 
   const { materializeDemo } = await import("../lib/devstack/seed-demo");
   await materializeDemo(seeded, (line) => say(line));
