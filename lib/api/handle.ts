@@ -5,10 +5,10 @@ import type { z } from "zod";
 import { authorize } from "../auth/authorize";
 import { isProjectPermission } from "../auth/permissions";
 import type { Principal } from "../auth/principal";
-import { principalFromHeaders } from "../auth/resolve-principal";
+import { bearerToken, principalFromHeaders } from "../auth/resolve-principal";
 import { env } from "../config/env";
 import { db } from "../db/client";
-import { LarderError, badRequest, forbidden, notFound, unauthenticated } from "../errors";
+import { LarderError, badRequest, forbidden, notFound } from "../errors";
 import { getCatalog, principalForToken } from "../online/registry-cache";
 import type { Endpoint } from "./endpoint";
 import { problemResponse, zodIssuesToParams } from "./problem";
@@ -146,15 +146,6 @@ export async function loadProject(name: string): Promise<ProjectRow> {
   return { id: p.id, name: p.name, description: p.description };
 }
 
-/** Bearer token of the request, or null when it sends none (a malformed header is a 401). */
-function bearerToken(headers: Headers): string | null {
-  const authz = headers.get("authorization");
-  if (!authz) return null;
-  const m = /^Bearer\s+(\S+)$/i.exec(authz.trim());
-  if (!m) throw unauthenticated('The Authorization header must be "Bearer <token>".');
-  return m[1];
-}
-
 export function handle<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType>(
   ep: Endpoint<P, Q, B>,
   fn: (ctx: HandlerContext<Out<P>, Out<Q>, Out<B>>) => Promise<unknown>,
@@ -164,7 +155,7 @@ export function handle<P extends z.ZodType, Q extends z.ZodType, B extends z.Zod
     const requestId = request.headers.get("x-request-id") ?? randomUUID();
     try {
       const rawParams = context?.params ? await context.params : {};
-      const token = opts.cachedTokenAuth ? bearerToken(request.headers) : null;
+      const token = opts.cachedTokenAuth ? bearerToken(request.headers.get("authorization")) : null;
       let principal: Principal;
       let principalFromCache = false;
       let project: ProjectRow | undefined;
@@ -179,15 +170,14 @@ export function handle<P extends z.ZodType, Q extends z.ZodType, B extends z.Zod
         principal = await principalFromHeaders(request.headers);
       }
       refuseCrossSiteSessionWrite(request, principal);
-      if (project) {
-        // Resolved and authorized above from the caches.
-      } else if (isProjectPermission(ep.permission)) {
+      // (A project found through the caches above is already authorized.)
+      if (!project && isProjectPermission(ep.permission)) {
         if (principal.kind === "anonymous") authorize(principal, ep.permission, { id: "", name: "" });
         const name = rawParams.project;
         if (typeof name !== "string") throw new Error(`${ep.id}: project permission on a path without {project}`);
         project = await loadProject(name);
         authorize(principal, ep.permission, project);
-      } else {
+      } else if (!project) {
         authorize(principal, ep.permission);
       }
       const params = ep.params ? parseWith(ep.params, rawParams, "path") : rawParams;

@@ -18,13 +18,17 @@ export function readCookie(header: string | null, name: string): string | undefi
   return undefined;
 }
 
+/** The token of an Authorization header; null when there is none, a 401 when it is not "Bearer <token>". */
+export function bearerToken(authorization: string | null | undefined): string | null {
+  if (!authorization) return null;
+  const m = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
+  if (!m) throw unauthenticated('The Authorization header must be "Bearer <token>".');
+  return m[1];
+}
+
 export async function principalFromHeaders(headers: Headers): Promise<Principal> {
-  const authz = headers.get("authorization");
-  if (authz) {
-    const m = /^Bearer\s+(\S+)$/i.exec(authz.trim());
-    if (!m) throw unauthenticated('The Authorization header must be "Bearer <token>".');
-    return principalFromToken(m[1]);
-  }
+  const token = bearerToken(headers.get("authorization"));
+  if (token !== null) return principalFromToken(token);
   const session = readCookie(headers.get("cookie"), SESSION_COOKIE);
   if (session) return (await principalFromSession(session)) ?? { kind: "anonymous" };
   return { kind: "anonymous" };

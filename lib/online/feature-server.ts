@@ -6,6 +6,7 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { authorize } from "../auth/authorize";
 import type { Principal } from "../auth/principal";
+import { bearerToken } from "../auth/resolve-principal";
 import { problemFromError } from "../api/problem";
 import { env } from "../config/env";
 import { LarderError, badRequest, forbidden, notFound, unauthenticated } from "../errors";
@@ -86,11 +87,9 @@ function parseJsonObject(text: string): Record<string, unknown> {
 }
 
 function bearer(req: IncomingMessage): string {
-  const authz = req.headers.authorization;
-  if (!authz) throw unauthenticated('Send "Authorization: Bearer <API token>"; the feature server accepts API tokens only.');
-  const m = /^Bearer\s+(\S+)$/i.exec(authz.trim());
-  if (!m) throw unauthenticated('The Authorization header must be "Bearer <token>".');
-  return m[1];
+  const token = bearerToken(req.headers.authorization);
+  if (token === null) throw unauthenticated('Send "Authorization: Bearer <API token>"; the feature server accepts API tokens only.');
+  return token;
 }
 
 /** Project from the body's `project`, the X-Larder-Project header, or the token's only project. */
