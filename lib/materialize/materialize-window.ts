@@ -212,8 +212,11 @@ export async function materializeWindow(
 
     // ---- online snapshot as of end (computed, not yet written).
     let onlineEntities = 0;
+    /** Whether DuckDB built the full Redis keys (else the key parts travel as JSON: onlineCallsSql). */
+    let keyInSql = true;
     if (input.writeOnline) {
       const plan = onlineSql(spec, endUs, { agg: (a) => duckType(a.dtype) });
+      keyInSql = plan.keyInSql;
       try {
         await conn.run(plan.sql);
         onlineEntities = Number((await conn.runAndReadAll("SELECT count(*) AS n FROM online_out")).getRowObjects()[0].n);
@@ -243,7 +246,7 @@ export async function materializeWindow(
       }
     }
     if (input.writeOnline && redis) {
-      counts.rowsWrittenOnline = await writeOnline(conn, spec, input.end, redis, options, async (done) => {
+      counts.rowsWrittenOnline = await writeOnline(conn, spec, input.end, keyInSql, redis, options, async (done) => {
         await progress(0.6 + 0.35 * (onlineEntities ? done / onlineEntities : 1));
       });
       await log(`online: ${counts.rowsWrittenOnline} of ${onlineEntities} entities written (others already held newer values)`);
@@ -418,7 +421,7 @@ async function writePartitions(
  * parallel — the keys (RS-joined) and the script's payload (write-script.ts). JS then handles two
  * long strings per call instead of four short ones per entity (converting DuckDB strings and
  * encoding Redis arguments one by one, not Redis, was the bottleneck). Key parts not computed in SQL
- * travel as JSON arrays (key_parts = true). Rows whose join key is null have no entity to serve
+ * travel as JSON arrays. Rows whose join key is null have no entity to serve
  * them to and are left out.
  */
 function onlineCallsSql(spec: ViewSpec, keyInSql: boolean, perCall: number): string {
@@ -426,8 +429,7 @@ function onlineCallsSql(spec: ViewSpec, keyInSql: boolean, perCall: number): str
   const keyExpr = keyInSql ? "__key" : `to_json([${partCols.join(", ")}])::VARCHAR`;
   const notNull = keyInSql ? "__key IS NOT NULL" : partCols.map((c) => `${c} IS NOT NULL`).join(" AND ");
   return `CREATE TABLE online_calls AS
-    SELECT ${keyInSql ? "FALSE" : "TRUE"} AS key_parts,
-           string_agg(${keyExpr}, chr(30) ORDER BY rowid) AS k,
+    SELECT string_agg(${keyExpr}, chr(30) ORDER BY rowid) AS k,
            string_agg(concat_ws(chr(31), coalesce(__ts_ms, ''), coalesce(__row_packed, ''), __agg_packed), chr(30) ORDER BY rowid) AS p
     FROM online_out WHERE ${notNull} GROUP BY rowid // ${Math.max(1, Math.floor(perCall))}`;
 }
@@ -437,6 +439,7 @@ async function writeOnline(
   conn: DuckDBConnection,
   spec: ViewSpec,
   end: Date,
+  keyInSql: boolean,
   redis: Redis,
   options: EngineOptions,
   onProgress: (done: number) => Promise<void>,
@@ -467,7 +470,7 @@ async function writeOnline(
     });
   };
   try {
-    const keyParts = (await conn.runAndReadAll("SELECT key_parts FROM online_calls LIMIT 1")).getRowObjects()[0]?.key_parts ? sortedKeys.length : 0;
+    const keyParts = keyInSql ? 0 : sortedKeys.length;
     const result = await conn.stream("SELECT k, p FROM online_calls");
     for (;;) {
       const chunk = await result.fetchChunk();
