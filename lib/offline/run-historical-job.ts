@@ -42,6 +42,7 @@ export async function runHistoricalJob(bull: Pick<BullJob, "data">): Promise<His
   await logger.flush();
   const conn = await (await duckdb()).connect();
   let step = "load";
+  let finished = false;
   try {
     // The worker's cached registry may predate the request: read it fresh, and compute exactly the
     // versions the request resolved to.
@@ -77,19 +78,20 @@ export async function runHistoricalJob(bull: Pick<BullJob, "data">): Promise<His
       where: { id: jobId },
       data: { status: "succeeded", progress: 1, finishedAt: new Date(), rowsRead: BigInt(params.rows), result: { path: resultPath, rows: params.rows } },
     });
+    finished = true;
     logger.line(`result written: ${resultPath}`);
-    await fs.rm(entities, { force: true });
     return { status: "succeeded", rows: params.rows };
   } catch (e) {
     const message = e instanceof UnrecoverableError ? e.message : `historical join failed at step ${step}: ${messageOf(e).split("\n")[0]}`;
     await recordFailure(jobId, new Error(message), step, true);
+    finished = true;
     logger.line(message, "error");
-    await fs.rm(entities, { force: true }).catch(() => undefined);
     throw new UnrecoverableError(message);
   } finally {
     conn.closeSync();
+    // One attempt: the entity table is not needed again, whatever the outcome.
+    await fs.rm(entities, { force: true }).catch(() => undefined);
     await logger.flush();
-    const fresh = await db().job.findUnique({ where: { id: jobId }, select: { status: true } });
-    if (fresh && isFinal(fresh.status)) await afterJobFinished(jobId).catch(() => undefined);
+    if (finished) await afterJobFinished(jobId).catch(() => undefined);
   }
 }
