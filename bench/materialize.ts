@@ -33,7 +33,7 @@ const { db, disconnectDb } = await import("../lib/db/client");
 const { withDuckConnection, qlit } = await import("../lib/duckdb/instance");
 const { createRedis } = await import("../lib/redis/connection");
 const { materializeWindow } = await import("../lib/materialize/materialize-window");
-const { createTestVersion } = await import("../lib/materialize/test-support");
+const { createTestVersion, unlinkPrefix: unlinkKeys } = await import("../lib/materialize/test-support");
 const { projectKeyPrefix } = await import("../lib/online/keys");
 const { env } = await import("../lib/config/env");
 
@@ -63,14 +63,7 @@ const secs = (t: number) => (performance.now() - t) / 1000;
 const dropDb = () => dropDatabase(dbUrl.toString());
 
 const redis = createRedis("online");
-async function unlinkPrefix(prefix: string) {
-  let cursor = "0";
-  do {
-    const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 5000);
-    cursor = next;
-    if (keys.length) await redis.unlink(...keys);
-  } while (cursor !== "0");
-}
+const unlinkPrefix = (prefix: string) => unlinkKeys(redis, prefix);
 
 const project = `bench_${process.pid}`;
 const rawPrefix = `larder:ol:benchraw_${process.pid}:`;

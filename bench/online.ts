@@ -49,6 +49,7 @@ const { dropDatabase, migrateDeploy } = await import("../lib/db/migrate");
 const { disconnectDb } = await import("../lib/db/client");
 const { createRedis } = await import("../lib/redis/connection");
 const { applyTestRepo, tokenFor } = await import("../lib/online/retrieval-test-support");
+const { unlinkPrefix: unlinkKeys } = await import("../lib/materialize/test-support");
 const { writeOnlineBatch } = await import("../lib/online/write-script");
 const { entityKey, projectKeyPrefix, packValues, rowField, tsField } = await import("../lib/online/keys");
 const { READ_LUA } = await import("../lib/online/get-online-features");
@@ -59,14 +60,7 @@ const children: ChildProcess[] = [];
 
 const dropDb = () => dropDatabase(dbUrl.toString());
 
-async function unlinkPrefix(prefix: string) {
-  let cursor = "0";
-  do {
-    const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 5000);
-    cursor = next;
-    if (keys.length) await redis.unlink(...keys);
-  } while (cursor !== "0");
-}
+const unlinkPrefix = (prefix: string) => unlinkKeys(redis, prefix);
 
 function start(cmd: string, args: string[], env: Record<string, string>): ChildProcess {
   // Servers' stdout is drained (never left to fill the pipe and block them); BENCH_VERBOSE=1 shows it.

@@ -148,13 +148,18 @@ export function decodeOnline(
   return { ts: num(get("__ts")), asof: num(get("__asof")), values };
 }
 
-export async function deleteOnline(redis: Redis, project: string): Promise<void> {
+/** Unlinks every key under a prefix (SCAN on that prefix only; tests and benchmarks clean up with it). */
+export async function unlinkPrefix(redis: Redis, prefix: string): Promise<void> {
   let cursor = "0";
   do {
-    const [next, keys] = await redis.scan(cursor, "MATCH", `${projectKeyPrefix(project)}*`, "COUNT", 1000);
+    const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 5000);
     cursor = next;
     if (keys.length) await redis.unlink(...keys);
   } while (cursor !== "0");
+}
+
+export async function deleteOnline(redis: Redis, project: string): Promise<void> {
+  await unlinkPrefix(redis, projectKeyPrefix(project));
 }
 
 /** Reads a Parquet glob back as JSON rows ordered by all columns. */
