@@ -28,6 +28,8 @@ export interface Endpoint<
   rawBody?: { contentTypes: string[]; maxBytes: number };
   response?: z.ZodType;
   successStatus?: number;
+  /** Error statuses beyond those the contract implies (e.g. a GET's 409/410), for the OpenAPI document. */
+  errorStatuses?: number[];
   /** Largest JSON body in bytes; defaults to MAX_BODY_BYTES. */
   maxBodyBytes?: number;
 }

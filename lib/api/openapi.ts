@@ -33,9 +33,11 @@ const ERROR_DESCRIPTIONS: Record<string, string> = {
   "403": "The caller lacks the permission.",
   "404": "Something named in the path does not exist; the detail says what.",
   "409": "Conflicts with the current state (e.g. dependents exist).",
+  "410": "Existed once and was deleted for good (e.g. an expired job result); the detail says what to do instead.",
   "413": "The body is larger than the limit.",
   "415": "The body is not JSON.",
   "422": "Well-formed input that fails validation.",
+  "429": "Too many attempts; retry after the `Retry-After` header's seconds (also `retryAfter` in the problem).",
 };
 
 function errorStatuses(ep: Endpoint): string[] {
@@ -47,6 +49,7 @@ function errorStatuses(ep: Endpoint): string[] {
   if (ep.path.includes("{")) s.add("404");
   if (ep.method !== "GET") s.add("409");
   if (ep.body || ep.rawBody) ["413", "415", "422"].forEach((x) => s.add(x));
+  for (const x of ep.errorStatuses ?? []) s.add(String(x));
   return [...s].sort();
 }
 

@@ -22,6 +22,7 @@ const TITLES: Record<string, string> = {
   405: "Method not allowed",
   406: "Not acceptable",
   409: "Conflict",
+  410: "Gone",
   413: "Payload too large",
   415: "Unsupported media type",
   422: "Validation failed",
@@ -81,6 +82,8 @@ export function problemResponse(err: unknown, requestId?: string): Response {
   const headers: Record<string, string> = { "content-type": "application/problem+json", "x-request-id": p.requestId };
   // RFC 9110: a 401 names the scheme the client should use.
   if (p.status === 401) headers["www-authenticate"] = 'Bearer realm="larder"';
+  // RFC 9110: how many seconds to wait (rateLimited() puts it in the problem).
+  if (typeof p.retryAfter === "number") headers["retry-after"] = String(p.retryAfter);
   return new Response(JSON.stringify(p), { status: p.status, headers });
 }
 

@@ -6,6 +6,7 @@ export type ErrorCode =
   | "forbidden"
   | "not_found"
   | "conflict"
+  | "gone"
   | "payload_too_large"
   | "unsupported_media_type"
   | "not_acceptable"
@@ -21,6 +22,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  gone: 410,
   payload_too_large: 413,
   unsupported_media_type: 415,
   not_acceptable: 406,
@@ -65,8 +67,13 @@ export const validationFailed = (msg: string, invalidParams: InvalidParam[]) =>
   new LarderError("validation_failed", msg, { invalidParams });
 export const notFound = (msg: string) => new LarderError("not_found", msg);
 export const conflict = (msg: string, details?: Record<string, unknown>) => new LarderError("conflict", msg, { details });
+/** The thing existed and was deleted for good (e.g. an expired job result); the message says what to do instead. */
+export const gone = (msg: string) => new LarderError("gone", msg);
 export const forbidden = (msg = "You do not have permission to do this.") => new LarderError("forbidden", msg);
 export const unauthenticated = (msg = "Sign in or send a valid bearer token.") => new LarderError("unauthenticated", msg);
+/** 429: the problem carries `retryAfter` (seconds) and the response a matching `Retry-After` header. */
+export const rateLimited = (msg: string, retryAfterSeconds: number) =>
+  new LarderError("rate_limited", msg, { details: { retryAfter: retryAfterSeconds } });
 
 export function isLarderError(e: unknown): e is LarderError {
   return e instanceof LarderError;
