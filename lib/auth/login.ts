@@ -4,6 +4,7 @@ import "server-only";
 import { env } from "../config/env";
 import { db } from "../db/client";
 import { unauthenticated } from "../errors";
+import { loginThrottle, type LoginThrottle } from "./login-throttle";
 import { SESSION_COOKIE, hashPassword, hashSecret, newSessionSecret, verifyPassword } from "./secrets";
 
 export interface LoginResult {
@@ -28,11 +29,24 @@ export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-export async function login(input: { email: string; password: string }): Promise<LoginResult> {
-  const user = await db().user.findUnique({ where: { email: normalizeEmail(input.email) } });
+export async function login(
+  input: { email: string; password: string },
+  from: { clientAddress: string | null; throttle?: LoginThrottle },
+): Promise<LoginResult> {
+  const email = normalizeEmail(input.email);
+  // Counted before the hash is verified: a blocked attempt (429) spends no argon2.
+  const attempt = await (from.throttle ?? loginThrottle()).attempt(email, from.clientAddress);
+  const user = await db()
+    .user.findUnique({ where: { email } })
+    .catch(async (err: unknown) => {
+      // Our failure, not a wrong password: it must not count towards a block.
+      await attempt.abandoned();
+      throw err;
+    });
   const ok = await verifyPassword(user?.passwordHash ?? (await timingDummyHash()), input.password);
   // A disabled account gets the same answer as a wrong password: no account state is revealed.
   if (!user || !ok || user.disabledAt) throw unauthenticated(BAD_CREDENTIALS);
+  await attempt.succeeded();
   const secret = newSessionSecret();
   const expiresAt = new Date(Date.now() + env().SESSION_TTL_DAYS * 86_400_000);
   const session = await db().session.create({ data: { tokenHash: hashSecret(secret), userId: user.id, expiresAt } });

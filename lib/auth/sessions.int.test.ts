@@ -2,7 +2,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { db, disconnectDb } from "../db/client";
 import { TEST_ORIGIN, callRoute, json } from "../../test/fixtures/api";
-import { TEST_PASSWORD, createTestSession, createTestUser } from "../../test/fixtures/auth";
+import { TEST_PASSWORD, createTestSession, createTestUser, uniqueName } from "../../test/fixtures/auth";
 import { SESSION_COOKIE, hashSecret } from "./secrets";
 
 afterAll(async () => {
@@ -46,7 +46,8 @@ describe("login", () => {
     const disabled = await createTestUser({ disabled: true });
     const attempts = [
       { email: user.email, password: "wrong password" },
-      { email: "nobody@example.test", password: TEST_PASSWORD },
+      // Unique: failures of one address are counted across runs (login throttle).
+      { email: `${uniqueName("nobody")}@example.test`, password: TEST_PASSWORD },
       { email: disabled.email, password: TEST_PASSWORD },
     ];
     const details = new Set<string>();

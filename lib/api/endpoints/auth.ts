@@ -35,10 +35,12 @@ export const login = endpoint({
   method: "POST",
   path: "/api/v1/auth/login",
   permission: "public",
-  summary: "Sign in with e-mail and password; sets the HttpOnly `larder_session` cookie. 401 on bad credentials.",
+  summary:
+    "Sign in with e-mail and password; sets the HttpOnly `larder_session` cookie. 401 on bad credentials; 429 with `Retry-After` after too many failed attempts for the e-mail or client address.",
   tags: ["auth"],
   body: LoginBody,
   response: LoginResponse,
+  errorStatuses: [401, 429],
   // Logins carry two short strings; a small limit keeps argon2 away from megabyte passwords.
   maxBodyBytes: 8 * 1024,
 });

@@ -1,9 +1,10 @@
 import { login as loginEndpoint } from "@/lib/api/endpoints/auth";
 import { handle, jsonResponse } from "@/lib/api/handle";
 import { login, sessionCookie } from "@/lib/auth/login";
+import { clientAddress } from "@/lib/auth/login-throttle";
 
-export const POST = handle(loginEndpoint, async ({ body, requestId }) => {
-  const r = await login(body);
+export const POST = handle(loginEndpoint, async ({ request, body, requestId }) => {
+  const r = await login(body, { clientAddress: clientAddress(request.headers) });
   return jsonResponse({ user: r.user, expiresAt: r.expiresAt }, 200, {
     "set-cookie": sessionCookie(r.secret, r.expiresAt),
     "cache-control": "no-store",

@@ -1,0 +1,241 @@
+// Login throttling through the real login route, Postgres and Redis. The file runs under its own
+// QUEUE_PREFIX, so its counters are its own (other runs in parallel keep theirs) and go at the end.
+import { randomBytes, randomInt } from "node:crypto";
+import { afterAll, describe, expect, it, vi } from "vitest";
+import { resetEnvForTests } from "../config/env";
+import { db, disconnectDb } from "../db/client";
+import { unlinkPrefix } from "../materialize/test-support";
+import { createRedis } from "../redis/connection";
+import { callRoute, json } from "../../test/fixtures/api";
+import { TEST_PASSWORD, createTestUser, uniqueName } from "../../test/fixtures/auth";
+import { login } from "./login";
+import {
+  EMAIL_BLOCK_SECONDS,
+  EMAIL_IP_BLOCK_SECONDS,
+  IP_BLOCK_SECONDS,
+  LOGIN_LIMITS,
+  MAX_CONSECUTIVE_FAILURES_PER_EMAIL_AND_IP,
+  MAX_FAILURES_PER_EMAIL,
+  MAX_FAILURES_PER_IP,
+  UNKNOWN_ADDRESS,
+  closeLoginThrottle,
+  createLoginThrottle,
+  loginThrottle,
+} from "./login-throttle";
+
+const PREFIX = `larder-test-${randomBytes(4).toString("hex")}`;
+process.env.QUEUE_PREFIX = PREFIX;
+resetEnvForTests();
+
+const redis = createRedis("queue");
+
+afterAll(async () => {
+  await unlinkPrefix(redis, `${PREFIX}:`);
+  redis.disconnect();
+  closeLoginThrottle();
+  await disconnectDb();
+});
+
+/** A client address of its own per test (the benchmarking range 198.18.0.0/15). */
+const newAddress = () => `198.18.${randomInt(256)}.${randomInt(1, 255)}`;
+const unknownEmail = () => `${uniqueName("nobody")}@example.test`;
+
+interface Problem {
+  status: number;
+  code: string;
+  detail: string;
+  retryAfter: number;
+}
+
+function attempt(email: string, password: string, address?: string): Promise<Response> {
+  // Behind a proxy that appends: the client's own claim first, the address the proxy saw last.
+  const headers: Record<string, string> = address ? { "x-forwarded-for": `203.0.113.7, ${address}` } : {};
+  return callRoute("POST", "/api/v1/auth/login", { body: { email, password }, headers });
+}
+
+async function failTimes(n: number, email: () => string, address?: string): Promise<void> {
+  for (let i = 0; i < n; i++) {
+    const res = await attempt(email(), "wrong password", address);
+    expect(res.status, `failure ${i + 1}`).toBe(401);
+  }
+}
+
+async function expectBlocked(res: Response, seconds: number): Promise<Problem> {
+  expect(res.status).toBe(429);
+  expect(res.headers.get("content-type")).toMatch(/application\/problem\+json/);
+  expect(res.headers.get("set-cookie")).toBeNull();
+  const retryAfter = Number(res.headers.get("retry-after"));
+  expect(retryAfter).toBeGreaterThan(seconds - 5);
+  expect(retryAfter).toBeLessThanOrEqual(seconds);
+  const p = await json<Problem>(res);
+  expect(p).toMatchObject({ status: 429, code: "rate_limited", retryAfter });
+  return p;
+}
+
+const PAIR_LIMIT = MAX_CONSECUTIVE_FAILURES_PER_EMAIL_AND_IP;
+const PAIR_REFUSED = "Too many failed sign-in attempts for this e-mail address from your network address. Try again in 15 minutes.";
+
+describe("login throttle", () => {
+  it("uses this file's QUEUE_PREFIX and the documented limits", () => {
+    expect(loginThrottle().keyPrefix).toBe(`${PREFIX}:login`);
+    expect(MAX_CONSECUTIVE_FAILURES_PER_EMAIL_AND_IP).toBe(10);
+    expect(MAX_FAILURES_PER_IP).toBe(100);
+    expect(MAX_FAILURES_PER_EMAIL).toBe(100);
+  });
+
+  it(`after ${PAIR_LIMIT} wrong passwords from one address refuses that e-mail from that address only; the real user elsewhere still logs in`, async () => {
+    const user = await createTestUser();
+    const attacker = newAddress();
+    await failTimes(PAIR_LIMIT, () => user.email, attacker);
+
+    // From the attacker's address the right password is refused too.
+    const p = await expectBlocked(await attempt(user.email.toUpperCase(), TEST_PASSWORD, attacker), EMAIL_IP_BLOCK_SECONDS);
+    expect(p.detail).toBe(PAIR_REFUSED);
+    expect(await db().session.count({ where: { userId: user.id } })).toBe(0);
+    // The counter is keyed by the normalized e-mail and the address.
+    expect(await redis.exists(`${PREFIX}:login:email_ip:${user.email}_${attacker}`)).toBe(1);
+
+    // The same e-mail from the user's own address logs in, and another e-mail from the attacker's address is not refused.
+    expect((await attempt(` ${user.email.toUpperCase()} `, TEST_PASSWORD, newAddress())).status).toBe(200);
+    const other = await createTestUser();
+    expect((await attempt(other.email, TEST_PASSWORD, attacker)).status).toBe(200);
+    // That success elsewhere did not lift the attacker's block.
+    await expectBlocked(await attempt(user.email, TEST_PASSWORD, attacker), EMAIL_IP_BLOCK_SECONDS);
+  });
+
+  it("refuses an e-mail without an account exactly alike: the block reveals nothing", async () => {
+    const unknown = unknownEmail();
+    const address = newAddress();
+    await failTimes(PAIR_LIMIT, () => unknown, address);
+    const p = await expectBlocked(await attempt(unknown, TEST_PASSWORD, address), EMAIL_IP_BLOCK_SECONDS);
+    expect(p.detail).toBe(PAIR_REFUSED);
+  });
+
+  it(`without a client address the pair is keyed "${UNKNOWN_ADDRESS}": such clients share it, clients with an address do not`, async () => {
+    const user = await createTestUser();
+    await failTimes(PAIR_LIMIT, () => user.email);
+    const p = await expectBlocked(await attempt(user.email, TEST_PASSWORD), EMAIL_IP_BLOCK_SECONDS);
+    expect(p.detail).toBe(PAIR_REFUSED);
+    expect(await redis.exists(`${PREFIX}:login:email_ip:${user.email}_${UNKNOWN_ADDRESS}`)).toBe(1);
+    // A last X-Forwarded-For entry that is no address counts as unknown too.
+    const garbled = await callRoute("POST", "/api/v1/auth/login", {
+      body: { email: user.email, password: TEST_PASSWORD },
+      headers: { "x-forwarded-for": `${newAddress()}, unknown` },
+    });
+    expect(garbled.status).toBe(429);
+    expect((await attempt(user.email, TEST_PASSWORD, newAddress())).status).toBe(200);
+  });
+
+  it("a successful login forgets the pair's failures", async () => {
+    const user = await createTestUser();
+    const address = newAddress();
+    await failTimes(PAIR_LIMIT - 1, () => user.email, address);
+    expect((await attempt(user.email, TEST_PASSWORD, address)).status).toBe(200);
+    expect(await redis.exists(`${PREFIX}:login:email_ip:${user.email}_${address}`)).toBe(0);
+    // A whole fresh allowance after the success, then the block.
+    await failTimes(PAIR_LIMIT, () => user.email, address);
+    await expectBlocked(await attempt(user.email, TEST_PASSWORD, address), EMAIL_IP_BLOCK_SECONDS);
+  });
+
+  it(`blocks a client address after ${MAX_FAILURES_PER_IP} failures across different e-mails`, async () => {
+    const user = await createTestUser();
+    const address = newAddress();
+    await failTimes(MAX_FAILURES_PER_IP, unknownEmail, address);
+    const p = await expectBlocked(await attempt(user.email, TEST_PASSWORD, address), IP_BLOCK_SECONDS);
+    expect(p.detail).toBe("Too many failed sign-in attempts from your network address. Try again in 1 hour.");
+    // Only that address is blocked, and its refused attempt did not count against the e-mail.
+    expect((await attempt(user.email, TEST_PASSWORD, newAddress())).status).toBe(200);
+    // The client's own (first) X-Forwarded-For entry cannot lift the block.
+    const spoofed = await callRoute("POST", "/api/v1/auth/login", {
+      body: { email: user.email, password: TEST_PASSWORD },
+      headers: { "x-forwarded-for": `${newAddress()}, ${address}` },
+    });
+    expect(spoofed.status).toBe(429);
+  });
+
+  it("blocks an e-mail across all addresses after its (high) limit; a success does not forget those failures", async () => {
+    const throttle = createLoginThrottle({
+      redis,
+      keyPrefix: `${PREFIX}:account`,
+      limits: { ...LOGIN_LIMITS, emailIpFailures: 3, emailFailures: 6 },
+    });
+    const refusedWith = { code: "rate_limited", message: "Too many failed sign-in attempts for this e-mail address. Try again in 1 hour." };
+    const user = await createTestUser();
+    const [a, b, c] = [newAddress(), newAddress(), newAddress()];
+    const fail = async (email: string, address: string) =>
+      expect(login({ email, password: "wrong" }, { clientAddress: address, throttle })).rejects.toMatchObject({ code: "unauthenticated" });
+    await fail(user.email, a);
+    await fail(user.email, a);
+    await login({ email: user.email, password: TEST_PASSWORD }, { clientAddress: a, throttle });
+    // The success forgot a's pair (2 more stay below its 3) but not the e-mail's 2 failures.
+    await fail(user.email, a);
+    await fail(user.email, a);
+    await fail(user.email, b);
+    await fail(user.email, b);
+    // 6 failures from two addresses, no pair at its limit: the e-mail is refused from everywhere,
+    // right password included, for the e-mail block.
+    for (const address of [a, b, c, newAddress()]) {
+      const err = await login({ email: user.email, password: TEST_PASSWORD }, { clientAddress: address, throttle }).catch((e: unknown) => e);
+      expect(err).toMatchObject(refusedWith);
+      const retryAfter = (err as { details: { retryAfter: number } }).details.retryAfter;
+      expect(retryAfter).toBeGreaterThan(EMAIL_BLOCK_SECONDS - 5);
+      expect(retryAfter).toBeLessThanOrEqual(EMAIL_BLOCK_SECONDS);
+    }
+    expect(await redis.exists(`${PREFIX}:account:email:${user.email}`)).toBe(1);
+    // Other e-mails are not affected, and unknown e-mails are counted alike.
+    expect((await login({ email: (await createTestUser()).email, password: TEST_PASSWORD }, { clientAddress: a, throttle })).user).toBeTruthy();
+    const unknown = unknownEmail();
+    for (const address of [a, a, b, b, c, c]) await fail(unknown, address);
+    await expect(login({ email: unknown, password: TEST_PASSWORD }, { clientAddress: newAddress(), throttle })).rejects.toMatchObject(refusedWith);
+  });
+
+  it("successful logins count against neither the client address nor the e-mail", async () => {
+    const throttle = createLoginThrottle({ redis, keyPrefix: `${PREFIX}:small`, limits: { ...LOGIN_LIMITS, ipFailures: 3, emailFailures: 3 } });
+    const user = await createTestUser();
+    const from = { clientAddress: newAddress(), throttle };
+    for (let i = 0; i < 5; i++) await login({ email: user.email, password: TEST_PASSWORD }, from);
+    for (let i = 0; i < 3; i++) {
+      await expect(login({ email: user.email, password: "wrong" }, from)).rejects.toMatchObject({ code: "unauthenticated" });
+    }
+    await expect(login({ email: user.email, password: TEST_PASSWORD }, from)).rejects.toMatchObject({ code: "rate_limited" });
+  });
+
+  it("an attempt that ends without a verdict on the password (a registry failure) counts against nothing", async () => {
+    const throttle = createLoginThrottle({
+      redis,
+      keyPrefix: `${PREFIX}:abandon`,
+      limits: { ...LOGIN_LIMITS, emailIpFailures: 2, ipFailures: 2, emailFailures: 2 },
+    });
+    const email = unknownEmail();
+    const address = newAddress();
+    for (let i = 0; i < 5; i++) await (await throttle.attempt(email, address)).abandoned();
+    await throttle.attempt(email, address);
+    await throttle.attempt(email, address);
+    await expect(throttle.attempt(email, address)).rejects.toMatchObject({ code: "rate_limited" });
+  });
+
+  it("fails open when Redis is unavailable, and logs it once", async () => {
+    const down = createRedis("queue", { lazyConnect: true });
+    down.disconnect();
+    const throttle = createLoginThrottle({
+      redis: down,
+      keyPrefix: `${PREFIX}:down`,
+      limits: { ...LOGIN_LIMITS, emailIpFailures: 1, ipFailures: 1, emailFailures: 1 },
+    });
+    const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    try {
+      const user = await createTestUser();
+      const from = { clientAddress: newAddress(), throttle };
+      for (let i = 0; i < 3; i++) {
+        await expect(login({ email: user.email, password: "wrong" }, from)).rejects.toMatchObject({ code: "unauthenticated" });
+      }
+      const ok = await login({ email: user.email, password: TEST_PASSWORD }, from);
+      expect(ok.user.email).toBe(user.email);
+      const throttleLines = errors.mock.calls.filter((c) => String(c[0]).includes("login throttle"));
+      expect(throttleLines).toHaveLength(1);
+      expect(String(throttleLines[0][0])).toMatch(/NOT throttled/);
+    } finally {
+      errors.mockRestore();
+    }
+  });
+});
