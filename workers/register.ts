@@ -7,9 +7,10 @@ import { reconcileStuckJobs, recordStalled } from "../lib/jobs/reconcile-jobs";
 import { runBackfillJob } from "../lib/jobs/run-backfill-job";
 import { runMaterializeJob } from "../lib/jobs/run-materialize-job";
 import { runScheduledJob } from "../lib/jobs/run-scheduled-job";
+import { runMaintenanceTick } from "../lib/offline/expire-historical-results";
 import { runHistoricalJob } from "../lib/offline/run-historical-job";
 import { syncSchedules } from "../lib/jobs/sync-schedules";
-import { QUEUES, queuePrefix, type QueueName } from "../lib/queues/contracts";
+import { QUEUES, queuePrefix, upsertMaintenanceScheduler, type QueueName } from "../lib/queues/contracts";
 import { createRedis } from "../lib/redis/connection";
 
 export interface WorkerSet {
@@ -24,7 +25,11 @@ const PROCESSORS: Record<QueueName, Processor> = {
   alerts: (job) => sendOutboxMail(job),
   schedules: (job) => runScheduledJob(job),
   historical: (job) => runHistoricalJob(job),
+  maintenance: (job) => runMaintenanceTick(job),
 };
+
+/** Queues whose jobs are Job rows: the heavy ones (WORKER_CONCURRENCY) whose stalls are logged on the row. */
+const JOB_ROW_QUEUES: ReadonlySet<QueueName> = new Set([QUEUES.materialize, QUEUES.backfill, QUEUES.historical]);
 
 export interface StartWorkersOptions {
   /** Jobs per queue at once; defaults to WORKER_CONCURRENCY. */
@@ -45,14 +50,14 @@ export function startWorkers(opts: StartWorkersOptions = {}): WorkerSet {
       connection: createRedis("queue", { maxRetriesPerRequest: null }),
       prefix: queuePrefix(),
       // Mail and schedule ticks are light; materialization is the heavy queue.
-      concurrency: name === "materialize" || name === "backfill" || name === "historical" ? concurrency : Math.max(2, concurrency),
+      concurrency: JOB_ROW_QUEUES.has(name) ? concurrency : Math.max(2, concurrency),
       lockDuration: e.WORKER_LOCK_DURATION_MS,
       stalledInterval: e.WORKER_STALLED_INTERVAL_MS,
       maxStalledCount: e.WORKER_MAX_STALLED_COUNT,
     });
     w.on("error", (err) => console.error(`[larder worker] ${name} queue error:`, err));
     w.on("failed", (job, err) => log(`${name} job ${job?.id ?? "?"} attempt ${job?.attemptsMade ?? "?"} failed: ${err.message}`));
-    if (name === "materialize" || name === "backfill" || name === "historical") {
+    if (JOB_ROW_QUEUES.has(name)) {
       w.on("stalled", (jobId) => {
         log(`${name} job ${jobId} stalled (its worker died); it goes back to the queue`);
         void recordStalled(jobId).catch(() => undefined);
@@ -60,6 +65,11 @@ export function startWorkers(opts: StartWorkersOptions = {}): WorkerSet {
     }
     return w;
   });
+
+  // The hourly cleanup's scheduler: whoever runs the maintenance queue makes sure it exists.
+  if (names.includes("maintenance")) {
+    void upsertMaintenanceScheduler().catch((err) => console.error("[larder worker] could not register the maintenance scheduler:", err));
+  }
 
   let timer: NodeJS.Timeout | undefined;
   if (opts.housekeeping) {

@@ -22,7 +22,9 @@ export const JobJson = z.object({
   error: z.string().nullable(),
   errorStep: z.string().nullable(),
   params: z.record(z.string(), z.unknown()),
-  result: z.unknown().nullable(),
+  result: z.unknown().nullable().meta({
+    description: "Kind-specific outcome. A historical job: `{path, rows}`, plus `expiredAt` and `ttlHours` once retention deleted its result file.",
+  }),
   triggeredBy: z.string(),
   parentId: z.string().nullable(),
   retryOf: z.string().nullable(),

@@ -3,7 +3,7 @@
 // periodically so such rows do not stay `running` forever.
 import "server-only";
 import { db } from "../db/client";
-import { QUEUES, queue } from "../queues/contracts";
+import { queue, queueOfJobKind } from "../queues/contracts";
 import { afterJobFinished } from "./after-job-finished";
 import { JobLogger } from "./job-run";
 
@@ -15,7 +15,7 @@ export async function reconcileStuckJobs(olderThanMs = 60_000): Promise<string[]
   });
   const fixed: string[] = [];
   for (const r of rows) {
-    const q = queue(r.kind === "backfill" ? QUEUES.backfill : r.kind === "historical" ? QUEUES.historical : QUEUES.materialize);
+    const q = queue(queueOfJobKind(r.kind));
     const bull = await q.getJob(r.queueJobId!);
     const state = bull ? await bull.getState() : "missing";
     if (state !== "failed") continue;

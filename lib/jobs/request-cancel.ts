@@ -1,12 +1,13 @@
 // Cancel: sets cancelRequested. A job still waiting in the queue (queued, or retrying = delayed
 // for backoff) is removed from BullMQ and marked cancelled at once. A running job is stopped by the
 // engine between batches through the isCancelled hook (it throws, writing nothing half-way: offline
-// partitions are replaced atomically, never partly), and its processor marks it cancelled.
+// partitions are replaced atomically, never partly), and its processor marks it cancelled. A running
+// historical join is interrupted and publishes no result (run-historical-job.ts).
 // A backfill cancels every unfinished child; the parent ends cancelled once no child still runs.
 import "server-only";
 import { db } from "../db/client";
 import { conflict, notFound } from "../errors";
-import { QUEUES, queue } from "../queues/contracts";
+import { QUEUES, queue, queueOfJobKind, type QueueName } from "../queues/contracts";
 import { afterJobFinished } from "./after-job-finished";
 import { FINAL_STATUSES, JobLogger, isFinal, markCancelled } from "./job-run";
 
@@ -17,7 +18,7 @@ export interface CancelResult {
 }
 
 /** Removes a waiting job from its queue; false when a worker holds it (it is running). */
-async function removeFromQueue(queueName: (typeof QUEUES)[keyof typeof QUEUES], queueJobId: string | null): Promise<boolean> {
+async function removeFromQueue(queueName: QueueName, queueJobId: string | null): Promise<boolean> {
   if (!queueJobId) return true;
   const q = queue(queueName);
   const job = await q.getJob(queueJobId);
@@ -31,7 +32,7 @@ async function removeFromQueue(queueName: (typeof QUEUES)[keyof typeof QUEUES], 
 
 async function cancelOne(row: { id: string; status: string; queueJobId: string | null; kind: string }, reason: string): Promise<boolean> {
   if (row.status !== "queued" && row.status !== "retrying") return false;
-  const removed = await removeFromQueue(row.kind === "backfill" ? QUEUES.backfill : QUEUES.materialize, row.queueJobId);
+  const removed = await removeFromQueue(queueOfJobKind(row.kind), row.queueJobId);
   if (!removed) return false;
   const logger = new JobLogger(row.id);
   const done = await markCancelled(row.id, logger, reason);

@@ -167,14 +167,10 @@ export async function onlineSnapshot(project: string): Promise<Record<string, Re
 /** Deletes this test file's BullMQ keys (its own prefix only; never a global wipe). */
 export async function deleteQueueKeys(prefix: string): Promise<void> {
   const { createRedis } = await import("../redis/connection");
+  const { unlinkPrefix } = await import("../redis/prefix");
   const r = createRedis("queue");
   try {
-    let cursor = "0";
-    do {
-      const [next, keys] = await r.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
-      cursor = next;
-      if (keys.length) await r.unlink(...keys);
-    } while (cursor !== "0");
+    await unlinkPrefix(r, `${prefix}:`);
   } finally {
     r.disconnect();
   }

@@ -17,7 +17,7 @@ import type { Principal } from "../auth/principal";
 import { env } from "../config/env";
 import { db } from "../db/client";
 import { duckdb, qid, qlit } from "../duckdb/instance";
-import { LarderError, badRequest, conflict, forbidden } from "../errors";
+import { LarderError, badRequest, conflict, forbidden, gone } from "../errors";
 import { gapsWithin } from "../jobs/interval-math";
 import { enqueueHistorical } from "../queues/contracts";
 import { getCatalog, resolveFromCatalog, type ResolvedFeature } from "../online/registry-cache";
@@ -195,6 +195,25 @@ export function historicalResultPath(project: string, jobId: string): string {
   return path.resolve(env().OFFLINE_STORE_URI, project, "_historical", `${jobId}.parquet`);
 }
 
+/** What a historical Job row's `result` says about its file (run-historical-job.ts writes it; expire-historical-results.ts marks its expiry). */
+export interface HistoricalResultJson {
+  path?: string;
+  rows?: number;
+  /** When the retention cleanup deleted the file. */
+  expiredAt?: string;
+  /** The HISTORICAL_RESULT_TTL_HOURS in force when it did. */
+  ttlHours?: number;
+}
+
+/** Jobs that finished before this time have outlived their result's retention (HISTORICAL_RESULT_TTL_HOURS). */
+export function historicalResultCutoff(now: Date, ttlHours: number): Date {
+  return new Date(now.getTime() - ttlHours * 3_600_000);
+}
+
+export function historicalResultOf(result: unknown): HistoricalResultJson {
+  return result && typeof result === "object" && !Array.isArray(result) ? (result as HistoricalResultJson) : {};
+}
+
 /** The typed entity table a queued historical job reads (deleted when the job finishes). */
 export function historicalEntitiesPath(project: string, jobId: string): string {
   return path.resolve(env().OFFLINE_STORE_URI, project, "_historical", `${jobId}.entities.parquet`);
@@ -293,11 +312,23 @@ export async function historicalJobResult(projectId: string, project: string, jo
   if (!job || job.projectId !== projectId || job.kind !== "historical") throw new LarderError("not_found", `Historical job "${jobId}" does not exist in project "${project}".`);
   if (job.status === "failed") throw conflict(`Historical job ${jobId} failed: ${job.error ?? "unknown error"}`);
   if (job.status !== "succeeded") throw conflict(`Historical job ${jobId} is ${job.status}; poll GET /api/v1/jobs/${jobId} and download when it succeeded.`);
+  // Retention (expire-historical-results.ts): an expired result is gone for good, and says so.
+  const result = historicalResultOf(job.result);
+  if (result.expiredAt) throw expiredResult(jobId, result.ttlHours ?? env().HISTORICAL_RESULT_TTL_HOURS, result.expiredAt);
   const resultPath = historicalResultPath(project, jobId);
   try {
     await fs.access(resultPath);
   } catch {
+    // Deleted by a cleanup that has not marked the row yet.
+    const ttlHours = env().HISTORICAL_RESULT_TTL_HOURS;
+    if (job.finishedAt && job.finishedAt < historicalResultCutoff(new Date(), ttlHours)) throw expiredResult(jobId, ttlHours, null);
     throw new LarderError("not_found", `The result of historical job ${jobId} is no longer available.`);
   }
   return resultPath;
+}
+
+function expiredResult(jobId: string, ttlHours: number, expiredAt: string | null): LarderError {
+  return gone(
+    `The result of historical job ${jobId} expired after ${ttlHours} hours (HISTORICAL_RESULT_TTL_HOURS)${expiredAt ? ` and was deleted at ${expiredAt}` : ""}. Run the historical-features request again to compute a new result.`,
+  );
 }

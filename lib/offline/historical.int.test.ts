@@ -17,12 +17,14 @@ import { getOnlineFeatures } from "../online/get-online-features";
 import { applyTestRepo, tokenFor, uniqueName } from "../online/retrieval-test-support";
 import { createRedis } from "../redis/connection";
 import { deleteQueueKeys, jobsTestEnv, waitForJob } from "../jobs/test-support";
-import { historicalEntitiesPath } from "./get-historical-features";
+import { historicalEntitiesPath, historicalResultPath } from "./get-historical-features";
 
 // Large requests run on the `historical` queue: this file gets its own queue prefix and a worker.
 const queuePrefix = jobsTestEnv();
 const { startWorkers } = await import("../../workers/register");
-const { closeQueues } = await import("../queues/contracts");
+const { closeQueues, queue, QUEUES } = await import("../queues/contracts");
+const { requestCancel } = await import("../jobs/request-cancel");
+const { runHistoricalJob } = await import("./run-historical-job");
 let workers: ReturnType<typeof startWorkers> | undefined;
 
 const H = 3_600_000;
@@ -227,6 +229,37 @@ describe("formats, uploads and jobs", () => {
     const text = await csv.text();
     expect(text.split("\n")[0]).toBe("customer_id,event_timestamp,amount,amount_count_1d");
     expect(text.split("\n")[1]).toContain("2024-03-05T10:00:00.000Z");
+  });
+
+  it("cancel: a queued job leaves the historical queue; a join whose cancel flag is set publishes nothing", async () => {
+    // No worker runs yet in this file: jobs stay queued.
+    const asJob = async () => {
+      const res = await callRoute({ features: ["spend:amount"], as_job: true, entity_rows: [{ customer_id: 3, event_timestamp: "2024-03-07T00:00:00Z" }] });
+      expect(res.status).toBe(202);
+      return ((await res.json()) as { job: { id: string } }).job.id;
+    };
+    const a = await asJob();
+    expect(await queue(QUEUES.historical).getJob(a)).toBeTruthy();
+    expect(await requestCancel(a, projectId, "test")).toEqual({ jobId: a, state: "cancelled" });
+    expect(await queue(QUEUES.historical).getJob(a)).toBeUndefined();
+    expect((await db().job.findUniqueOrThrow({ where: { id: a } })).status).toBe("cancelled");
+    // A late duplicate delivery skips it and drops the entity table it no longer needs.
+    expect(await runHistoricalJob({ data: { jobId: a } })).toMatchObject({ status: "skipped" });
+    await expect(fs.access(historicalEntitiesPath(project, a))).rejects.toThrow();
+
+    // Cancel requested as a worker takes the job: the run ends cancelled without a result.
+    const b = await asJob();
+    await queue(QUEUES.historical).remove(b);
+    await db().job.update({ where: { id: b }, data: { cancelRequested: true } });
+    expect(await runHistoricalJob({ data: { jobId: b } })).toEqual({ status: "cancelled" });
+    const row = await db().job.findUniqueOrThrow({ where: { id: b } });
+    expect(row.status).toBe("cancelled");
+    expect(row.finishedAt).toBeTruthy();
+    await expect(fs.access(historicalResultPath(project, b))).rejects.toThrow();
+    await expect(fs.access(`${historicalResultPath(project, b)}.tmp`)).rejects.toThrow();
+    await expect(fs.access(historicalEntitiesPath(project, b))).rejects.toThrow();
+    const logs = await db().jobLog.findMany({ where: { jobId: b }, orderBy: { id: "asc" } });
+    expect(logs.map((l) => l.message).join("\n")).toMatch(/cancelled while running \(step load\); no result was written/);
   });
 
   it("runs as a job on a worker when asked (or when large) and serves the Parquet result", async () => {

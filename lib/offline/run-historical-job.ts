@@ -2,7 +2,9 @@
 // request already validated, typed and saved as Parquet (get-historical-features.ts). The Job row
 // goes queued → running → succeeded | failed with log lines; the result Parquet file is written
 // aside and renamed into place, so a reader never sees half a result and a worker killed mid-join
-// leaves nothing behind but a `.tmp` file the next run overwrites.
+// leaves nothing behind but a `.tmp` file the next run overwrites. Cancel (request-cancel.ts) is
+// honoured before the join, during it (the DuckDB query is interrupted) and before the rename: a
+// cancelled job never publishes a result.
 import "server-only";
 import fs from "node:fs/promises";
 import path from "node:path";
@@ -10,7 +12,7 @@ import { UnrecoverableError, type Job as BullJob } from "bullmq";
 import { db } from "../db/client";
 import { duckdb, qlit } from "../duckdb/instance";
 import { afterJobFinished } from "../jobs/after-job-finished";
-import { JobLogger, isFinal, messageOf, recordFailure, workerLabel } from "../jobs/job-run";
+import { JobLogger, cancelProbe, isFinal, markCancelled, messageOf, recordFailure, workerLabel } from "../jobs/job-run";
 import { getCatalog, invalidateCatalog, resolveFromCatalog } from "../online/registry-cache";
 import { HistoricalPayload } from "../queues/contracts";
 import {
@@ -21,17 +23,29 @@ import {
   type HistoricalJobParams,
 } from "./get-historical-features";
 
-export type HistoricalJobOutcome = { status: "succeeded"; rows: number } | { status: "skipped"; reason: string };
+export type HistoricalJobOutcome = { status: "succeeded"; rows: number } | { status: "cancelled" } | { status: "skipped"; reason: string };
+
+/** How often a running join looks at its row's cancel flag. */
+const CANCEL_POLL_MS = 500;
+
+class CancelledJoin extends Error {
+  constructor() {
+    super("cancelled");
+  }
+}
 
 export async function runHistoricalJob(bull: Pick<BullJob, "data">): Promise<HistoricalJobOutcome> {
   const { jobId } = HistoricalPayload.parse(bull.data);
   const row = await db().job.findUnique({ where: { id: jobId }, include: { project: { select: { name: true } } } });
   if (!row || !row.project) throw new UnrecoverableError(`Job ${jobId} no longer exists.`);
-  // A duplicate delivery (a stalled job that had in fact finished).
-  if (isFinal(row.status)) return { status: "skipped", reason: `job is already ${row.status}` };
   const project = row.project.name;
-  const params = row.params as unknown as HistoricalJobParams;
   const entities = historicalEntitiesPath(project, jobId);
+  // A duplicate delivery (a stalled job that had in fact finished), or a job cancelled meanwhile.
+  if (isFinal(row.status)) {
+    await fs.rm(entities, { force: true }).catch(() => undefined);
+    return { status: "skipped", reason: `job is already ${row.status}` };
+  }
+  const params = row.params as unknown as HistoricalJobParams;
   const resultPath = historicalResultPath(project, jobId);
   const logger = new JobLogger(jobId);
   await db().job.update({
@@ -43,6 +57,21 @@ export async function runHistoricalJob(bull: Pick<BullJob, "data">): Promise<His
   const conn = await (await duckdb()).connect();
   let step = "load";
   let finished = false;
+  let cancelled = false;
+  const cancelRequested = cancelProbe([jobId]);
+  const tmp = `${resultPath}.tmp`;
+  // While the join runs: a cancel request interrupts the DuckDB query.
+  const watch = setInterval(() => {
+    void cancelRequested().then(
+      (yes) => {
+        if (yes && !cancelled) {
+          cancelled = true;
+          conn.interrupt();
+        }
+      },
+      () => undefined,
+    );
+  }, CANCEL_POLL_MS);
   try {
     // The worker's cached registry may predate the request: read it fresh, and compute exactly the
     // versions the request resolved to.
@@ -63,9 +92,9 @@ export async function runHistoricalJob(bull: Pick<BullJob, "data">): Promise<His
     }
     const table = `hist_entities_${jobId.replace(/\W/g, "_")}`;
     await conn.run(`CREATE TEMP TABLE ${table} AS SELECT * FROM read_parquet(${qlit(entities)})`);
+    if (await cancelRequested()) throw new CancelledJoin();
     step = "join";
     await fs.mkdir(path.dirname(resultPath), { recursive: true });
-    const tmp = `${resultPath}.tmp`;
     await computeInto(
       conn,
       project,
@@ -73,6 +102,7 @@ export async function runHistoricalJob(bull: Pick<BullJob, "data">): Promise<His
       "parquet",
       tmp,
     );
+    if (cancelled || (await cancelRequested())) throw new CancelledJoin();
     await fs.rename(tmp, resultPath);
     await db().job.update({
       where: { id: jobId },
@@ -82,12 +112,18 @@ export async function runHistoricalJob(bull: Pick<BullJob, "data">): Promise<His
     logger.line(`result written: ${resultPath}`);
     return { status: "succeeded", rows: params.rows };
   } catch (e) {
+    if (e instanceof CancelledJoin || cancelled) {
+      await fs.rm(tmp, { force: true }).catch(() => undefined);
+      finished = await markCancelled(jobId, logger, `cancelled while running (step ${step}); no result was written`);
+      return { status: "cancelled" };
+    }
     const message = e instanceof UnrecoverableError ? e.message : `historical join failed at step ${step}: ${messageOf(e).split("\n")[0]}`;
     await recordFailure(jobId, new Error(message), step, true);
     finished = true;
     logger.line(message, "error");
     throw new UnrecoverableError(message);
   } finally {
+    clearInterval(watch);
     conn.closeSync();
     // One attempt: the entity table is not needed again, whatever the outcome.
     await fs.rm(entities, { force: true }).catch(() => undefined);

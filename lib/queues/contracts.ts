@@ -19,21 +19,31 @@ export const QUEUES = {
   schedules: "schedules",
   /** Point-in-time joins of large entity tables (lib/offline/run-historical-job.ts). */
   historical: "historical",
+  /** Housekeeping ticks of one job scheduler (hourly): expiry of historical-job files. */
+  maintenance: "maintenance",
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+
+/** The queue that runs Job rows of a kind (materialize-incremental and stats jobs run on `materialize`). */
+export function queueOfJobKind(kind: string): QueueName {
+  return kind === "backfill" ? QUEUES.backfill : kind === "historical" ? QUEUES.historical : QUEUES.materialize;
+}
 
 export const MaterializePayload = z.object({ jobId: z.string().min(1) }).strict();
 export const BackfillPayload = z.object({ jobId: z.string().min(1) }).strict();
 export const AlertPayload = z.object({ outboxId: z.string().min(1) }).strict();
 export const SchedulePayload = z.object({ projectName: z.string().min(1), viewName: z.string().min(1) }).strict();
 export const HistoricalPayload = z.object({ jobId: z.string().min(1) }).strict();
+/** A tick carries nothing: the cleanup reads the Job rows and the offline store. */
+export const MaintenancePayload = z.object({}).strict();
 
 export type MaterializePayload = z.infer<typeof MaterializePayload>;
 export type BackfillPayload = z.infer<typeof BackfillPayload>;
 export type AlertPayload = z.infer<typeof AlertPayload>;
 export type SchedulePayload = z.infer<typeof SchedulePayload>;
 export type HistoricalPayload = z.infer<typeof HistoricalPayload>;
+export type MaintenancePayload = z.infer<typeof MaintenancePayload>;
 
 export const PAYLOADS = {
   materialize: MaterializePayload,
@@ -41,6 +51,7 @@ export const PAYLOADS = {
   alerts: AlertPayload,
   schedules: SchedulePayload,
   historical: HistoricalPayload,
+  maintenance: MaintenancePayload,
 } as const satisfies Record<QueueName, z.ZodType>;
 
 /** BullMQ job name used on each queue (one kind of job per queue). */
@@ -50,6 +61,7 @@ export const JOB_NAMES = {
   alerts: "send-mail",
   schedules: "materialize-incremental",
   historical: "historical-join",
+  maintenance: "expire-historical-results",
 } as const satisfies Record<QueueName, string>;
 
 /** Attempts, exponential backoff, and bounded history (the Job rows keep the full history). */
@@ -202,4 +214,21 @@ export async function upsertSchedule(projectName: string, viewName: string, cron
 
 export async function removeSchedule(id: string): Promise<boolean> {
   return queue(QUEUES.schedules).removeJobScheduler(id);
+}
+
+/** Scheduler id of the hourly cleanup on `maintenance` (one for the whole instance). */
+export const MAINTENANCE_SCHEDULER_ID = "maintenance:expire-historical-results";
+/** Hourly, at minute 7 (UTC): away from the top of the hour where view schedules cluster. */
+export const MAINTENANCE_PATTERN = "7 * * * *";
+
+/**
+ * Creates or updates the cleanup's job scheduler. Every worker that runs the `maintenance` queue
+ * calls this on start; the upsert is idempotent, so many workers still make one tick an hour.
+ */
+export async function upsertMaintenanceScheduler(): Promise<void> {
+  await queue(QUEUES.maintenance).upsertJobScheduler(
+    MAINTENANCE_SCHEDULER_ID,
+    { pattern: MAINTENANCE_PATTERN, tz: "UTC" },
+    { name: JOB_NAMES.maintenance, data: MaintenancePayload.parse({}), opts: { attempts: 1, removeOnComplete: 100, removeOnFail: 500 } },
+  );
 }

@@ -101,9 +101,11 @@ export const getHistoricalJobResultEndpoint = endpoint({
   method: "GET",
   path: "/api/v1/projects/{project}/historical-features/jobs/{id}/result",
   permission: "features.read",
-  summary: "Download the Parquet result of a historical-features job (409 while it is still running).",
+  summary:
+    "Download the Parquet result of a historical-features job (409 while it is still running or when it failed; 410 once the result expired after HISTORICAL_RESULT_TTL_HOURS).",
   tags: ["retrieval"],
   params: z.object({ project: z.string().min(1), id: z.string().min(1) }),
+  errorStatuses: [409, 410],
 });
 
 export const PushBody = z
