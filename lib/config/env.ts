@@ -2,6 +2,13 @@
 import { z } from "zod";
 
 const port = z.coerce.number().int().min(1).max(65535);
+/** true/false (also 1/0, yes/no; empty = false); z.coerce.boolean would read "false" as true. */
+const flag = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.enum(["true", "false", "1", "0", "yes", "no", ""], { message: "must be true or false" }))
+  .transform((v) => v === "true" || v === "1" || v === "yes");
 
 const EnvSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -9,8 +16,27 @@ const EnvSchema = z.object({
   DATABASE_URL: z.string().url().default("postgresql://postgres@127.0.0.1:5432/larder"),
   /** Redis for BullMQ queues (and the online store unless ONLINE_REDIS_URL is set). */
   REDIS_URL: z.string().url().default("redis://127.0.0.1:6379"),
-  /** Optional separate Redis (or Redis Cluster entry point) for the online store. */
+  /** Optional separate Redis (or, with ONLINE_REDIS_CLUSTER, a seed node of a Redis Cluster) for the online store. */
   ONLINE_REDIS_URL: z.string().url().optional(),
+  /** The online store is a Redis Cluster: ONLINE_REDIS_URL is a seed node (its credentials and TLS apply to every node). */
+  ONLINE_REDIS_CLUSTER: flag.default(false),
+  /** More seed nodes of the online cluster, `host:port,host:port` (any one reachable node is enough). */
+  ONLINE_REDIS_CLUSTER_NODES: z
+    .string()
+    .optional()
+    .transform((s, ctx) => {
+      const nodes: { host: string; port: number }[] = [];
+      for (const part of (s ?? "").split(",").map((p) => p.trim()).filter(Boolean)) {
+        const m = /^(\[[0-9a-fA-F:]+\]|[^\s:/]+):(\d{1,5})$/.exec(part);
+        const port = m ? Number(m[2]) : NaN;
+        if (!m || port < 1 || port > 65535) {
+          ctx.addIssue({ code: "custom", message: `"${part}" is not host:port (ONLINE_REDIS_CLUSTER_NODES is a comma-separated list such as 10.0.0.1:6379,10.0.0.2:6379)` });
+          return z.NEVER;
+        }
+        nodes.push({ host: m[1].replace(/^\[|\]$/g, ""), port });
+      }
+      return nodes;
+    }),
   /** Root of the Parquet offline store: a folder or an s3:// URI. */
   OFFLINE_STORE_URI: z.string().min(1).default("./.data/offline"),
   /** SMTP server for alert e-mails; unset = mails are recorded in the outbox and logged only. */
@@ -41,7 +67,7 @@ const EnvSchema = z.object({
   /** Largest JSON request body the API accepts, in bytes. */
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(5 * 1024 * 1024),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
-  /** Jobs: prefix of every BullMQ key (tests use a unique one per file). */
+  /** Jobs: prefix of every BullMQ key, also of the login-throttle counters (tests use a unique one per file). */
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/, "letters, digits, _ . - only").default("larder"),
   /** Jobs: jobs each worker process runs at once, per queue. */
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
@@ -57,9 +83,27 @@ const EnvSchema = z.object({
   JOB_BACKOFF_MS: z.coerce.number().int().min(0).default(10_000),
   /** Jobs: how often a worker reconciles cron schedules with the registry (0 = only at start and after apply). */
   SCHEDULE_SYNC_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
+  /** Jobs: hours a finished historical job's result file is kept before the worker's hourly cleanup deletes it. */
+  HISTORICAL_RESULT_TTL_HOURS: z.coerce.number().positive().default(168),
   /** CLI: where the API is and which token to use. */
   LARDER_URL: z.string().url().default("http://localhost:3000"),
   LARDER_TOKEN: z.string().optional(),
+});
+
+const CheckedEnvSchema = EnvSchema.superRefine((e, ctx) => {
+  if (e.ONLINE_REDIS_CLUSTER) {
+    // Queues (REDIS_URL) stay on one Redis: a cluster online store always has its own URL.
+    if (!e.ONLINE_REDIS_URL) {
+      ctx.addIssue({ code: "custom", path: ["ONLINE_REDIS_URL"], message: "ONLINE_REDIS_CLUSTER=true needs ONLINE_REDIS_URL (a seed node of the cluster, e.g. redis://10.0.0.1:6379)" });
+    } else {
+      const db = new URL(e.ONLINE_REDIS_URL).pathname.replace(/^\//, "");
+      if (db !== "" && db !== "0") {
+        ctx.addIssue({ code: "custom", path: ["ONLINE_REDIS_URL"], message: `a Redis Cluster has only database 0; remove "/${db}" from ONLINE_REDIS_URL` });
+      }
+    }
+  } else if (e.ONLINE_REDIS_CLUSTER_NODES.length) {
+    ctx.addIssue({ code: "custom", path: ["ONLINE_REDIS_CLUSTER_NODES"], message: "is only used with ONLINE_REDIS_CLUSTER=true" });
+  }
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -69,7 +113,7 @@ let cached: Env | undefined;
 /** Parsed environment. Throws a readable error naming every bad variable. */
 export function env(): Env {
   if (cached) return cached;
-  const parsed = EnvSchema.safeParse(process.env);
+  const parsed = CheckedEnvSchema.safeParse(process.env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
     throw new Error(`Invalid environment:\n${lines.join("\n")}`);

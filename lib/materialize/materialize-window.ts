@@ -13,12 +13,12 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
-import type { Redis } from "ioredis";
 import { env } from "../config/env";
 import { db } from "../db/client";
 import { qid, qlit } from "../duckdb/instance";
-import { createRedis } from "../redis/connection";
-import { defineOnlineWrite, ENTITY_SEP, packedWriteArgs, pipelineOnlineWrite } from "../online/write-script";
+import { pingMasters } from "../redis/cluster";
+import { createRedis, isCluster, type OnlineRedis } from "../redis/connection";
+import { defineOnlineWrite, ENTITY_SEP, FIELD_SEP, onlineWriteTrip } from "../online/write-script";
 import { entityKey } from "../online/keys";
 import { computePartitionStats, storeFeatureStats, type FeatureStat } from "../quality/compute-stats";
 import { duckType, dtypeMismatch } from "./dtypes";
@@ -73,10 +73,12 @@ export interface MaterializeWindowResult extends MaterializeCounts {
 
 export interface EngineOptions {
   /** Online store connection (default: a new connection for purpose "online", closed afterwards). */
-  redis?: Redis;
-  /** Entities per Lua call and calls per pipelined round trip. */
+  redis?: OnlineRedis;
+  /** Entities per Lua call (default 500) and calls per pipelined round trip (default 20; 100 on a Redis Cluster). */
   entitiesPerCall?: number;
   callsPerRoundTrip?: number;
+  /** Round trips sent before waiting for the oldest reply (default 2). */
+  tripsInFlight?: number;
   threads?: number;
 }
 
@@ -147,7 +149,7 @@ export async function materializeWindow(
 
   const sandbox = await createSandbox({ threads: options.threads });
   const ownsRedis = !options.redis && input.writeOnline;
-  let redis: Redis | null = options.redis ?? null;
+  let redis: OnlineRedis | null = options.redis ?? null;
   const conn = sandbox.conn;
   try {
     await log(`materializing ${view} window [${input.start.toISOString()}, ${input.end.toISOString()}) offline=${input.writeOffline} online=${input.writeOnline}`);
@@ -229,7 +231,8 @@ export async function materializeWindow(
       redis ??= createRedis("online", { maxRetriesPerRequest: 1 });
       try {
         defineOnlineWrite(redis);
-        await redis.ping();
+        // On a cluster every master must answer: each holds a share of the entities.
+        await (isCluster(redis) ? pingMasters(redis) : redis.ping());
       } catch (e) {
         throw fail("write_online", `the online store (Redis) is unavailable: ${causeText(e)}`, e, "unavailable");
       }
@@ -429,9 +432,14 @@ function onlineCallsSql(spec: ViewSpec, keyInSql: boolean, perCall: number): str
   const keyExpr = keyInSql ? "__key" : `to_json([${partCols.join(", ")}])::VARCHAR`;
   const notNull = keyInSql ? "__key IS NOT NULL" : partCols.map((c) => `${c} IS NOT NULL`).join(" AND ");
   return `CREATE TABLE online_calls AS
-    SELECT string_agg(${keyExpr}, chr(30) ORDER BY rowid) AS k,
-           string_agg(concat_ws(chr(31), coalesce(__ts_ms, ''), coalesce(__row_packed, ''), __agg_packed), chr(30) ORDER BY rowid) AS p
+    SELECT string_agg(${keyExpr}, ${sepSql(ENTITY_SEP)} ORDER BY rowid) AS k,
+           string_agg(concat_ws(${sepSql(FIELD_SEP)}, coalesce(__ts_ms, ''), coalesce(__row_packed, ''), __agg_packed), ${sepSql(ENTITY_SEP)} ORDER BY rowid) AS p
     FROM online_out WHERE ${notNull} GROUP BY rowid // ${Math.max(1, Math.floor(perCall))}`;
+}
+
+/** A one-character separator as a DuckDB expression (control characters do not survive as literals in logs). */
+function sepSql(sep: string): string {
+  return `chr(${sep.charCodeAt(0)})`;
 }
 
 /** Streams online_calls to Redis: one script call per row, many calls per round trip. */
@@ -440,34 +448,36 @@ async function writeOnline(
   spec: ViewSpec,
   end: Date,
   keyInSql: boolean,
-  redis: Redis,
+  redis: OnlineRedis,
   options: EngineOptions,
   onProgress: (done: number) => Promise<void>,
 ): Promise<number> {
-  const perTrip = options.callsPerRoundTrip ?? 20;
+  // A cluster regroups each trip's entities by slot: larger trips give larger per-slot calls
+  // (10k entities per trip: ~35k entities/s on a 3-master test cluster; 50k: ~57k/s).
+  const perTrip = options.callsPerRoundTrip ?? (isCluster(redis) ? 100 : 20);
   const asofMs = spec.aggregations.length ? end.getTime() : null;
   const sortedKeys = spec.joinKeys.map((k) => k.name).sort();
   const fail = (m: string, cause?: unknown) => new MaterializationError(spec.viewName, "write_online", m, { cause, code: "unavailable" });
   let written = 0;
   let done = 0;
-  let inFlight: Promise<void> | null = null;
-  let pipeline = redis.pipeline();
+  // Round trips on the wire at once: two, so Redis always has the next trip queued when it finishes
+  // one (with one, it idled while the reply travelled back and the next trip was sent).
+  const maxInFlight = Math.max(1, options.tripsInFlight ?? 2);
+  const inFlight: Promise<void>[] = [];
+  // One pipeline per trip; on a cluster, the trip's entities regrouped by slot (write-script.ts).
+  const writer = onlineWriteTrip(redis, spec.viewName, spec.version, asofMs, options.entitiesPerCall ?? 500);
   let calls = 0;
   const sendTrip = async () => {
     if (!calls) return;
-    const p = pipeline;
     const n = done;
-    pipeline = redis.pipeline();
     calls = 0;
-    if (inFlight) await inFlight;
-    // Keep one round trip in flight while the next batch is read from DuckDB.
-    inFlight = p.exec().then(async (res) => {
-      for (const [err, v] of res ?? []) {
-        if (err) throw err;
-        written += Number(v);
-      }
+    const trip = writer.send().then(async (w) => {
+      written += w;
       await onProgress(n);
     });
+    trip.catch(() => undefined); // awaited below; this only keeps a failure from going unhandled meanwhile
+    inFlight.push(trip);
+    while (inFlight.length >= maxInFlight) await inFlight.shift();
   };
   try {
     const keyParts = keyInSql ? 0 : sortedKeys.length;
@@ -486,14 +496,14 @@ async function writeOnline(
             return entityKey(spec.projectName, jk);
           });
         }
-        pipelineOnlineWrite(pipeline, packedWriteArgs(spec.viewName, spec.version, asofMs, keys, payloads[g]));
+        writer.add(keys, payloads[g]);
         calls++;
         done += keys.length;
         if (calls >= perTrip) await sendTrip();
       }
     }
     await sendTrip();
-    if (inFlight) await inFlight;
+    while (inFlight.length) await inFlight.shift();
     return written;
   } catch (e) {
     if (e instanceof MaterializationError) throw e;

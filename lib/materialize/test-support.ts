@@ -3,12 +3,13 @@
 import { createHash, randomUUID } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
-import type { Redis } from "ioredis";
 import { db } from "../db/client";
 import { withDuckConnection, qid, qlit } from "../duckdb/instance";
 import { parseDuration } from "../registry/duration";
 import { aggregationDtype, aggregationFeatureName, type AggregationDef, type SourceDef } from "../registry/repo-schema";
 import { projectKeyPrefix, unpackValues } from "../online/keys";
+import type { OnlineRedis } from "../redis/connection";
+import { scanPrefix, unlinkPrefix } from "../redis/prefix";
 
 export interface TestViewInput {
   projectName: string;
@@ -115,15 +116,12 @@ export async function snapshotDir(dir: string): Promise<Record<string, string>> 
   return out;
 }
 
-/** Every online hash of a project (SCAN on the project's prefix only). */
-export async function snapshotOnline(redis: Redis, project: string): Promise<Record<string, Record<string, string>>> {
+/** Every online hash of a project (SCAN on the project's prefix only; every master of a cluster). */
+export async function snapshotOnline(redis: OnlineRedis, project: string): Promise<Record<string, Record<string, string>>> {
   const out: Record<string, Record<string, string>> = {};
-  let cursor = "0";
-  do {
-    const [next, keys] = await redis.scan(cursor, "MATCH", `${projectKeyPrefix(project)}*`, "COUNT", 1000);
-    cursor = next;
-    for (const k of keys) out[k] = await redis.hgetall(k);
-  } while (cursor !== "0");
+  await scanPrefix(redis, projectKeyPrefix(project), async (keys, node) => {
+    for (const k of keys) out[k] = await node.hgetall(k);
+  });
   return Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b)));
 }
 
@@ -148,17 +146,11 @@ export function decodeOnline(
   return { ts: num(get("__ts")), asof: num(get("__asof")), values };
 }
 
-/** Unlinks every key under a prefix (SCAN on that prefix only; tests and benchmarks clean up with it). */
-export async function unlinkPrefix(redis: Redis, prefix: string): Promise<void> {
-  let cursor = "0";
-  do {
-    const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 5000);
-    cursor = next;
-    if (keys.length) await redis.unlink(...keys);
-  } while (cursor !== "0");
-}
+// Tests and benchmarks clean up with it (SCAN on that prefix only).
+export { unlinkPrefix };
 
-export async function deleteOnline(redis: Redis, project: string): Promise<void> {
+/** Deletes a project's online hashes (every master of a cluster). */
+export async function deleteOnline(redis: OnlineRedis, project: string): Promise<void> {
   await unlinkPrefix(redis, projectKeyPrefix(project));
 }
 

@@ -7,11 +7,12 @@
 // HMGETs either way. The script answers with ONE string (fields joined by US, \x1f, which valid
 // JSON and decimal times never contain), so the client decodes one reply, not 100 arrays of 2.
 // The request is validated by hand in tight loops: it runs on every inference call.
-import type { Redis } from "ioredis";
+import type { Cluster, Redis } from "ioredis";
 import type { Principal } from "../auth/principal";
 import { canReadRestrictedView } from "../auth/authorize";
 import { LarderError, badRequest, forbidden } from "../errors";
-import { sharedRedis } from "../redis/connection";
+import { clusterReady, groupBySlot, NodePipelines, slotOf } from "../redis/cluster";
+import { isCluster, sharedRedis, type OnlineRedis } from "../redis/connection";
 import { aggField, asofField, projectKeyPrefix, rowField, tsField } from "./keys";
 import {
   getCatalog,
@@ -344,7 +345,7 @@ type ReadCommander = {
   larderOnlineReadBuffer(numKeys: number, ...args: string[]): unknown;
 };
 
-function defineRead(redis: Redis): void {
+function defineRead(redis: OnlineRedis): void {
   if (typeof (redis as unknown as Partial<ReadCommander>)[READ_COMMAND] !== "function") redis.defineCommand(READ_COMMAND, { lua: READ_LUA });
 }
 
@@ -365,6 +366,94 @@ function coalesceWrites(redis: Redis): void {
     corked.delete(stream);
     stream.uncork();
   });
+}
+
+/**
+ * readOnline on a Redis Cluster, where one script call's keys must share a slot: each group's
+ * entities are grouped by slot (one read-script call per slot, at most READ_CHUNK keys), the
+ * generation counters are plain GETs, and the pipelines of every node go out at once, so a request
+ * still costs one round trip of latency. The answers are put back together in the single-node
+ * shape (chunks[g][c]: entities c·READ_CHUNK.. of group g, fields joined by US, no counters), so
+ * both response builders read them unchanged.
+ */
+async function readCluster(
+  cluster: Cluster,
+  plan: OnlinePlan,
+  cols: Record<string, EntityValue[]>,
+  n: number,
+  counterKeys: string[],
+  bytes: boolean,
+): Promise<{ chunks: (string | Buffer)[][]; counters: (string | null)[] }> {
+  defineRead(cluster);
+  await clusterReady(cluster);
+  const pipelines = new NodePipelines(cluster);
+  const counterAt = counterKeys.map((k) => pipelines.add(slotOf(k), (p) => p.get(k)));
+  // Per group, its script calls: the reply index and the entities (rows) each answers for.
+  const calls: { at: number; rows: number[] }[][] = [];
+  for (const g of plan.groups) {
+    const keyCols = g.keyNames.map((k) => cols[k]);
+    const keys: string[] = new Array(n);
+    for (let i = 0; i < n; i++) keys[i] = g.buildKey(keyCols.map((c) => c[i]));
+    const groupCalls: { at: number; rows: number[] }[] = [];
+    for (const [slot, rows] of groupBySlot(keys.keys(), (i) => keys[i])) {
+      for (let from = 0; from < rows.length; from += READ_CHUNK) {
+        const part = rows.slice(from, from + READ_CHUNK);
+        const args = [...part.map((i) => keys[i]), "0", ...g.fields];
+        const at = pipelines.add(slot, (p) => {
+          const script = p as unknown as ReadCommander;
+          if (bytes) script.larderOnlineReadBuffer(part.length, ...args);
+          else script.larderOnlineRead(part.length, ...args);
+        });
+        groupCalls.push({ at, rows: part });
+      }
+    }
+    calls.push(groupCalls);
+  }
+  const replies = await pipelines.exec();
+  const counters = counterAt.map((at) => (replies[at] as string | null) ?? null);
+  const chunks = plan.groups.map((g, gi) => {
+    // Each entity's fields are one run of its call's answer: [from, to) in that answer.
+    const nf = g.fields.length;
+    const src: (string | Buffer)[] = new Array(n);
+    const from = new Int32Array(n);
+    const to = new Int32Array(n);
+    for (const { at, rows } of calls[gi]) {
+      const answer = replies[at] as string | Buffer;
+      let pos = 0;
+      for (const i of rows) {
+        src[i] = answer;
+        from[i] = Math.min(pos, answer.length);
+        let end = pos - 1;
+        for (let f = 0; f < nf; f++) {
+          end = typeof answer === "string" ? answer.indexOf("\x1f", end + 1) : answer.indexOf(US, end + 1);
+          if (end < 0) end = answer.length;
+        }
+        to[i] = Math.max(from[i], end);
+        pos = end + 1;
+      }
+    }
+    const out: (string | Buffer)[] = [];
+    for (let c = 0; c < n; c += READ_CHUNK) {
+      const last = Math.min(n, c + READ_CHUNK);
+      if (!bytes) {
+        const parts: string[] = new Array(last - c);
+        for (let i = c; i < last; i++) parts[i - c] = (src[i] as string).slice(from[i], to[i]);
+        out.push(parts.join("\x1f"));
+        continue;
+      }
+      let size = last - c - 1;
+      for (let i = c; i < last; i++) size += to[i] - from[i];
+      const chunk = Buffer.allocUnsafe(size);
+      let w = 0;
+      for (let i = c; i < last; i++) {
+        if (i > c) chunk[w++] = US;
+        w += (src[i] as Buffer).copy(chunk, w, from[i], to[i]);
+      }
+      out.push(chunk);
+    }
+    return out;
+  });
+  return { chunks, counters };
 }
 
 /** `bytes`: field values stay Buffers for the byte-level JSON writer; otherwise strings. */
@@ -390,57 +479,62 @@ async function readOnline(input: GetOnlineFeaturesInput, bytes = false): Promise
     }
     const n = checkEntities(req.entities, plan);
     const redis = sharedRedis("online");
-    defineRead(redis);
-    const pipe = redis.pipeline();
     // The generation counters ride in the first script call (the registry's; the auth one too
     // when the principal came from the cache): one command for a request of up to READ_CHUNK rows.
     const checkAuth = input.verifyAuthGeneration === true;
     const counterKeys = checkAuth ? [registryGenerationKey(catalog.project), AUTH_GENERATION_KEY] : [registryGenerationKey(catalog.project)];
     const cols = req.entities as Record<string, EntityValue[]>;
-    const script = pipe as unknown as ReadCommander;
-    for (let gi = 0; gi < plan.groups.length; gi++) {
-      const g = plan.groups[gi];
-      const keyCols = g.keyNames.map((k) => cols[k]);
-      const vals: unknown[] = new Array(keyCols.length);
-      for (let from = 0; from < n; from += READ_CHUNK) {
-        const to = Math.min(n, from + READ_CHUNK);
-        const head = gi === 0 && from === 0 ? counterKeys : [];
-        const nk = head.length + to - from;
-        const args: string[] = new Array(nk + 1 + g.fields.length);
-        for (let c = 0; c < head.length; c++) args[c] = head[c];
-        for (let i = from; i < to; i++) {
-          for (let k = 0; k < keyCols.length; k++) vals[k] = keyCols[k][i];
-          args[head.length + i - from] = g.buildKey(vals);
+    let chunks: (string | Buffer)[][];
+    let counters: (string | null)[];
+    if (isCluster(redis)) ({ chunks, counters } = await readCluster(redis, plan, cols, n, counterKeys, bytes));
+    else {
+      defineRead(redis);
+      const pipe = redis.pipeline();
+      const script = pipe as unknown as ReadCommander;
+      for (let gi = 0; gi < plan.groups.length; gi++) {
+        const g = plan.groups[gi];
+        const keyCols = g.keyNames.map((k) => cols[k]);
+        const vals: unknown[] = new Array(keyCols.length);
+        for (let from = 0; from < n; from += READ_CHUNK) {
+          const to = Math.min(n, from + READ_CHUNK);
+          const head = gi === 0 && from === 0 ? counterKeys : [];
+          const nk = head.length + to - from;
+          const args: string[] = new Array(nk + 1 + g.fields.length);
+          for (let c = 0; c < head.length; c++) args[c] = head[c];
+          for (let i = from; i < to; i++) {
+            for (let k = 0; k < keyCols.length; k++) vals[k] = keyCols[k][i];
+            args[head.length + i - from] = g.buildKey(vals);
+          }
+          args[nk] = String(head.length);
+          for (let f = 0; f < g.fields.length; f++) args[nk + 1 + f] = g.fields[f];
+          if (bytes) script.larderOnlineReadBuffer(nk, ...args);
+          else script.larderOnlineRead(nk, ...args);
         }
-        args[nk] = String(head.length);
-        for (let f = 0; f < g.fields.length; f++) args[nk + 1 + f] = g.fields[f];
-        if (bytes) script.larderOnlineReadBuffer(nk, ...args);
-        else script.larderOnlineRead(nk, ...args);
       }
+      coalesceWrites(redis);
+      const replies = (await pipe.exec()) ?? [];
+      for (const [err] of replies) if (err) throw err;
+      chunks = [];
+      let r = 0;
+      for (let g = 0; g < plan.groups.length; g++) {
+        const group: (string | Buffer)[] = [];
+        for (let from = 0; from < n; from += READ_CHUNK) group.push(replies[r++][1] as string | Buffer);
+        chunks.push(group);
+      }
+      // Take the counters off the front of the first answer.
+      counters = [];
+      let first = chunks[0][0];
+      let at = 0;
+      for (let c = 0; c < counterKeys.length; c++) {
+        let end = typeof first === "string" ? first.indexOf("\x1f", at) : first.indexOf(US, at);
+        if (end < 0) end = first.length;
+        const v = typeof first === "string" ? first.slice(at, end) : first.toString("latin1", at, end);
+        counters.push(v === "" ? null : v);
+        at = end + 1;
+      }
+      first = typeof first === "string" ? first.slice(at) : first.subarray(Math.min(at, first.length));
+      chunks[0][0] = first;
     }
-    coalesceWrites(redis);
-    const replies = (await pipe.exec()) ?? [];
-    for (const [err] of replies) if (err) throw err;
-    const chunks: (string | Buffer)[][] = [];
-    let r = 0;
-    for (let g = 0; g < plan.groups.length; g++) {
-      const group: (string | Buffer)[] = [];
-      for (let from = 0; from < n; from += READ_CHUNK) group.push(replies[r++][1] as string | Buffer);
-      chunks.push(group);
-    }
-    // Take the counters off the front of the first answer.
-    const counters: (string | null)[] = [];
-    let first = chunks[0][0];
-    let at = 0;
-    for (let c = 0; c < counterKeys.length; c++) {
-      let end = typeof first === "string" ? first.indexOf("\x1f", at) : first.indexOf(US, at);
-      if (end < 0) end = first.length;
-      const v = typeof first === "string" ? first.slice(at, end) : first.toString("latin1", at, end);
-      counters.push(v === "" ? null : v);
-      at = end + 1;
-    }
-    first = typeof first === "string" ? first.slice(at) : first.subarray(Math.min(at, first.length));
-    chunks[0][0] = first;
     const generation = counters[0];
     if (generation !== catalog.generation && attempt === 0) {
       invalidateCatalog(catalog.project);

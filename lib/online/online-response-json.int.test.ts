@@ -7,7 +7,8 @@ import type { Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Principal } from "../auth/principal";
 import { sharedRedis } from "../redis/connection";
-import { entityKey, packValues, projectKeyPrefix } from "./keys";
+import { deleteOnline } from "../materialize/test-support";
+import { entityKey, packValues } from "./keys";
 import { startFeatureServer } from "./feature-server";
 import { getOnlineFeatures, getOnlineFeaturesJson } from "./get-online-features";
 import { applyTestRepo, tokenFor, uniqueName } from "./retrieval-test-support";
@@ -92,9 +93,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  const redis = sharedRedis("online");
-  const keys = await redis.keys(`${projectKeyPrefix(project)}*`);
-  if (keys.length) await redis.del(...keys);
+  await deleteOnline(sharedRedis("online"), project);
 });
 
 const requests: [string, unknown][] = [

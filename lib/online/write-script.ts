@@ -10,8 +10,11 @@
 // Per entity the script reads the clocks (HGET, or HMGET when the batch has aggregates) and does at
 // most one HSET of four fields.
 //
-// Redis Cluster: all keys of one call must hash to one slot; group batches by slot there.
-import type { ChainableCommander, Redis } from "ioredis";
+// Redis Cluster: all keys of one call must hash to one slot, so there the calls of a round trip are
+// regrouped by slot (onlineWriteTrip) and sent as one pipeline per node, all nodes at once.
+import type { ChainableCommander, Cluster, Redis } from "ioredis";
+import { clusterReady, groupBySlot, NodePipelines } from "../redis/cluster";
+import { isCluster, type OnlineRedis } from "../redis/connection";
 import { aggField, asofField, rowField, tsField } from "./keys";
 
 // ARGV: the four field names, the as-of time ('' = no aggregates), then ONE payload string for all
@@ -64,8 +67,8 @@ const COMMAND = "larderOnlineWrite";
 type WithCommand = { [COMMAND](...args: (string | number)[]): Promise<number> };
 
 /** Registers the script on a connection (idempotent). ioredis sends EVALSHA and falls back to EVAL. */
-export function defineOnlineWrite(redis: Redis): Redis & WithCommand {
-  const r = redis as Redis & WithCommand;
+export function defineOnlineWrite<R extends OnlineRedis>(redis: R): R & WithCommand {
+  const r = redis as R & WithCommand;
   if (typeof r[COMMAND] !== "function") redis.defineCommand(COMMAND, { lua: ONLINE_WRITE_LUA });
   return r;
 }
@@ -89,7 +92,7 @@ export interface OnlineWriteRow {
 }
 
 /** One entity's part of the payload: `ts US row US agg` ('' for no row-level values). */
-export function payloadEntry(r: Pick<OnlineWriteRow, "tsMs" | "row" | "agg">): string {
+function payloadEntry(r: Pick<OnlineWriteRow, "tsMs" | "row" | "agg">): string {
   const hasRow = r.tsMs !== null && r.row !== null;
   return `${hasRow ? r.tsMs : ""}${FIELD_SEP}${hasRow ? r.row : ""}${FIELD_SEP}${r.agg ?? "[]"}`;
 }
@@ -103,24 +106,94 @@ export function packedWriteArgs(view: string, version: number, asofMs: number | 
   return [keys.length, ...keys, tsField(view, version), rowField(view, version), asofField(view, version), aggField(view, version), asofMs === null ? "" : String(asofMs), payload];
 }
 
-/** The arguments of one script call (numkeys first), for pipelines built by the caller. */
-export function onlineWriteArgs(b: OnlineWriteBatch): (string | number)[] {
-  return packedWriteArgs(
-    b.view,
-    b.version,
-    b.asofMs,
-    b.rows.map((r) => r.key),
-    b.rows.map(payloadEntry).join(ENTITY_SEP),
-  );
-}
-
 /** Queues one call on a pipeline (call defineOnlineWrite on the connection first). */
 export function pipelineOnlineWrite(pipeline: ChainableCommander, args: (string | number)[]): void {
   (pipeline as unknown as WithCommand)[COMMAND](...args);
 }
 
 /** Writes one batch now; resolves to the number of entity hashes changed. */
-export async function writeOnlineBatch(redis: Redis, b: OnlineWriteBatch): Promise<number> {
+export async function writeOnlineBatch(redis: OnlineRedis, b: OnlineWriteBatch): Promise<number> {
   if (!b.rows.length) return 0;
-  return await defineOnlineWrite(redis)[COMMAND](...onlineWriteArgs(b));
+  // One trip of one call (a cluster splits it by slot).
+  const trip = onlineWriteTrip(redis, b.view, b.version, b.asofMs);
+  trip.add(
+    b.rows.map((r) => r.key),
+    b.rows.map(payloadEntry).join(ENTITY_SEP),
+  );
+  return await trip.send();
+}
+
+/**
+ * The script calls of one round trip for one view version. `add` queues one call's keys and its
+ * payload (as packedWriteArgs takes them); `send` sends everything queued since the last send and
+ * resolves to the number of hashes changed. One Redis: one pipeline, a call per `add`. A cluster:
+ * the trip's entities are regrouped by slot, one call per slot (at most `maxPerCall` keys), one
+ * pipeline per node, all nodes at once.
+ */
+export interface OnlineWriteTrip {
+  add(keys: readonly string[], payload: string): void;
+  send(): Promise<number>;
+}
+
+export function onlineWriteTrip(redis: OnlineRedis, view: string, version: number, asofMs: number | null, maxPerCall = 500): OnlineWriteTrip {
+  return isCluster(redis) ? clusterWriteTrip(redis, view, version, asofMs, maxPerCall) : singleWriteTrip(redis, view, version, asofMs);
+}
+
+function sumReplies(replies: [Error | null, unknown][] | null): number {
+  let written = 0;
+  for (const [err, v] of replies ?? []) {
+    if (err) throw err;
+    written += Number(v);
+  }
+  return written;
+}
+
+function singleWriteTrip(redis: Redis, view: string, version: number, asofMs: number | null): OnlineWriteTrip {
+  defineOnlineWrite(redis);
+  let pipeline = redis.pipeline();
+  return {
+    add(keys, payload) {
+      pipelineOnlineWrite(pipeline, packedWriteArgs(view, version, asofMs, keys, payload));
+    },
+    async send() {
+      const p = pipeline;
+      pipeline = redis.pipeline();
+      return sumReplies(await p.exec());
+    },
+  };
+}
+
+function clusterWriteTrip(cluster: Cluster, view: string, version: number, asofMs: number | null, maxPerCall: number): OnlineWriteTrip {
+  defineOnlineWrite(cluster);
+  let keys: string[] = [];
+  let entries: string[] = [];
+  return {
+    add(k, payload) {
+      const e = payload.split(ENTITY_SEP);
+      if (e.length !== k.length) throw new Error(`online write: ${k.length} keys but ${e.length} payload entries`);
+      for (let i = 0; i < k.length; i++) {
+        keys.push(k[i]);
+        entries.push(e[i]);
+      }
+    },
+    async send() {
+      const ks = keys;
+      const es = entries;
+      keys = [];
+      entries = [];
+      if (!ks.length) return 0;
+      await clusterReady(cluster);
+      const pipelines = new NodePipelines(cluster);
+      for (const [slot, at] of groupBySlot(ks.keys(), (i) => ks[i])) {
+        for (let from = 0; from < at.length; from += maxPerCall) {
+          const part = at.slice(from, from + maxPerCall);
+          const args = packedWriteArgs(view, version, asofMs, part.map((i) => ks[i]), part.map((i) => es[i]).join(ENTITY_SEP));
+          pipelines.add(slot, (p) => pipelineOnlineWrite(p, args));
+        }
+      }
+      let written = 0;
+      for (const v of await pipelines.exec()) written += Number(v);
+      return written;
+    },
+  };
 }

@@ -1,22 +1,35 @@
-// The one Redis connection factory. Queues use REDIS_URL; the online store uses ONLINE_REDIS_URL
-// when set (it may be a separate Redis), else REDIS_URL.
-import { Redis, type RedisOptions } from "ioredis";
+// The one Redis connection factory. Queues use REDIS_URL (always one Redis); the online store uses
+// ONLINE_REDIS_URL when set (it may be a separate Redis), else REDIS_URL. With
+// ONLINE_REDIS_CLUSTER=true the online store is a Redis Cluster: the choice is made here, once per
+// connection, and the online paths branch on `isCluster` (single-node code stays as it was).
+import { Cluster, Redis, type ClusterOptions, type RedisOptions } from "ioredis";
 import { env } from "../config/env";
 
-const g = globalThis as unknown as { larderRedis?: Map<string, Redis> };
+/** A client of the online store: one Redis, or a Redis Cluster (ONLINE_REDIS_CLUSTER). */
+export type OnlineRedis = Redis | Cluster;
+
+const g = globalThis as unknown as { larderRedis?: Map<string, OnlineRedis> };
 
 /** A new connection (BullMQ workers need their own, with maxRetriesPerRequest: null). */
-export function createRedis(purpose: "queue" | "online", opts: RedisOptions = {}): Redis {
-  const url = purpose === "online" ? (env().ONLINE_REDIS_URL ?? env().REDIS_URL) : env().REDIS_URL;
+export function createRedis(purpose: "queue", opts?: RedisOptions): Redis;
+export function createRedis(purpose: "online", opts?: RedisOptions): OnlineRedis;
+export function createRedis(purpose: "queue" | "online", opts: RedisOptions = {}): OnlineRedis {
+  const e = env();
+  if (purpose === "online" && e.ONLINE_REDIS_CLUSTER) return createCluster(e.ONLINE_REDIS_URL!, e.ONLINE_REDIS_CLUSTER_NODES, opts);
+  const url = purpose === "online" ? (e.ONLINE_REDIS_URL ?? e.REDIS_URL) : e.REDIS_URL;
   return new Redis(url, { lazyConnect: false, enableAutoPipelining: false, ...opts });
 }
 
 /** A shared connection per purpose for request paths. */
-export function sharedRedis(purpose: "queue" | "online"): Redis {
+export function sharedRedis(purpose: "queue"): Redis;
+export function sharedRedis(purpose: "online"): OnlineRedis;
+export function sharedRedis(purpose: "queue" | "online"): OnlineRedis {
   g.larderRedis ??= new Map();
   let r = g.larderRedis.get(purpose);
-  if (!r) {
-    r = createRedis(purpose, purpose === "queue" ? { maxRetriesPerRequest: null } : {});
+  // A cluster client that gave up reaching the cluster (see createCluster) is done: make a new one,
+  // so the next request tries again instead of failing for the rest of the process's life.
+  if (!r || r.status === "end") {
+    r = purpose === "queue" ? createRedis("queue", { maxRetriesPerRequest: null }) : createRedis("online");
     g.larderRedis.set(purpose, r);
   }
   return r;
@@ -25,4 +38,44 @@ export function sharedRedis(purpose: "queue" | "online"): Redis {
 export async function closeSharedRedis(): Promise<void> {
   for (const r of g.larderRedis?.values() ?? []) r.disconnect();
   g.larderRedis?.clear();
+}
+
+/** Whether an online store client talks to a Redis Cluster. */
+export function isCluster(r: OnlineRedis): r is Cluster {
+  return r.isCluster === true;
+}
+
+/** Reconnect attempts (100 ms, 200 ms, … apart) before a shared cluster client gives up and fails its queued commands. */
+export const CLUSTER_CONNECT_ATTEMPTS = 10;
+
+/**
+ * A cluster client: seed nodes from ONLINE_REDIS_URL (whose user, password and rediss:// TLS apply
+ * to every node) plus ONLINE_REDIS_CLUSTER_NODES. Reads and writes go to masters only (a replica
+ * could answer with a value older than the newer-wins write just made). `opts` are per-node
+ * options; a finite maxRetriesPerRequest also bounds how often the client retries reaching the
+ * cluster at all, so short-lived callers (materialization, generation bumps) fail instead of waiting.
+ */
+function createCluster(url: string, extraNodes: { host: string; port: number }[], opts: RedisOptions): Cluster {
+  const u = new URL(url);
+  const seed = { host: u.hostname.replace(/^\[|\]$/g, ""), port: Number(u.port || 6379) };
+  const { lazyConnect, retryStrategy: _r, enableOfflineQueue: _q, host: _h, port: _p, ...nodeOpts } = opts;
+  const redisOptions: ClusterOptions["redisOptions"] = {
+    ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
+    ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
+    ...(u.protocol === "rediss:" ? { tls: {} } : {}),
+    ...nodeOpts,
+  };
+  // A cluster client queues commands while no node answers and, by default, retries forever: a
+  // request would hang for as long as the cluster is down (a single Redis client fails a command
+  // after its 20 retries instead). So the client gives up after a bounded number of attempts —
+  // maxRetriesPerRequest when given (short-lived callers), else CLUSTER_CONNECT_ATTEMPTS (about 5.5 s)
+  // — which fails every queued command; sharedRedis then makes a new client for the next request.
+  const maxRetries = typeof opts.maxRetriesPerRequest === "number" ? opts.maxRetriesPerRequest : CLUSTER_CONNECT_ATTEMPTS;
+  return new Cluster([seed, ...extraNodes], {
+    lazyConnect: lazyConnect ?? false,
+    enableAutoPipelining: false,
+    scaleReads: "master",
+    redisOptions,
+    clusterRetryStrategy: (times: number) => (times > maxRetries ? null : Math.min(100 * times, 2000)),
+  });
 }
