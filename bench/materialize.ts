@@ -8,6 +8,7 @@ import { execFile } from "node:child_process";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { stealMeter, stealNote } from "./host";
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 10_000_000);
 // BENCH_PARTS=offline or online runs one half only (default both). BENCH_REPEAT (default 3): each
@@ -42,19 +43,20 @@ const { env } = await import("../lib/config/env");
  * keys under `prefix`: what the Redis server can absorb, without any Node client cost. Null when
  * redis-benchmark is not installed.
  */
-async function redisBenchmarkHset(prefix: string, n: number, fields: string[]): Promise<{ rate: number; secs: number } | null> {
+async function redisBenchmarkHset(prefix: string, n: number, fields: string[]): Promise<{ rate: number; secs: number; stealPct: number | null } | null> {
   const url = new URL(env().ONLINE_REDIS_URL ?? env().REDIS_URL);
   const args = ["-h", url.hostname, "-p", url.port || "6379", "-q", "-P", "64", "-c", "50", "-n", String(n), "-r", String(n)];
   if (url.password) args.push("-a", decodeURIComponent(url.password));
   if (url.pathname.length > 1) args.push("--dbnum", url.pathname.slice(1));
   args.push("HSET", `${prefix}customer_id=__rand_int__`, ...fields);
   const t = performance.now();
+  const steal = stealMeter();
   const out = await new Promise<string | null>((resolve) =>
     execFile("redis-benchmark", args, { maxBuffer: 1 << 24 }, (err, stdout) => resolve(err ? null : stdout)),
   );
   const secsTaken = (performance.now() - t) / 1000;
   const m = out?.match(/([\d.]+) requests per second/g)?.pop()?.match(/[\d.]+/);
-  return m ? { rate: Number(m[0]), secs: secsTaken } : null;
+  return m ? { rate: Number(m[0]), secs: secsTaken, stealPct: steal() } : null;
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
@@ -142,7 +144,7 @@ try {
 
   // Ceiling 2a: redis-benchmark pipelining HSET of 10 fields (the server's own limit).
   const values = Array.from({ length: FEATURES }, (_, i) => [`bench@v1:f${i}`, String(i * 1.5)]).flat();
-  const rbSamples: { rate: number; secs: number }[] = [];
+  const rbSamples: { rate: number; secs: number; stealPct: number | null }[] = [];
   // Ceiling 2b: one ioredis client pipelining the same HSETs (what a Node writer can send).
   t = performance.now();
   for (let i = 0; i < ENTITIES; i += 10_000) {
@@ -168,6 +170,7 @@ try {
     rowsRead: number;
     nodeCpu: number;
     redisCpu: number;
+    stealPct: number | null;
   }
   const runs: OnlineRun[] = [];
   for (let r = 0; r < REPEAT; r++) {
@@ -179,6 +182,7 @@ try {
     let writeStart = 0;
     let cpuAtStart = process.cpuUsage();
     let redisCpuAtStart = 0;
+    let steal = stealMeter();
     t = performance.now();
     const on = await materializeWindow(
       { ...base, writeOffline: false, writeOnline: true, jobId: "bench-online" },
@@ -189,6 +193,7 @@ try {
             writeStart = performance.now();
             cpuAtStart = process.cpuUsage();
             redisCpuAtStart = await redisCpu();
+            steal = stealMeter();
           }
         },
       },
@@ -196,7 +201,7 @@ try {
     const onSecs = secs(t);
     const writeSecs = (performance.now() - writeStart) / 1000;
     const cpu = process.cpuUsage(cpuAtStart);
-    runs.push({ secs: onSecs, writeSecs, entities: on.entitiesOnline, rowsRead: on.rowsRead, nodeCpu: (cpu.user + cpu.system) / 1e6, redisCpu: (await redisCpu()) - redisCpuAtStart });
+    runs.push({ secs: onSecs, writeSecs, entities: on.entitiesOnline, rowsRead: on.rowsRead, nodeCpu: (cpu.user + cpu.system) / 1e6, redisCpu: (await redisCpu()) - redisCpuAtStart, stealPct: steal() });
   }
   const bestRun = runs.reduce((a, b) => (b.writeSecs < a.writeSecs ? b : a));
   const onWriteSecs = bestRun.writeSecs;
@@ -213,9 +218,9 @@ try {
     `online   engine writes (newer-wins script, ${FEATURES} features): ${fmt(on.entitiesOnline)} entities in ${onWriteSecs.toFixed(2)} s = ${fmt(onWriteRate)} entities/s (target ≥ 300,000: ${onWriteRate >= 300_000 ? "met" : "missed"}; best of ${list(runs.map((x) => x.writeSecs))} s)`,
     `online   engine end-to-end (read ${fmt(on.rowsRead)} source rows, DuckDB snapshot as of end, write): ${onSecs.toFixed(2)} s = ${fmt(onRate)} entities/s`,
     rb
-      ? `online   ceiling (redis-benchmark -P 64 -c 50, HSET ${FEATURES} fields): ${fmt(rb.rate)} entities/s (best of ${rbSamples.map((x) => fmt(x.rate)).join(", ")})`
+      ? `online   ceiling (redis-benchmark -P 64 -c 50, HSET ${FEATURES} fields): ${fmt(rb.rate)} entities/s (best of ${rbSamples.map((x) => fmt(x.rate)).join(", ")}${stealNote(rb.stealPct)})`
       : `online   ceiling (redis-benchmark not installed; using the ioredis figure below)`,
-    `online   write phase CPU (best run): this process ${nodeCpu.toFixed(2)} s, Redis server ${redisCpuSecs.toFixed(2)} s (of ${onWriteSecs.toFixed(2)} s wall)`,
+    `online   write phase CPU (best run): this process ${nodeCpu.toFixed(2)} s, Redis server ${redisCpuSecs.toFixed(2)} s (of ${onWriteSecs.toFixed(2)} s wall${stealNote(bestRun.stealPct)})`,
     `online   ioredis pipelined HSET ${FEATURES} fields, one client: ${rawSecs.toFixed(2)} s = ${fmt(rawRate)} entities/s`,
     `online   ratio engine writes/ceiling: ${((onWriteRate / ceil) * 100).toFixed(0)}% (end-to-end ${((onRate / ceil) * 100).toFixed(0)}%)`,
   );

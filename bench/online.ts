@@ -25,6 +25,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import autocannon from "autocannon";
+import { stealMeter, stealNote } from "./host";
 import type { LoadGenResult, LoadGenSpec } from "./load-gen";
 
 const FEATURES = 50;
@@ -132,7 +133,7 @@ async function maxLoad(t: Target, body: string, connections: number, duration = 
 }
 
 /** p50/p99 at a fixed rate, from bench/load-gen.ts in a child process. */
-function fixedRate(t: Target, body: string): Promise<LoadGenResult> {
+function fixedRate(t: Target, body: string): Promise<LoadGenResult & { stealPct: number | null }> {
   const spec: LoadGenSpec = {
     url: t.url,
     headers: { "content-type": "application/json", ...t.headers },
@@ -142,6 +143,7 @@ function fixedRate(t: Target, body: string): Promise<LoadGenResult> {
     warmupSeconds: 1,
     connections: 32,
   };
+  const steal = stealMeter();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", "bench/load-gen.ts", JSON.stringify(spec)], { stdio: ["ignore", "pipe", "inherit"] });
     let out = "";
@@ -151,7 +153,7 @@ function fixedRate(t: Target, body: string): Promise<LoadGenResult> {
       if (code !== 0) return reject(new Error(`load-gen exited with ${code}`));
       const r = JSON.parse(out) as LoadGenResult;
       if (r.non2xx || r.errors) return reject(new Error(`${t.name}: ${r.non2xx} non-2xx, ${r.errors} errors at ${RATE} req/s`));
-      resolve(r);
+      resolve({ ...r, stealPct: steal() });
     });
   });
 }
@@ -230,7 +232,7 @@ try {
       `latency at ${RATE} req/s open loop for ${RATE_SECONDS}s (bench/load-gen.ts); node ${process.version}`,
   );
   if (!hasNextBuild) console.log("Next route: skipped (no .next build; run `flock /tmp/next.lock npx next build` first to include it)");
-  const results: Record<string, Record<string, { rps: number; cpuUsPerReq: number; fixed: LoadGenResult }>> = {};
+  const results: Record<string, Record<string, { rps: number; cpuUsPerReq: number; fixed: LoadGenResult & { stealPct: number | null } }>> = {};
   for (const s of scenarios) {
     results[s.name] = {};
     for (const t of targets) {
@@ -241,7 +243,7 @@ try {
       const l = fixed.latency;
       console.log(
         `  ${s.name.padEnd(28)} ${t.name.padEnd(40)} max ${Math.round(max.rps).toString().padStart(6)} req/s (${Math.round(max.cpuUsPerReq)} µs CPU/req)   ` +
-          `@${RATE} req/s: p50 ${ms(l.p50)} ms, p99 ${ms(l.p99)} ms, p99.9 ${ms(l.p999)} ms (send lag p99 ${ms(fixed.sendLag.p99)} ms)`,
+          `@${RATE} req/s: p50 ${ms(l.p50)} ms, p99 ${ms(l.p99)} ms, p99.9 ${ms(l.p999)} ms (send lag p99 ${ms(fixed.sendLag.p99)} ms${stealNote(fixed.stealPct)})`,
       );
     }
   }
