@@ -60,7 +60,8 @@ async function main() {
   const node = [process.execPath, "--conditions=react-server", "--import", "tsx"];
   const childEnv: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" };
   const run = (name: string, cmd: string, args: string[]) => {
-    const c = spawn(cmd, args, { env: childEnv, stdio: "pipe" });
+    // Its own process group, so shutdown reaches grandchildren too (npx → next → next-server).
+    const c = spawn(cmd, args, { env: childEnv, stdio: "pipe", detached: true });
     const tag = `\x1b[2m[${name}]\x1b[0m `;
     c.stdout!.on("data", (d: Buffer) => process.stdout.write(d.toString().replace(/^(?=.)/gm, tag)));
     c.stderr!.on("data", (d: Buffer) => process.stderr.write(d.toString().replace(/^(?=.)/gm, tag)));
@@ -91,8 +92,40 @@ async function main() {
 Press Ctrl-C to stop.`);
 }
 
+/** SIGTERM to the child's whole process group; SIGKILL if it is still there after 10 s. */
+function stopChild(c: ChildProcess): Promise<void> {
+  if (c.exitCode !== null || c.signalCode !== null || !c.pid) return Promise.resolve();
+  const pid = c.pid;
+  return new Promise((resolve) => {
+    const signal = (s: NodeJS.Signals) => {
+      try {
+        process.kill(-pid, s);
+      } catch {
+        /* already gone */
+      }
+    };
+    const timer = setTimeout(() => {
+      signal("SIGKILL");
+      resolve();
+    }, 10_000);
+    c.once("exit", () => {
+      clearTimeout(timer);
+      signal("SIGTERM"); // grandchildren the group leader left behind
+      resolve();
+    });
+    signal("SIGTERM");
+  });
+}
+
+let stopping = false;
 async function shutdown(code: number) {
-  for (const c of children) c.kill("SIGTERM");
+  if (stopping) {
+    // A second Ctrl-C: no more waiting for graceful stops.
+    for (const c of children) if (c.pid) try { process.kill(-c.pid, "SIGKILL"); } catch { /* gone */ }
+    process.exit(1);
+  }
+  stopping = true;
+  await Promise.all(children.map(stopChild));
   for (const s of started.reverse()) await s.stop().catch(() => {});
   process.exit(code);
 }
