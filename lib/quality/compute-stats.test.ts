@@ -6,6 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { qlit } from "../duckdb/instance";
+import { seededRandom } from "../materialize/oracle";
 import { createSandbox, type Sandbox } from "../materialize/sandbox";
 import { computePartitionStats, HISTOGRAM_BINS, type FeatureStat } from "./compute-stats";
 
@@ -26,20 +27,9 @@ const T0 = Date.parse("2024-05-01T00:00:00Z");
 
 type Row = { id: number; ts: number; amount: number | null; qty: number | null; ratio: number | null; flag: boolean | null; category: string | null; rare: number | null; skewed: number };
 
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** `perDay[k]` rows on day k; day `weirdDay` gets a NaN and ±infinity amounts. */
 function generate(seed: number, perDay: number[], weirdDay = -1): Row[] {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   const rows: Row[] = [];
   perDay.forEach((n, k) => {
     for (let j = 0; j < n; j++) {
@@ -298,7 +288,7 @@ describe("computePartitionStats, moments far from the window's middle", () => {
   it("keeps stddev exact for values far from the window's middle and 0 for a constant partition", async () => {
     // Day 1: 1e9 + tiny noise; day 2: values in [0, 1]; day 3: one constant. The window's middle is
     // ~5e8: a sum of squares around it would lose every digit of day 1's variance.
-    const r = rng(3);
+    const r = seededRandom(3);
     const big: number[][] = [Array.from({ length: 500 }, () => 1e9 + r() * 1e-3), Array.from({ length: 500 }, () => r()), new Array(300).fill(42.5)];
     const feats = [{ name: "big", dtype: "float64" }];
     const values = big.flatMap((xs, k) => xs.map((x, j) => `(make_timestamp(${(T0 + k * DAY + j * 1000) * 1000}::BIGINT), '${x}'::DOUBLE)`));
