@@ -2,6 +2,7 @@
 import { randomUUID } from "node:crypto";
 import type { ZodError } from "zod";
 import { ERROR_STATUS, LarderError, type InvalidParam } from "../errors";
+import { storeUnavailable } from "../errors/store-unavailable";
 
 export interface Problem {
   type: string;
@@ -39,6 +40,12 @@ export function zodIssuesToParams(error: ZodError, prefix = ""): InvalidParam[] 
 }
 
 export function problemFromError(err: unknown, requestId: string = randomUUID()): Problem {
+  // A store outage is the client's cue to retry (503 + Retry-After), not a bug (500).
+  const outage = err instanceof LarderError ? undefined : storeUnavailable(err);
+  if (outage) {
+    console.warn(`[larder] request ${requestId}: ${outage.message.split(".")[0]}:`, (err as Error)?.message ?? err);
+    err = outage;
+  }
   if (err instanceof LarderError) {
     const status = ERROR_STATUS[err.code];
     return {
@@ -77,14 +84,19 @@ export function problemFromError(err: unknown, requestId: string = randomUUID())
   };
 }
 
-export function problemResponse(err: unknown, requestId?: string): Response {
-  const p = problemFromError(err, requestId);
+/** The headers of a problem response (the Next routes' and the feature server's). */
+export function problemHeaders(p: Problem): Record<string, string> {
   const headers: Record<string, string> = { "content-type": "application/problem+json", "x-request-id": p.requestId };
   // RFC 9110: a 401 names the scheme the client should use.
   if (p.status === 401) headers["www-authenticate"] = 'Bearer realm="larder"';
-  // RFC 9110: how many seconds to wait (rateLimited() puts it in the problem).
+  // RFC 9110: how many seconds to wait (rateLimited() and unavailable() put it in the problem).
   if (typeof p.retryAfter === "number") headers["retry-after"] = String(p.retryAfter);
-  return new Response(JSON.stringify(p), { status: p.status, headers });
+  return headers;
+}
+
+export function problemResponse(err: unknown, requestId?: string): Response {
+  const p = problemFromError(err, requestId);
+  return new Response(JSON.stringify(p), { status: p.status, headers: problemHeaders(p) });
 }
 
 export function isProblem(x: unknown): x is Problem {

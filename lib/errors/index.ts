@@ -75,6 +75,10 @@ export const unauthenticated = (msg = "Sign in or send a valid bearer token.") =
 export const rateLimited = (msg: string, retryAfterSeconds: number) =>
   new LarderError("rate_limited", msg, { details: { retryAfter: retryAfterSeconds } });
 
+/** 503: a store the request needs is unreachable; the problem carries `retryAfter` (seconds) and a `Retry-After` header. */
+export const unavailable = (msg: string, retryAfterSeconds = 5, cause?: unknown) =>
+  new LarderError("unavailable", msg, { details: { retryAfter: retryAfterSeconds }, cause });
+
 export function isLarderError(e: unknown): e is LarderError {
   return e instanceof LarderError;
 }

@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { authorize } from "../auth/authorize";
 import type { Principal } from "../auth/principal";
 import { bearerToken } from "../auth/resolve-principal";
-import { problemFromError } from "../api/problem";
+import { problemFromError, problemHeaders } from "../api/problem";
 import { env } from "../config/env";
 import { LarderError, badRequest, forbidden, notFound, unauthenticated } from "../errors";
 import { getOnlineFeaturesJson, StaleCredentialsError } from "./get-online-features";
@@ -173,8 +173,10 @@ export function createFeatureServer(): Server {
       // The client went away mid-request (load generators do at the end of a run): nobody to answer.
       if (req.destroyed && res.socket?.destroyed !== false) return;
       const p = problemFromError(err, requestId);
-      if (!res.headersSent) send(res, p.status, JSON.stringify(p), "application/problem+json", requestId);
-      else res.destroy();
+      if (res.headersSent) return void res.destroy();
+      const body = JSON.stringify(p);
+      res.writeHead(p.status, { ...problemHeaders(p), "content-length": Buffer.byteLength(body) });
+      res.end(body);
     });
   });
   server.keepAliveTimeout = 65_000;

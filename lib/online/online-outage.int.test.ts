@@ -1,0 +1,107 @@
+// The online store goes away under a running feature server and Next route: reads and pushes answer 503
+// problem+json with Retry-After within a second or so (not a 500 after ioredis's ~10 s of
+// reconnects), and answer 200 again once Redis is back, with no restart.
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { POST as onlineRoute } from "@/app/api/v1/projects/[project]/online-features/route";
+import { resetEnvForTests } from "../config/env";
+import { STORE_RETRY_AFTER_SECONDS } from "../errors/store-unavailable";
+import { closeSharedRedis } from "../redis/connection";
+import { startFeatureServer } from "./feature-server";
+import { applyTestRepo, driverRepo, tokenFor, uniqueName } from "./retrieval-test-support";
+
+const project = uniqueName("ret_outage");
+const LIVE_URL = process.env.ONLINE_REDIS_URL;
+const request = { features: ["driver_hourly_stats:conv_rate"], entities: { driver_id: [1001] } };
+let server: Server;
+let base: string;
+let consumer: string;
+let operator: string;
+
+async function pointOnlineAt(url: string | undefined) {
+  await closeSharedRedis();
+  if (url === undefined) delete process.env.ONLINE_REDIS_URL;
+  else process.env.ONLINE_REDIS_URL = url;
+  resetEnvForTests();
+}
+
+async function viaFeatureServer() {
+  const t0 = Date.now();
+  const res = await fetch(`${base}/get-online-features`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${consumer}` },
+    body: JSON.stringify(request),
+  });
+  return { res, body: (await res.json()) as any, ms: Date.now() - t0 };
+}
+
+async function viaNextRoute() {
+  const t0 = Date.now();
+  const res = await onlineRoute(
+    new Request(`http://x/api/v1/projects/${project}/online-features`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${consumer}` },
+      body: JSON.stringify(request),
+    }),
+    { params: Promise.resolve({ project }) },
+  );
+  return { res, body: (await res.json()) as any, ms: Date.now() - t0 };
+}
+
+async function pushViaFeatureServer() {
+  const t0 = Date.now();
+  const at = new Date(Date.now() - 60_000).toISOString();
+  const res = await fetch(`${base}/push`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${operator}` },
+    body: JSON.stringify({
+      push_source_name: "driver_stats_push_source",
+      df: { driver_id: [1001], event_timestamp: [at], created: [at], conv_rate: [0.5], acc_rate: [0.5], avg_daily_trips: [10] },
+      to: "online",
+    }),
+  });
+  return { res, body: (await res.json()) as any, ms: Date.now() - t0 };
+}
+
+beforeAll(async () => {
+  const projectId = await applyTestRepo(driverRepo(project));
+  consumer = (await tokenFor(projectId, "consumer")).token;
+  operator = (await tokenFor(projectId, "operator")).token;
+  server = await startFeatureServer(0, "127.0.0.1");
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await pointOnlineAt(LIVE_URL);
+  await new Promise((r) => server?.close(r));
+  await closeSharedRedis();
+});
+
+describe("online store outage", () => {
+  it("answers 200 while Redis is up", async () => {
+    expect((await viaFeatureServer()).res.status).toBe(200);
+    expect((await viaNextRoute()).res.status).toBe(200);
+  });
+
+  it("answers 503 problem+json with Retry-After, quickly, while Redis is down", async () => {
+    await pointOnlineAt("redis://127.0.0.1:3597"); // nothing listens here
+    // Three rounds: the wait must stay short as the outage goes on (reconnect delays grow).
+    for (const call of [1, 2, 3].flatMap(() => [viaFeatureServer, viaNextRoute, pushViaFeatureServer])) {
+      const { res, body, ms } = await call();
+      expect(res.status, JSON.stringify(body)).toBe(503);
+      expect(res.headers.get("content-type")).toBe("application/problem+json");
+      expect(res.headers.get("retry-after")).toBe(String(STORE_RETRY_AFTER_SECONDS));
+      expect(body).toMatchObject({ code: "unavailable", retryAfter: STORE_RETRY_AFTER_SECONDS });
+      expect(body.detail).toMatch(/Redis is unreachable/);
+      expect(ms).toBeLessThan(3_000);
+    }
+  });
+
+  it("answers 200 again once Redis is back, without a restart", async () => {
+    await pointOnlineAt(LIVE_URL);
+    expect((await pushViaFeatureServer()).res.status).toBe(200);
+    expect((await viaFeatureServer()).res.status).toBe(200);
+    expect((await viaNextRoute()).res.status).toBe(200);
+  });
+});
