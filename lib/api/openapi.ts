@@ -38,6 +38,7 @@ const ERROR_DESCRIPTIONS: Record<string, string> = {
   "415": "The body is not JSON.",
   "422": "Well-formed input that fails validation.",
   "429": "Too many attempts; retry after the `Retry-After` header's seconds (also `retryAfter` in the problem).",
+  "503": "A store the request needs (PostgreSQL or Redis) is unreachable; retry after the `Retry-After` header's seconds.",
 };
 
 function errorStatuses(ep: Endpoint): string[] {
@@ -50,6 +51,8 @@ function errorStatuses(ep: Endpoint): string[] {
   if (ep.method !== "GET") s.add("409");
   if (ep.body || ep.rawBody) ["413", "415", "422"].forEach((x) => s.add(x));
   for (const x of ep.errorStatuses ?? []) s.add(String(x));
+  // Every endpoint reads the registry (or Redis): any may meet a store outage.
+  s.add("503");
   return [...s].sort();
 }
 
