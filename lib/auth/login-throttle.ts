@@ -219,7 +219,26 @@ export function clientAddress(headers: Headers): string | null {
   if (!last) return null;
   // One key for an IPv4 client whether it arrived over IPv4 or as an IPv4-mapped IPv6 address.
   const address = last.startsWith("::ffff:") && isIP(last.slice(7)) === 4 ? last.slice(7) : last;
-  return isIP(address) ? address : null;
+  const family = isIP(address.split("%")[0]);
+  if (family === 4) return address;
+  // One end site usually holds a whole IPv6 /64 and can pick any address in it: count the /64.
+  return family === 6 ? ipv6Slash64(address.split("%")[0]) : null;
+}
+
+/** The /64 an IPv6 address is in, canonical: `2001:db8:0:1::/64` for `2001:DB8::1:0:0:0:5`. */
+function ipv6Slash64(address: string): string {
+  const groups = (s: string) => (s === "" ? [] : s.split(":"));
+  // An embedded IPv4 tail (`::1.2.3.4`) stands for two groups.
+  const width = (gs: string[]) => gs.reduce((n, x) => n + (x.includes(".") ? 2 : 1), 0);
+  const [head, tail] = address.split("::");
+  const full =
+    tail === undefined
+      ? groups(head)
+      : [...groups(head), ...Array<string>(8 - width(groups(head)) - width(groups(tail))).fill("0"), ...groups(tail)];
+  return `${full
+    .slice(0, 4)
+    .map((x) => parseInt(x, 16).toString(16))
+    .join(":")}::/64`;
 }
 
 const g = globalThis as unknown as { larderLoginThrottle?: LoginThrottle; larderLoginThrottleRedis?: Redis };
