@@ -7,10 +7,18 @@ import { StatusBadge } from "../../ui/badge";
 import { ProgressBar } from "../../ui/progress";
 import { TD, TH, THead, TR, Table } from "../../ui/table";
 
-export function windowLabel(j: Pick<JobView, "windowStart" | "windowEnd">): string {
-  if (!j.windowStart && !j.windowEnd) return "—";
+type JobWindow = Pick<JobView, "windowStart" | "windowEnd">;
+
+/** Start and end of a job's window as `YYYY-MM-DD HH:MM` (… when open), or null without a window. */
+function windowParts(j: JobWindow): [string, string] | null {
+  if (!j.windowStart && !j.windowEnd) return null;
   const f = (s: string | null) => (s ? s.slice(0, 16).replace("T", " ") : "…");
-  return `${f(j.windowStart)} → ${f(j.windowEnd)}`;
+  return [f(j.windowStart), f(j.windowEnd)];
+}
+
+export function windowLabel(j: JobWindow): string {
+  const w = windowParts(j);
+  return w ? `${w[0]} → ${w[1]}` : "—";
 }
 
 export function JobsTable({ project, jobs, showView = true }: { project: string; jobs: JobView[]; showView?: boolean }) {
@@ -55,7 +63,9 @@ export function JobsTable({ project, jobs, showView = true }: { project: string;
                 )}
               </TD>
             ) : null}
-            <TD className="font-mono text-xs whitespace-nowrap text-fg-muted">{windowLabel(j)}</TD>
+            <TD className="font-mono text-xs whitespace-nowrap text-fg-muted">
+              <WindowCell j={j} />
+            </TD>
             <TD>
               <ProgressBar value={j.progress} status={j.status} label={`Progress of job ${j.id}`} />
             </TD>
@@ -71,5 +81,17 @@ export function JobsTable({ project, jobs, showView = true }: { project: string;
         ))}
       </tbody>
     </Table>
+  );
+}
+
+/** Start over end, one line each: the table keeps all its columns on a laptop screen. */
+function WindowCell({ j }: { j: JobWindow }) {
+  const w = windowParts(j);
+  if (!w) return "—";
+  return (
+    <span>
+      <span className="block">{w[0]}</span>
+      <span className="block">→ {w[1]}</span>
+    </span>
   );
 }
