@@ -1,7 +1,7 @@
 "use client";
 import Link from "next/link";
 import { useRouter, useSearchParams, usePathname } from "next/navigation";
-import type { FeatureViewDetailOut } from "@/lib/console/api-types";
+import type { FeatureViewDetailOut, FeatureViewVersionOut } from "@/lib/console/api-types";
 import { formatDateTime, formatRelative, formatSeconds } from "@/lib/console/format";
 import { links } from "@/lib/console/links";
 import { Badge, DtypeBadge, TagList } from "../../ui/badge";
@@ -133,7 +133,11 @@ function FeatureBody({ project, view, feature }: { project: string; view: Featur
       <Card className="mb-5">
         <CardHeader title={`Statistics (v${version.version})`} />
         <CardBody>
-          <StatsPanel project={project} view={view.name} version={version.version} features={[feature]} initialFeature={feature} />
+          {f.kind === "aggregation" ? (
+            <AggregateStatsNote project={project} view={view.name} version={version} column={String(f.aggregation?.column ?? "")} />
+          ) : (
+            <StatsPanel project={project} view={view.name} version={version.version} features={[feature]} initialFeature={feature} />
+          )}
         </CardBody>
       </Card>
       <div className="mb-5 grid gap-4 lg:grid-cols-2">
@@ -174,5 +178,38 @@ function FeatureBody({ project, view, feature }: { project: string; view: Featur
         </CardBody>
       </Card>
     </>
+  );
+}
+
+/**
+ * Window aggregates are not stored per partition (they are computed as of each read: at
+ * materialization for the online store, at each entity row's time for training data), so there
+ * is nothing to take partition statistics of; the aggregated column's statistics show its data.
+ */
+function AggregateStatsNote({ project, view, version, column }: { project: string; view: string; version: FeatureViewVersionOut; column: string }) {
+  const columnIsFeature = version.features.some((x) => x.name === column && x.kind !== "aggregation");
+  return (
+    <EmptyState
+      title="Window aggregates have no partition statistics"
+      next={
+        <>
+          They are computed when read (as of the materialization for the online store, as of each entity row&apos;s time for training
+          data), not stored per partition.{" "}
+          {columnIsFeature ? (
+            <>
+              The statistics of the aggregated column{" "}
+              <Link className="underline" href={`${links.feature(project, view, column)}?version=${version.version}`}>
+                {column}
+              </Link>{" "}
+              show its data.
+            </>
+          ) : (
+            <>
+              The aggregated column <code>{column}</code> is not a feature of this view, so it has no statistics of its own.
+            </>
+          )}
+        </>
+      }
+    />
   );
 }
