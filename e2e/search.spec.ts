@@ -22,7 +22,12 @@ test("search with a typo finds the feature and opens it", async ({ page }) => {
   await hit.click();
   await expect(page).toHaveURL(/\/feature-views\/customer_spend/);
   await expect(page.getByRole("heading", { level: 1 })).toContainText("customer_spend:amount_sum_7d");
+  // An aggregate has no partition statistics: the page says why and links the aggregated column's.
+  await expect(page.getByText("Window aggregates have no partition statistics")).toBeVisible();
   await shot(page, "feature");
+  await page.getByRole("link", { name: "amount", exact: true }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("customer_spend:amount");
+  await expect(page.getByTestId("feature-stats")).toBeVisible();
 });
 
 test("the command palette (Ctrl K) jumps to a feature view", async ({ page }) => {
