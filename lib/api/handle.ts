@@ -48,12 +48,14 @@ export interface HandleOptions {
 type Out<T> = T extends z.ZodType ? z.output<T> : undefined;
 type RouteContext = { params: Promise<Record<string, string | string[]>> };
 
-/** JSON that survives BigInt counters (job row counts) and Dates. */
-export function jsonResponse(data: unknown, status = 200, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(data, (_k, v) => (typeof v === "bigint" ? Number(v) : v)), {
-    status,
-    headers: { "content-type": "application/json; charset=utf-8", ...headers },
-  });
+/**
+ * JSON that survives BigInt counters (job row counts) and Dates. `headers` may repeat a name as
+ * entries (`[["set-cookie", a], ["set-cookie", b]]`): each becomes its own header line.
+ */
+export function jsonResponse(data: unknown, status = 200, headers: HeadersInit = {}): Response {
+  const h = new Headers(headers);
+  if (!h.has("content-type")) h.set("content-type", "application/json; charset=utf-8");
+  return new Response(JSON.stringify(data, (_k, v) => (typeof v === "bigint" ? Number(v) : v)), { status, headers: h });
 }
 
 function queryObject(url: URL): Record<string, string | string[]> {

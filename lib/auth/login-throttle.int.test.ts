@@ -8,12 +8,15 @@ import { unlinkPrefix } from "../materialize/test-support";
 import { createRedis } from "../redis/connection";
 import { callRoute, json } from "../../test/fixtures/api";
 import { TEST_PASSWORD, createTestUser, uniqueName } from "../../test/fixtures/auth";
+import { DEVICE_COOKIE, newDeviceToken, verifyDeviceToken } from "./device-cookie";
 import { login } from "./login";
 import {
+  DEVICE_BLOCK_SECONDS,
   EMAIL_BLOCK_SECONDS,
   EMAIL_IP_BLOCK_SECONDS,
   IP_BLOCK_SECONDS,
   LOGIN_LIMITS,
+  MAX_CONSECUTIVE_FAILURES_PER_DEVICE,
   MAX_CONSECUTIVE_FAILURES_PER_EMAIL_AND_IP,
   MAX_FAILURES_PER_EMAIL,
   MAX_FAILURES_PER_IP,
@@ -47,11 +50,24 @@ interface Problem {
   retryAfter: number;
 }
 
-function attempt(email: string, password: string, address?: string): Promise<Response> {
+function attempt(email: string, password: string, address?: string, deviceToken?: string): Promise<Response> {
   // Behind a proxy that appends: the client's own claim first, the address the proxy saw last.
   const headers: Record<string, string> = address ? { "x-forwarded-for": `203.0.113.7, ${address}` } : {};
+  // The browser sends the device cookie next to others (a session cookie it may still hold).
+  if (deviceToken !== undefined) headers.cookie = `larder_session=stale; ${DEVICE_COOKIE}=${encodeURIComponent(deviceToken)}`;
   return callRoute("POST", "/api/v1/auth/login", { body: { email, password }, headers });
 }
+
+/** The device token a successful login response sets. */
+function deviceTokenOf(res: Response): string {
+  expect(res.status).toBe(200);
+  const set = res.headers.getSetCookie().find((c) => c.startsWith(`${DEVICE_COOKIE}=`));
+  if (!set) throw new Error(`no device cookie in ${res.headers.getSetCookie().join(" | ")}`);
+  return decodeURIComponent(set.slice(DEVICE_COOKIE.length + 1).split(";")[0]);
+}
+
+/** What a throttle counter holds (0 when absent, and after a success handed its point back). */
+const failuresIn = async (key: string) => Number((await redis.get(key)) ?? 0);
 
 async function failTimes(n: number, email: () => string, address?: string): Promise<void> {
   for (let i = 0; i < n; i++) {
@@ -74,6 +90,9 @@ async function expectBlocked(res: Response, seconds: number): Promise<Problem> {
 
 const PAIR_LIMIT = MAX_CONSECUTIVE_FAILURES_PER_EMAIL_AND_IP;
 const PAIR_REFUSED = "Too many failed sign-in attempts for this e-mail address from your network address. Try again in 15 minutes.";
+const EMAIL_REFUSED = "Too many failed sign-in attempts for this e-mail address. Try again in 1 hour.";
+const DEVICE_LIMIT = MAX_CONSECUTIVE_FAILURES_PER_DEVICE;
+const DEVICE_REFUSED = "Too many failed sign-in attempts for this e-mail address from this browser. Try again in 15 minutes.";
 
 describe("login throttle", () => {
   it("uses this file's QUEUE_PREFIX and the documented limits", () => {
@@ -81,6 +100,7 @@ describe("login throttle", () => {
     expect(MAX_CONSECUTIVE_FAILURES_PER_EMAIL_AND_IP).toBe(10);
     expect(MAX_FAILURES_PER_IP).toBe(100);
     expect(MAX_FAILURES_PER_EMAIL).toBe(100);
+    expect(MAX_CONSECUTIVE_FAILURES_PER_DEVICE).toBe(10);
   });
 
   it(`after ${PAIR_LIMIT} wrong passwords from one address refuses that e-mail from that address only; the real user elsewhere still logs in`, async () => {
@@ -237,5 +257,100 @@ describe("login throttle", () => {
     } finally {
       errors.mockRestore();
     }
+  });
+});
+
+describe("login throttle with device cookies", () => {
+  it("an e-mail locked out by failures from many addresses still signs in from the owner's browser; without its device cookie, or with another e-mail's, it is refused", async () => {
+    const user = await createTestUser();
+    const other = await createTestUser();
+    const owners = deviceTokenOf(await attempt(user.email, TEST_PASSWORD, newAddress()));
+    const othersDevice = deviceTokenOf(await attempt(other.email, TEST_PASSWORD, newAddress()));
+
+    // The distributed attack: the per-e-mail limit reached with every address under its pair limit.
+    const attackers = Array.from({ length: MAX_FAILURES_PER_EMAIL / PAIR_LIMIT }, newAddress);
+    for (const a of attackers) await failTimes(PAIR_LIMIT, () => user.email, a);
+    const refused = await expectBlocked(await attempt(user.email, TEST_PASSWORD, newAddress()), EMAIL_BLOCK_SECONDS);
+    expect(refused.detail).toBe(EMAIL_REFUSED);
+    // Another e-mail's device cookie, a forged one and garbage are no device for this e-mail.
+    await expectBlocked(await attempt(user.email, TEST_PASSWORD, newAddress(), othersDevice), EMAIL_BLOCK_SECONDS);
+    const [nonce] = owners.split(".");
+    await expectBlocked(await attempt(user.email, TEST_PASSWORD, newAddress(), `${nonce}.${othersDevice.split(".")[1]}`), EMAIL_BLOCK_SECONDS);
+    await expectBlocked(await attempt(user.email, TEST_PASSWORD, newAddress(), "%E0 garbage"), EMAIL_BLOCK_SECONDS);
+    expect(await db().session.count({ where: { userId: user.id } })).toBe(1);
+
+    // The owner's browser signs in, from a new address and from an address whose pair is blocked,
+    // and keeps its device token.
+    const ok = await attempt(` ${user.email.toUpperCase()} `, TEST_PASSWORD, newAddress(), owners);
+    expect(deviceTokenOf(ok)).toBe(owners);
+    expect((await attempt(user.email, TEST_PASSWORD, attackers[0], owners)).status).toBe(200);
+    expect(await db().session.count({ where: { userId: user.id } })).toBe(3);
+    // Its logins lifted nothing for everyone else.
+    await expectBlocked(await attempt(user.email, TEST_PASSWORD, newAddress()), EMAIL_BLOCK_SECONDS);
+    await expectBlocked(await attempt(user.email, TEST_PASSWORD, attackers[0]), EMAIL_BLOCK_SECONDS);
+    // The other user's cookie did not help here, and still works for them.
+    expect(deviceTokenOf(await attempt(other.email, TEST_PASSWORD, attackers[0], othersDevice))).toBe(othersDevice);
+  });
+
+  it(`${DEVICE_LIMIT} wrong passwords from a trusted browser block that browser only, and count against nothing else`, async () => {
+    const user = await createTestUser();
+    const address = newAddress();
+    const laptop = deviceTokenOf(await attempt(user.email, TEST_PASSWORD, address));
+    // Each login without a device cookie gets a device token of its own.
+    const phone = deviceTokenOf(await attempt(user.email, TEST_PASSWORD, address));
+    expect(phone).not.toBe(laptop);
+    for (let i = 0; i < DEVICE_LIMIT; i++) expect((await attempt(user.email, "wrong password", address, laptop)).status, `failure ${i + 1}`).toBe(401);
+
+    const p = await expectBlocked(await attempt(user.email, TEST_PASSWORD, address, laptop), DEVICE_BLOCK_SECONDS);
+    expect(p.detail).toBe(DEVICE_REFUSED);
+    expect(await redis.exists(`${PREFIX}:login:device:${user.email}_${verifyDeviceToken(laptop, user.email)}`)).toBe(1);
+    // The user's other browser, and a browser without a device cookie, from the same address.
+    expect((await attempt(user.email, TEST_PASSWORD, address, phone)).status).toBe(200);
+    expect(await failuresIn(`${PREFIX}:login:email_ip:${user.email}_${address}`)).toBe(0);
+    expect(await failuresIn(`${PREFIX}:login:ip:${address}`)).toBe(0);
+    expect(await failuresIn(`${PREFIX}:login:email:${user.email}`)).toBe(0);
+    expect((await attempt(user.email, TEST_PASSWORD, address)).status).toBe(200);
+    // Still blocked: the other logins did not lift the laptop's block.
+    await expectBlocked(await attempt(user.email, TEST_PASSWORD, address, laptop), DEVICE_BLOCK_SECONDS);
+  });
+
+  it("through the use case: a trusted device is counted only per device, is not refused by address and e-mail blocks, and a success forgets its failures", async () => {
+    const prefix = `${PREFIX}:devices`;
+    const throttle = createLoginThrottle({
+      redis,
+      keyPrefix: prefix,
+      limits: { ...LOGIN_LIMITS, emailIpFailures: 2, ipFailures: 2, emailFailures: 2, deviceFailures: 3 },
+    });
+    const user = await createTestUser();
+    const address = newAddress();
+    const right = { email: user.email, password: TEST_PASSWORD };
+    const wrong = { email: user.email, password: "wrong" };
+    const { deviceToken } = await login(right, { clientAddress: address, throttle });
+    const nonce = verifyDeviceToken(deviceToken, user.email);
+    expect(nonce).not.toBeNull();
+
+    // Block the pair, the address and the e-mail for untrusted attempts.
+    for (let i = 0; i < 2; i++) await expect(login(wrong, { clientAddress: address, throttle })).rejects.toMatchObject({ code: "unauthenticated" });
+    await expect(login(right, { clientAddress: address, throttle })).rejects.toMatchObject({ code: "rate_limited" });
+    await expect(login(right, { clientAddress: newAddress(), throttle })).rejects.toMatchObject({ code: "rate_limited" });
+
+    const trusted = (deviceTokenSent: string, clientAddress = address) => ({ clientAddress, deviceToken: deviceTokenSent, throttle });
+    // Consecutive failures: 2, a success (forgets them, keeps the token), then 3 more before the block.
+    for (let i = 0; i < 2; i++) await expect(login(wrong, trusted(deviceToken))).rejects.toMatchObject({ code: "unauthenticated" });
+    expect((await login(right, trusted(deviceToken))).deviceToken).toBe(deviceToken);
+    expect(await redis.exists(`${prefix}:device:${user.email}_${nonce}`)).toBe(0);
+    const elsewhere = newAddress();
+    for (let i = 0; i < 3; i++) await expect(login(wrong, trusted(deviceToken, elsewhere))).rejects.toMatchObject({ code: "unauthenticated" });
+    await expect(login(right, trusted(deviceToken))).rejects.toMatchObject({
+      code: "rate_limited",
+      message: "Too many failed sign-in attempts for this e-mail address from this browser. Try again in 15 minutes.",
+    });
+    // None of those counted per address or per e-mail (the attempts from `elsewhere` left no key).
+    expect(await redis.exists(`${prefix}:ip:${elsewhere}`, `${prefix}:email_ip:${user.email}_${elsewhere}`)).toBe(0);
+    // Another device of the same user is not blocked.
+    expect((await login(right, trusted(newDeviceToken(user.email)))).user.id).toBe(user.id);
+    // A device token for another e-mail is no device: the e-mail's block applies.
+    const others = newDeviceToken((await createTestUser()).email);
+    await expect(login(right, trusted(others, newAddress()))).rejects.toMatchObject({ code: "rate_limited", message: EMAIL_REFUSED });
   });
 });

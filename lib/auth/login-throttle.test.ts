@@ -44,4 +44,11 @@ describe("LOGIN_LIMITS", () => {
     // A lockout needs 10 times the failures the pair needs.
     expect(l.emailFailures).toBe(10 * l.emailIpFailures);
   });
+
+  it("a trusted device gets the same allowance and block as a (e-mail, client address) pair", () => {
+    const l = LOGIN_LIMITS;
+    expect(l.deviceFailures).toBe(l.emailIpFailures);
+    expect(l.deviceWindowSeconds).toBe(l.emailIpWindowSeconds);
+    expect(l.deviceBlockSeconds).toBe(l.emailIpBlockSeconds);
+  });
 });

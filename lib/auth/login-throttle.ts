@@ -5,8 +5,10 @@
 // client addresses (a high limit against guessing spread over many addresses). An attempt is
 // counted BEFORE the password is verified (one atomic increment per key), so a refused attempt
 // costs no argon2 and a burst of parallel attempts cannot get more verifications than the limits;
-// a success forgets its pair's failures and hands its other points back. If Redis is down, logins
-// are not throttled (fail open).
+// a success forgets its pair's failures and hands its other points back. An attempt from a trusted
+// device (a browser holding a valid device cookie for the e-mail, see device-cookie.ts) is counted
+// only per device, so guessing from elsewhere cannot lock the owner out of their own browser. If
+// Redis is down, logins are not throttled (fail open).
 import "server-only";
 import { isIP } from "node:net";
 import type { Redis } from "ioredis";
@@ -35,6 +37,12 @@ export const MAX_FAILURES_PER_EMAIL = 100;
 export const EMAIL_FAILURE_WINDOW_SECONDS = 60 * 60;
 /** How long an e-mail address is refused, from every client address, once it reached its limit. */
 export const EMAIL_BLOCK_SECONDS = 60 * 60;
+/** Failed attempts in a row for one e-mail address from one trusted device; the next attempt from it is refused. */
+export const MAX_CONSECUTIVE_FAILURES_PER_DEVICE = 10;
+/** A device's failures are forgotten this long after the first of them (a success from it forgets them at once). */
+export const DEVICE_FAILURE_WINDOW_SECONDS = 60 * 60;
+/** How long a trusted device is refused (for its e-mail) once it reached its limit. */
+export const DEVICE_BLOCK_SECONDS = 15 * 60;
 /** Stands in for the client address in the pair key when there is none (see clientAddress()). */
 export const UNKNOWN_ADDRESS = "unknown";
 /** A throttle store that has not answered by then is treated as down: the login goes on unthrottled. */
@@ -50,6 +58,9 @@ export interface LoginLimits {
   emailFailures: number;
   emailWindowSeconds: number;
   emailBlockSeconds: number;
+  deviceFailures: number;
+  deviceWindowSeconds: number;
+  deviceBlockSeconds: number;
 }
 
 export const LOGIN_LIMITS: LoginLimits = {
@@ -62,11 +73,14 @@ export const LOGIN_LIMITS: LoginLimits = {
   emailFailures: MAX_FAILURES_PER_EMAIL,
   emailWindowSeconds: EMAIL_FAILURE_WINDOW_SECONDS,
   emailBlockSeconds: EMAIL_BLOCK_SECONDS,
+  deviceFailures: MAX_CONSECUTIVE_FAILURES_PER_DEVICE,
+  deviceWindowSeconds: DEVICE_FAILURE_WINDOW_SECONDS,
+  deviceBlockSeconds: DEVICE_BLOCK_SECONDS,
 };
 
 /** One counted login attempt: a wrong password needs nothing more (it stays counted). */
 export interface LoginAttempt {
-  /** The password was right: forgets the pair's failures and hands the other counters their points back. */
+  /** The password was right: forgets the pair's (or device's) failures and hands the other counters their points back. */
   succeeded(): Promise<void>;
   /** No verdict on the password (e.g. the registry failed): hands every point back. */
   abandoned(): Promise<void>;
@@ -76,10 +90,12 @@ export interface LoginThrottle {
   readonly keyPrefix: string;
   /**
    * Counts an attempt for the (normalized) e-mail and the client address, or throws `rate_limited`
-   * (429, Retry-After) when the pair, the address or the e-mail is blocked. A failed attempt needs
-   * nothing more: it stays counted.
+   * (429, Retry-After) when the pair, the address or the e-mail is blocked. With `device`, the nonce
+   * of a device token verified for this e-mail (verifyDeviceToken), the attempt is counted only
+   * against that device and refused only by its block; the address and e-mail counters neither
+   * count it nor refuse it. A failed attempt needs nothing more: it stays counted.
    */
-  attempt(email: string, clientAddress: string | null): Promise<LoginAttempt>;
+  attempt(email: string, clientAddress: string | null, device?: string | null): Promise<LoginAttempt>;
 }
 
 const inWords = new Intl.RelativeTimeFormat("en", { numeric: "always" });
@@ -104,8 +120,9 @@ interface Counted {
 
 /**
  * Builds a throttle over `redis` with keys `<keyPrefix>:email_ip:<e-mail>_<address>`,
- * `<keyPrefix>:ip:<address>` and `<keyPrefix>:email:<e-mail>`. The app uses loginThrottle();
- * tests build their own with a unique prefix, small limits or a broken client.
+ * `<keyPrefix>:ip:<address>`, `<keyPrefix>:email:<e-mail>` and `<keyPrefix>:device:<e-mail>_<nonce>`.
+ * The app uses loginThrottle(); tests build their own with a unique prefix, small limits or a
+ * broken client.
  */
 export function createLoginThrottle(opts: { redis: Redis; keyPrefix: string; limits?: LoginLimits }): LoginThrottle {
   const { redis, keyPrefix } = opts;
@@ -115,6 +132,7 @@ export function createLoginThrottle(opts: { redis: Redis; keyPrefix: string; lim
   const byEmailIp = limiter("email_ip", limits.emailIpFailures, limits.emailIpWindowSeconds, limits.emailIpBlockSeconds);
   const byIp = limiter("ip", limits.ipFailures, limits.ipWindowSeconds, limits.ipBlockSeconds);
   const byEmail = limiter("email", limits.emailFailures, limits.emailWindowSeconds, limits.emailBlockSeconds);
+  const byDevice = limiter("device", limits.deviceFailures, limits.deviceWindowSeconds, limits.deviceBlockSeconds);
 
   // Fail open, and say so once per outage rather than on every login.
   let storeDown = false;
@@ -162,21 +180,28 @@ export function createLoginThrottle(opts: { redis: Redis; keyPrefix: string; lim
     );
   }
 
+  /** An attempt without a trusted device: per pair, per client address and per e-mail. */
+  const untrustedCounters = (email: string, clientAddress: string | null): Counted[] => [
+    {
+      counter: byEmailIp,
+      // An unknown address shares one pair per e-mail with every other unknown address.
+      key: `${email}_${clientAddress ?? UNKNOWN_ADDRESS}`,
+      refusal: "for this e-mail address from your network address",
+      forgetOnSuccess: true,
+    },
+    // Without an address there is nothing to count per address.
+    ...(clientAddress === null ? [] : [{ counter: byIp, key: clientAddress, refusal: "from your network address", forgetOnSuccess: false }]),
+    { counter: byEmail, key: email, refusal: "for this e-mail address", forgetOnSuccess: false },
+  ];
+
   return {
     keyPrefix,
-    async attempt(email, clientAddress) {
-      const counters: Counted[] = [
-        {
-          counter: byEmailIp,
-          // An unknown address shares one pair per e-mail with every other unknown address.
-          key: `${email}_${clientAddress ?? UNKNOWN_ADDRESS}`,
-          refusal: "for this e-mail address from your network address",
-          forgetOnSuccess: true,
-        },
-        // Without an address there is nothing to count per address.
-        ...(clientAddress === null ? [] : [{ counter: byIp, key: clientAddress, refusal: "from your network address", forgetOnSuccess: false }]),
-        { counter: byEmail, key: email, refusal: "for this e-mail address", forgetOnSuccess: false },
-      ];
+    async attempt(email, clientAddress, device) {
+      const counters: Counted[] = device
+        ? // A trusted device: only its own consecutive failures count, so neither guessing from
+          // elsewhere nor a block of the network it is on locks the owner out of their browser.
+          [{ counter: byDevice, key: `${email}_${device}`, refusal: "for this e-mail address from this browser", forgetOnSuccess: true }]
+        : untrustedCounters(email, clientAddress);
       const results = await Promise.all(counters.map(count));
       // Only points this attempt did count are handed back; never a refusing counter's, whose count
       // is what keeps its block in place.

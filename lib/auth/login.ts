@@ -1,9 +1,10 @@
 // Password login for the console: verify the argon2 hash, open a session, hand back the cookie
-// secret (stored only as an HMAC in the Session row).
+// secret (stored only as an HMAC in the Session row) and the browser's device token.
 import "server-only";
 import { env } from "../config/env";
 import { db } from "../db/client";
 import { unauthenticated } from "../errors";
+import { DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE_SECONDS, DEVICE_COOKIE_PATH, newDeviceToken, verifyDeviceToken } from "./device-cookie";
 import { loginThrottle, type LoginThrottle } from "./login-throttle";
 import { SESSION_COOKIE, hashPassword, hashSecret, newSessionSecret, verifyPassword } from "./secrets";
 
@@ -12,6 +13,8 @@ export interface LoginResult {
   secret: string;
   sessionId: string;
   expiresAt: Date;
+  /** The device cookie's value: the one the caller sent if it is valid for this e-mail, else a new one. */
+  deviceToken: string;
   user: { id: string; email: string; name: string; isAdmin: boolean };
 }
 
@@ -31,11 +34,13 @@ export function normalizeEmail(email: string): string {
 
 export async function login(
   input: { email: string; password: string },
-  from: { clientAddress: string | null; throttle?: LoginThrottle },
+  from: { clientAddress: string | null; deviceToken?: string | null; throttle?: LoginThrottle },
 ): Promise<LoginResult> {
   const email = normalizeEmail(input.email);
+  // A device cookie issued for another e-mail (or forged, or from another SESSION_SECRET) is ignored.
+  const device = verifyDeviceToken(from.deviceToken, email);
   // Counted before the hash is verified: a blocked attempt (429) spends no argon2.
-  const attempt = await (from.throttle ?? loginThrottle()).attempt(email, from.clientAddress);
+  const attempt = await (from.throttle ?? loginThrottle()).attempt(email, from.clientAddress, device);
   const user = await db()
     .user.findUnique({ where: { email } })
     .catch(async (err: unknown) => {
@@ -52,36 +57,39 @@ export async function login(
   const session = await db().session.create({ data: { tokenHash: hashSecret(secret), userId: user.id, expiresAt } });
   // Housekeeping: expired sessions of this user are useless; drop them while we are here.
   await db().session.deleteMany({ where: { userId: user.id, expiresAt: { lte: new Date() } } });
-  return { secret, sessionId: session.id, expiresAt, user: { id: user.id, email: user.email, name: user.name, isAdmin: user.isAdmin } };
+  const deviceToken = device !== null && from.deviceToken ? from.deviceToken : newDeviceToken(email);
+  return { secret, sessionId: session.id, expiresAt, deviceToken, user: { id: user.id, email: user.email, name: user.name, isAdmin: user.isAdmin } };
 }
 
-function secureCookies(): boolean {
-  return new URL(env().PUBLIC_URL).protocol === "https:";
+/** A `Set-Cookie` value for an HttpOnly, SameSite=Lax cookie; `Secure` when PUBLIC_URL is https. */
+function setCookie(name: string, value: string, path: string, maxAge: number, expiresAt: Date): string {
+  return [
+    `${name}=${encodeURIComponent(value)}`,
+    `Path=${path}`,
+    "HttpOnly",
+    "SameSite=Lax",
+    `Max-Age=${maxAge}`,
+    `Expires=${expiresAt.toUTCString()}`,
+    ...(new URL(env().PUBLIC_URL).protocol === "https:" ? ["Secure"] : []),
+  ].join("; ");
 }
 
 /** `Set-Cookie` value that stores the session in the browser. */
 export function sessionCookie(secret: string, expiresAt: Date): string {
   const maxAge = Math.max(0, Math.floor((expiresAt.getTime() - Date.now()) / 1000));
-  return [
-    `${SESSION_COOKIE}=${encodeURIComponent(secret)}`,
-    "Path=/",
-    "HttpOnly",
-    "SameSite=Lax",
-    `Max-Age=${maxAge}`,
-    `Expires=${expiresAt.toUTCString()}`,
-    ...(secureCookies() ? ["Secure"] : []),
-  ].join("; ");
+  return setCookie(SESSION_COOKIE, secret, "/", maxAge, expiresAt);
 }
 
 /** `Set-Cookie` value that removes the session cookie. */
 export function clearedSessionCookie(): string {
-  return [
-    `${SESSION_COOKIE}=`,
-    "Path=/",
-    "HttpOnly",
-    "SameSite=Lax",
-    "Max-Age=0",
-    "Expires=Thu, 01 Jan 1970 00:00:00 GMT",
-    ...(secureCookies() ? ["Secure"] : []),
-  ].join("; ");
+  return setCookie(SESSION_COOKIE, "", "/", 0, new Date(0));
+}
+
+/**
+ * `Set-Cookie` value that stores the device token (lib/auth/device-cookie.ts), sent back only to the
+ * login endpoint. One per browser: the last user who signed in there.
+ */
+export function deviceCookie(token: string): string {
+  const maxAge = DEVICE_COOKIE_MAX_AGE_SECONDS;
+  return setCookie(DEVICE_COOKIE, token, DEVICE_COOKIE_PATH, maxAge, new Date(Date.now() + maxAge * 1000));
 }

@@ -7,8 +7,18 @@ import { env } from "../config/env";
 export const SESSION_COOKIE = "larder_session";
 export const TOKEN_PREFIX = "ldr_";
 
+/**
+ * HMAC-SHA256 of `data`, keyed with SESSION_SECRET or, given a `purpose`, with a key derived from
+ * it (HMAC-SHA256(SESSION_SECRET, purpose)): a MAC made for one purpose never verifies for another.
+ */
+export function keyedHash(data: string, purpose?: string): Buffer {
+  const secret = env().SESSION_SECRET;
+  const key = purpose === undefined ? secret : createHmac("sha256", secret).update(purpose).digest();
+  return createHmac("sha256", key).update(data).digest();
+}
+
 export function hashSecret(secret: string): string {
-  return createHmac("sha256", env().SESSION_SECRET).update(secret).digest("hex");
+  return keyedHash(secret).toString("hex");
 }
 
 export function newSessionSecret(): string {

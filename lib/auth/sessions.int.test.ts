@@ -3,16 +3,18 @@ import { afterAll, describe, expect, it } from "vitest";
 import { db, disconnectDb } from "../db/client";
 import { TEST_ORIGIN, callRoute, json } from "../../test/fixtures/api";
 import { TEST_PASSWORD, createTestSession, createTestUser, uniqueName } from "../../test/fixtures/auth";
+import { DEVICE_COOKIE, verifyDeviceToken } from "./device-cookie";
 import { SESSION_COOKIE, hashSecret } from "./secrets";
 
 afterAll(async () => {
   await disconnectDb();
 });
 
-function cookieFrom(res: Response): { value: string; attrs: string } {
-  const set = res.headers.get("set-cookie") ?? "";
-  const m = new RegExp(`^${SESSION_COOKIE}=([^;]*)(.*)$`).exec(set);
-  if (!m) throw new Error(`no session cookie in ${set}`);
+/** The value and attributes of the cookie `name` among a response's Set-Cookie headers. */
+function cookieFrom(res: Response, name = SESSION_COOKIE): { value: string; attrs: string } {
+  const all = res.headers.getSetCookie();
+  const m = all.map((set) => new RegExp(`^${name}=([^;]*)(.*)$`).exec(set)).find((x) => x !== null);
+  if (!m) throw new Error(`no ${name} cookie in ${all.join(" | ")}`);
   return { value: decodeURIComponent(m[1]), attrs: m[2] };
 }
 
@@ -39,6 +41,36 @@ describe("login", () => {
     const me = await callRoute("GET", "/api/v1/me", { headers: { cookie: `${SESSION_COOKIE}=${encodeURIComponent(value)}` } });
     expect(me.status).toBe(200);
     expect(await json(me)).toMatchObject({ kind: "user", email: user.email });
+  });
+
+  it("sets a device cookie for the e-mail, sent only to the login endpoint, as a second Set-Cookie header", async () => {
+    const user = await createTestUser();
+    const login = (cookie?: string) =>
+      callRoute("POST", "/api/v1/auth/login", { body: { email: user.email, password: TEST_PASSWORD }, headers: cookie ? { cookie } : {} });
+    const res = await login();
+    expect(res.status).toBe(200);
+    expect(res.headers.getSetCookie()).toHaveLength(2);
+    const { value, attrs } = cookieFrom(res, DEVICE_COOKIE);
+    expect(verifyDeviceToken(value, user.email)).not.toBeNull();
+    const parts = attrs.split(";").map((p) => p.trim());
+    expect(parts).toEqual(expect.arrayContaining(["HttpOnly", "SameSite=Lax", "Path=/api/v1/auth/login", `Max-Age=${180 * 86_400}`]));
+    expect(parts).not.toContain("Secure"); // PUBLIC_URL is http in tests
+    // The session cookie is still its own header, for the whole site.
+    expect(cookieFrom(res).attrs).toMatch(/; Path=\/;/);
+
+    // Signing in again from that browser keeps its device token; a token for another e-mail (the
+    // browser's previous user) is replaced by one for this e-mail.
+    expect(cookieFrom(await login(`${DEVICE_COOKIE}=${value}`), DEVICE_COOKIE).value).toBe(value);
+    const previous = cookieFrom(await login(), DEVICE_COOKIE).value;
+    const other = await createTestUser();
+    const switched = await callRoute("POST", "/api/v1/auth/login", {
+      body: { email: other.email, password: TEST_PASSWORD },
+      headers: { cookie: `${DEVICE_COOKIE}=${previous}` },
+    });
+    const replaced = cookieFrom(switched, DEVICE_COOKIE).value;
+    expect(replaced).not.toBe(previous);
+    expect(verifyDeviceToken(replaced, other.email)).not.toBeNull();
+    expect(verifyDeviceToken(replaced, user.email)).toBeNull();
   });
 
   it("answers wrong password, unknown e-mail and disabled user alike: 401 problem", async () => {
