@@ -41,10 +41,5 @@ export function verifyDeviceToken(token: string | null | undefined, email: strin
 
 /** The device cookie of a request, unverified; null without one (or when it is not even decodable). */
 export function deviceTokenFrom(headers: Headers): string | null {
-  try {
-    return readCookie(headers.get("cookie"), DEVICE_COOKIE) ?? null;
-  } catch {
-    // readCookie decodes the value; a stray `%` is garbage, not a server error.
-    return null;
-  }
+  return readCookie(headers.get("cookie"), DEVICE_COOKIE) ?? null;
 }

@@ -36,7 +36,7 @@ export const login = endpoint({
   path: "/api/v1/auth/login",
   permission: "public",
   summary:
-    "Sign in with e-mail and password; sets the HttpOnly `larder_session` cookie. 401 on bad credentials; 429 with `Retry-After` after too many failed attempts for the e-mail or client address.",
+    "Sign in with e-mail and password; sets the HttpOnly `larder_session` cookie and the `larder_device` cookie (a trusted-device token that keeps this browser signing in while the e-mail is blocked by failures from elsewhere). 401 on bad credentials; 429 with `Retry-After` after too many failed attempts for the e-mail or client address.",
   tags: ["auth"],
   body: LoginBody,
   response: LoginResponse,
