@@ -10,7 +10,7 @@ import { bearerToken } from "../auth/resolve-principal";
 import { problemFromError, problemHeaders } from "../api/problem";
 import { env } from "../config/env";
 import { LarderError, badRequest, forbidden, notFound, unauthenticated } from "../errors";
-import { getOnlineFeaturesJson, StaleCredentialsError } from "./get-online-features";
+import { getOnlineFeaturesJson, readWithFreshCredentialsOnStale } from "./get-online-features";
 import { pushRows } from "./push";
 import { getCatalog, principalForToken } from "./registry-cache";
 
@@ -144,22 +144,15 @@ async function route(req: IncomingMessage, res: ServerResponse, requestId: strin
   const bodyProject = body.project;
   delete body.project;
   if (path === "/get-online-features") {
-    for (let attempt = 0; ; attempt++) {
-      const auth = await authorized(req, bodyProject, "features.read");
-      try {
-        const json = await getOnlineFeaturesJson(
-          { project: auth.project, principal: auth.principal, request: body, verifyAuthGeneration: auth.fromCache },
-          pooledAlloc,
-        );
-        releaseWhenSent(res, json);
-        send(res, 200, json, "application/json", requestId);
-        return;
-      } catch (e) {
-        // A token was revoked (or a grant changed) since this principal was cached: check again.
-        if (e instanceof StaleCredentialsError && attempt === 0) continue;
-        throw e;
-      }
-    }
+    const auth = await authorized(req, bodyProject, "features.read");
+    const json = await readWithFreshCredentialsOnStale(
+      auth,
+      async () => (await authorized(req, bodyProject, "features.read")).principal,
+      (principal, verifyAuthGeneration) => getOnlineFeaturesJson({ project: auth.project, principal, request: body, verifyAuthGeneration }, pooledAlloc),
+    );
+    releaseWhenSent(res, json);
+    send(res, 200, json, "application/json", requestId);
+    return;
   }
   const auth = await authorized(req, bodyProject, "features.push");
   const out = await pushRows({ project: auth.project, principal: auth.principal, request: body });

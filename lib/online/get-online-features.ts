@@ -49,6 +49,25 @@ export class StaleCredentialsError extends Error {
   }
 }
 
+/**
+ * Runs an online read as `first` (a principal from the token cache or the registry); when the
+ * cached credentials turn out to be stale mid-read (a token revoked or a grant changed since they
+ * were cached), resolves them again with `fresh` (which reads the registry and authorizes) and
+ * reads once more. The feature server and the Next route share it.
+ */
+export async function readWithFreshCredentialsOnStale<T>(
+  first: { principal: Principal; fromCache: boolean },
+  fresh: () => Promise<Principal>,
+  read: (principal: Principal, verifyAuthGeneration: boolean) => Promise<T>,
+): Promise<T> {
+  try {
+    return await read(first.principal, first.fromCache);
+  } catch (e) {
+    if (!(e instanceof StaleCredentialsError)) throw e;
+    return read(await fresh(), false);
+  }
+}
+
 export const EPOCH_ISO = "1970-01-01T00:00:00Z";
 /** Entity rows one online request may ask for (Feast has no limit; Redis pipelines this fine). */
 export const MAX_ONLINE_ENTITY_ROWS = 10_000;
