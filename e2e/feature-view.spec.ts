@@ -1,4 +1,4 @@
-import { expect, shot, signIn, test } from "./support/fixtures";
+import { expect, hydrated, shot, signIn, test } from "./support/fixtures";
 
 test("a feature view shows its definition, a diff between versions and statistics", async ({ page }) => {
   await signIn(page, "consumer");
@@ -38,6 +38,7 @@ test("a feature view shows its definition, a diff between versions and statistic
 test("an editor edits the description in place without a new version", async ({ page }) => {
   await signIn(page, "editor");
   await page.goto("/projects/retail/feature-views/customer_profile");
+  await hydrated(page.getByRole("button", { name: /edit metadata/i }));
   await page.getByRole("button", { name: /edit metadata/i }).click();
   const dialog = page.getByRole("dialog");
   await dialog.getByLabel("Description").fill("Latest known profile of a customer (edited in e2e)");

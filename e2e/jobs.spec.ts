@@ -1,10 +1,11 @@
-import { expect, shot, signIn, test } from "./support/fixtures";
+import { expect, hydrated, shot, signIn, test } from "./support/fixtures";
 
 test.describe.configure({ timeout: 180_000 });
 
 test("an operator materializes a view and watches the job succeed", async ({ page }) => {
   await signIn(page, "operator");
   await page.goto("/projects/retail/feature-views/customer_profile?tab=materialization");
+  await hydrated(page.getByRole("button", { name: /materialize now/i }));
   await page.getByRole("button", { name: /materialize now/i }).click();
   const dialog = page.getByRole("dialog");
   await dialog.getByRole("button", { name: "Last 7 days" }).click();

@@ -1,10 +1,11 @@
 import { PASSWORD, emailOf } from "./support/env";
-import { expect, shot, test } from "./support/fixtures";
+import { expect, hydrated, shot, test } from "./support/fixtures";
 
 test("signs in with the form, lands on the projects, signs out", async ({ page, seed }) => {
   await page.goto("/projects");
   await expect(page).toHaveURL(/\/login/);
   await shot(page, "login");
+  await hydrated(page.getByRole("button", { name: /sign in/i }));
   await page.getByLabel("E-mail").fill(emailOf("admin"));
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: /sign in/i }).click();
@@ -31,6 +32,7 @@ test("signs in with the form, lands on the projects, signs out", async ({ page, 
 
 test("a wrong password shows the API's message", async ({ page }) => {
   await page.goto("/login");
+  await hydrated(page.getByRole("button", { name: /sign in/i }));
   await page.getByLabel("E-mail").fill(emailOf("viewer"));
   await page.getByLabel("Password").fill("not-the-password");
   await page.getByRole("button", { name: /sign in/i }).click();

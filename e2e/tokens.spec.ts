@@ -1,4 +1,4 @@
-import { expect, shot, signIn, test } from "./support/fixtures";
+import { expect, hydrated, shot, signIn, test } from "./support/fixtures";
 
 test("an admin creates a token (shown once), uses it, and revokes it", async ({ page, playwright }) => {
   await signIn(page, "admin");
@@ -37,6 +37,7 @@ test("an admin creates a token (shown once), uses it, and revokes it", async ({ 
 test("alerts: a viewer subscribes to a view", async ({ page }) => {
   await signIn(page, "viewer");
   await page.goto("/projects/retail/alerts");
+  await hydrated(page.getByLabel("Scope"));
   await page.getByLabel("Scope").selectOption("customer_spend");
   const created = page.waitForResponse((r) => r.url().includes("/alert-subscriptions") && r.request().method() === "POST");
   await page.getByRole("button", { name: "Subscribe" }).click();

@@ -32,7 +32,9 @@ export function LoginForm({ next }: { next?: string }) {
   }
 
   return (
-    <form onSubmit={onSubmit} className="space-y-4" aria-describedby={error ? "login-error" : undefined} noValidate>
+    // method="post": a submit before the page is hydrated (slow network) must not put the password
+    // in the URL (a GET form would), where history and access logs keep it.
+    <form method="post" onSubmit={onSubmit} className="space-y-4" aria-describedby={error ? "login-error" : undefined} noValidate>
       <Field label="E-mail" htmlFor="email">
         <Input id="email" name="email" type="email" autoComplete="username" required autoFocus aria-invalid={error ? true : undefined} />
       </Field>

@@ -1,6 +1,6 @@
 // Shared helpers of the specs: the seed info, signing in as a role, and page screenshots.
 import { readFileSync } from "node:fs";
-import { expect, test as base, type Page } from "@playwright/test";
+import { expect, test as base, type Locator, type Page } from "@playwright/test";
 import { PASSWORD, SEED_FILE, emailOf, type E2ERole, type SeedInfo } from "./env";
 
 export const test = base.extend<{ seed: SeedInfo }>({
@@ -20,4 +20,16 @@ export async function signIn(page: Page, role: E2ERole): Promise<void> {
 /** Saves a screenshot of the page as a test artifact: test-results/screenshots/<name>.png. */
 export async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `test-results/screenshots/${name}.png`, fullPage: true });
+}
+
+/**
+ * Waits until React has hydrated `el` (it then carries React's `__reactProps$…` key), so its
+ * handlers and the effects of its component (e.g. a window keydown listener) are live. A
+ * server-rendered element is visible, and clickable, before that: acting on it then does nothing.
+ */
+export async function hydrated(el: Locator): Promise<void> {
+  await expect(el).toBeAttached();
+  await expect
+    .poll(() => el.evaluate((node) => Object.keys(node).some((k) => k.startsWith("__reactProps$"))), { message: "element hydrated by React" })
+    .toBe(true);
 }

@@ -84,7 +84,7 @@ describe("online store outage", () => {
     expect((await viaNextRoute()).res.status).toBe(200);
   });
 
-  it("answers 503 problem+json with Retry-After, quickly, while Redis is down", async () => {
+  it("answers 503 problem+json with Retry-After, within 5 s, while Redis is down", async () => {
     await pointOnlineAt("redis://127.0.0.1:3597"); // nothing listens here
     // Three rounds: the wait must stay short as the outage goes on (reconnect delays grow).
     for (const call of [1, 2, 3].flatMap(() => [viaFeatureServer, viaNextRoute, pushViaFeatureServer])) {
@@ -94,7 +94,8 @@ describe("online store outage", () => {
       expect(res.headers.get("retry-after")).toBe(String(STORE_RETRY_AFTER_SECONDS));
       expect(body).toMatchObject({ code: "unavailable", retryAfter: STORE_RETRY_AFTER_SECONDS });
       expect(body.detail).toMatch(/Redis is unreachable/);
-      expect(ms).toBeLessThan(3_000);
+      // ioredis alone would hold it for its 20 reconnect attempts (10 s and more).
+      expect(ms).toBeLessThan(5_000);
     }
   });
 
