@@ -3,6 +3,7 @@
 import { SingleBar, Presets } from "cli-progress";
 import type { Command } from "commander";
 import { env } from "../../config/env";
+import { projectOption } from "../project-option";
 import { createClient, type LarderClient } from "../../client/http";
 import type { JobJson } from "../../jobs/job-schema";
 
@@ -112,7 +113,7 @@ export function registerJobsCommands(program: Command, deps: JobsCliDeps = {}): 
   program
     .command("materialize <start> <end>")
     .description("materialize [start, end) of the latest version of each view (ISO times with zone, or YYYY-MM-DD = UTC midnight)")
-    .requiredOption("-p, --project <name>", "project")
+    .addOption(projectOption())
     .option("--views <names>", "comma-separated feature views (default: all)")
     .option("--wait", "wait until the jobs finish")
     .action(async (start: string, end: string, o: { project: string; views?: string; wait?: boolean }) => {
@@ -129,7 +130,7 @@ export function registerJobsCommands(program: Command, deps: JobsCliDeps = {}): 
   program
     .command("materialize-incremental")
     .description("materialize each view from the end of its last materialized interval to now")
-    .requiredOption("-p, --project <name>", "project")
+    .addOption(projectOption())
     .option("--views <names>", "comma-separated feature views (default: all)")
     .option("--wait", "wait until the jobs finish")
     .action(async (o: { project: string; views?: string; wait?: boolean }) => {
@@ -145,7 +146,7 @@ export function registerJobsCommands(program: Command, deps: JobsCliDeps = {}): 
   program
     .command("backfill <start> <end>")
     .description("backfill [start, end): one job per view version and UTC day, then online as of end; shows progress")
-    .requiredOption("-p, --project <name>", "project")
+    .addOption(projectOption())
     .option("--views <names>", "comma-separated feature views (default: all)")
     .option("--gaps", "only the parts of [start, end) not materialized yet")
     .option("--no-wait", "return once the backfill is queued")

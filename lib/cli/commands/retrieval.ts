@@ -3,6 +3,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import type { Command } from "commander";
 import { env } from "../../config/env";
+import { projectOption } from "../project-option";
 import { LarderClient, onlineRows, type EntityValue, type HistoricalJobAccepted } from "../../client/larder-client";
 
 function client(featureServer?: string): LarderClient {
@@ -37,7 +38,7 @@ export function registerRetrievalCommands(program: Command): void {
   program
     .command("get-online")
     .description("latest feature values for entities (online store)")
-    .requiredOption("-p, --project <name>", "project")
+    .addOption(projectOption())
     .option("-f, --features <refs>", "comma-separated refs: view:feature, view@v2:feature, view", list)
     .option("-s, --feature-service <name>", "a feature service instead of --features")
     .option("-e, --entity <key=v1,v2>", "join key values (repeat for several join keys)", (v: string, prev: string[] = []) => [...prev, v])
@@ -60,7 +61,7 @@ export function registerRetrievalCommands(program: Command): void {
   program
     .command("get-historical")
     .description("point-in-time features for an entity table (Parquet, CSV or JSON rows file)")
-    .requiredOption("-p, --project <name>", "project")
+    .addOption(projectOption())
     .requiredOption("--entities <file>", "entity table: .parquet, .csv, or .json (array of rows)")
     .option("-f, --features <refs>", "comma-separated refs", list)
     .option("-s, --feature-service <name>", "a feature service instead of --features")
