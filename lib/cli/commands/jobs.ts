@@ -22,7 +22,10 @@ export interface JobsCliDeps {
 
 /** `2024-03-01` → midnight UTC; anything else is sent as typed (the API validates it). */
 export function normalizeTime(s: string): string {
-  return /^\d{4}-\d{2}-\d{2}$/.test(s) ? `${s}T00:00:00Z` : s;
+  if (/^\d{4}-\d{2}-\d{2}$/.test(s)) return `${s}T00:00:00Z`;
+  // ISO 8601 lets seconds be left out (2026-11-01T00:00Z); the API wants them.
+  const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})(Z|[+-]\d{2}:?\d{2})$/i.exec(s);
+  return m ? `${m[1]}:00${m[2].toUpperCase()}` : s;
 }
 
 export function splitList(s: string | undefined): string[] | undefined {
