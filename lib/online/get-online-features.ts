@@ -475,6 +475,67 @@ async function readCluster(
   return { chunks, counters };
 }
 
+/**
+ * readOnline on one Redis: one pipeline of read-script calls (READ_CHUNK entities each), the
+ * generation counters riding in front of the first call's keys and answer.
+ */
+async function readSingle(
+  redis: Redis,
+  plan: OnlinePlan,
+  cols: Record<string, EntityValue[]>,
+  n: number,
+  counterKeys: string[],
+  bytes: boolean,
+): Promise<{ chunks: (string | Buffer)[][]; counters: (string | null)[] }> {
+  defineRead(redis);
+  const pipe = redis.pipeline();
+  const script = pipe as unknown as ReadCommander;
+  for (let gi = 0; gi < plan.groups.length; gi++) {
+    const g = plan.groups[gi];
+    const keyCols = g.keyNames.map((k) => cols[k]);
+    const vals: unknown[] = new Array(keyCols.length);
+    for (let from = 0; from < n; from += READ_CHUNK) {
+      const to = Math.min(n, from + READ_CHUNK);
+      const head = gi === 0 && from === 0 ? counterKeys : [];
+      const nk = head.length + to - from;
+      const args: string[] = new Array(nk + 1 + g.fields.length);
+      for (let c = 0; c < head.length; c++) args[c] = head[c];
+      for (let i = from; i < to; i++) {
+        for (let k = 0; k < keyCols.length; k++) vals[k] = keyCols[k][i];
+        args[head.length + i - from] = g.buildKey(vals);
+      }
+      args[nk] = String(head.length);
+      for (let f = 0; f < g.fields.length; f++) args[nk + 1 + f] = g.fields[f];
+      if (bytes) script.larderOnlineReadBuffer(nk, ...args);
+      else script.larderOnlineRead(nk, ...args);
+    }
+  }
+  coalesceWrites(redis);
+  const replies = (await pipe.exec()) ?? [];
+  for (const [err] of replies) if (err) throw err;
+  const chunks: (string | Buffer)[][] = [];
+  let r = 0;
+  for (let g = 0; g < plan.groups.length; g++) {
+    const group: (string | Buffer)[] = [];
+    for (let from = 0; from < n; from += READ_CHUNK) group.push(replies[r++][1] as string | Buffer);
+    chunks.push(group);
+  }
+  // Take the counters off the front of the first answer.
+  const counters: (string | null)[] = [];
+  let first = chunks[0][0];
+  let at = 0;
+  for (let c = 0; c < counterKeys.length; c++) {
+    let end = typeof first === "string" ? first.indexOf("\x1f", at) : first.indexOf(US, at);
+    if (end < 0) end = first.length;
+    const v = typeof first === "string" ? first.slice(at, end) : first.toString("latin1", at, end);
+    counters.push(v === "" ? null : v);
+    at = end + 1;
+  }
+  first = typeof first === "string" ? first.slice(at) : first.subarray(Math.min(at, first.length));
+  chunks[0][0] = first;
+  return { chunks, counters };
+}
+
 /** `bytes`: field values stay Buffers for the byte-level JSON writer; otherwise strings. */
 async function readOnline(input: GetOnlineFeaturesInput, bytes = false): Promise<OnlineRead> {
   const req = checkRequestShape(input.request);
@@ -498,62 +559,15 @@ async function readOnline(input: GetOnlineFeaturesInput, bytes = false): Promise
     }
     const n = checkEntities(req.entities, plan);
     const redis = sharedRedis("online");
-    // The generation counters ride in the first script call (the registry's; the auth one too
-    // when the principal came from the cache): one command for a request of up to READ_CHUNK rows.
+    // The generation counters (the registry's; the auth one too when the principal came from the
+    // cache) are read in the same round trip as the values: on one Redis they ride in the first
+    // script call (one command for a request of up to READ_CHUNK rows), on a cluster as GETs.
     const checkAuth = input.verifyAuthGeneration === true;
     const counterKeys = checkAuth ? [registryGenerationKey(catalog.project), AUTH_GENERATION_KEY] : [registryGenerationKey(catalog.project)];
     const cols = req.entities as Record<string, EntityValue[]>;
-    let chunks: (string | Buffer)[][];
-    let counters: (string | null)[];
-    if (isCluster(redis)) ({ chunks, counters } = await readCluster(redis, plan, cols, n, counterKeys, bytes));
-    else {
-      defineRead(redis);
-      const pipe = redis.pipeline();
-      const script = pipe as unknown as ReadCommander;
-      for (let gi = 0; gi < plan.groups.length; gi++) {
-        const g = plan.groups[gi];
-        const keyCols = g.keyNames.map((k) => cols[k]);
-        const vals: unknown[] = new Array(keyCols.length);
-        for (let from = 0; from < n; from += READ_CHUNK) {
-          const to = Math.min(n, from + READ_CHUNK);
-          const head = gi === 0 && from === 0 ? counterKeys : [];
-          const nk = head.length + to - from;
-          const args: string[] = new Array(nk + 1 + g.fields.length);
-          for (let c = 0; c < head.length; c++) args[c] = head[c];
-          for (let i = from; i < to; i++) {
-            for (let k = 0; k < keyCols.length; k++) vals[k] = keyCols[k][i];
-            args[head.length + i - from] = g.buildKey(vals);
-          }
-          args[nk] = String(head.length);
-          for (let f = 0; f < g.fields.length; f++) args[nk + 1 + f] = g.fields[f];
-          if (bytes) script.larderOnlineReadBuffer(nk, ...args);
-          else script.larderOnlineRead(nk, ...args);
-        }
-      }
-      coalesceWrites(redis);
-      const replies = (await pipe.exec()) ?? [];
-      for (const [err] of replies) if (err) throw err;
-      chunks = [];
-      let r = 0;
-      for (let g = 0; g < plan.groups.length; g++) {
-        const group: (string | Buffer)[] = [];
-        for (let from = 0; from < n; from += READ_CHUNK) group.push(replies[r++][1] as string | Buffer);
-        chunks.push(group);
-      }
-      // Take the counters off the front of the first answer.
-      counters = [];
-      let first = chunks[0][0];
-      let at = 0;
-      for (let c = 0; c < counterKeys.length; c++) {
-        let end = typeof first === "string" ? first.indexOf("\x1f", at) : first.indexOf(US, at);
-        if (end < 0) end = first.length;
-        const v = typeof first === "string" ? first.slice(at, end) : first.toString("latin1", at, end);
-        counters.push(v === "" ? null : v);
-        at = end + 1;
-      }
-      first = typeof first === "string" ? first.slice(at) : first.subarray(Math.min(at, first.length));
-      chunks[0][0] = first;
-    }
+    const { chunks, counters } = isCluster(redis)
+      ? await readCluster(redis, plan, cols, n, counterKeys, bytes)
+      : await readSingle(redis, plan, cols, n, counterKeys, bytes);
     const generation = counters[0];
     if (generation !== catalog.generation && attempt === 0) {
       invalidateCatalog(catalog.project);
