@@ -388,6 +388,15 @@ function coalesceWrites(redis: Redis): void {
 }
 
 /**
+ * What one read brings back from Redis: per plan group, its answers in chunks of READ_CHUNK
+ * entities (fields joined by US), and the generation counters in counterKeys order.
+ */
+interface RedisAnswers {
+  chunks: (string | Buffer)[][];
+  counters: (string | null)[];
+}
+
+/**
  * readOnline on a Redis Cluster, where one script call's keys must share a slot: each group's
  * entities are grouped by slot (one read-script call per slot, at most READ_CHUNK keys), the
  * generation counters are plain GETs, and the pipelines of every node go out at once, so a request
@@ -402,7 +411,7 @@ async function readCluster(
   n: number,
   counterKeys: string[],
   bytes: boolean,
-): Promise<{ chunks: (string | Buffer)[][]; counters: (string | null)[] }> {
+): Promise<RedisAnswers> {
   defineRead(cluster);
   await clusterReady(cluster);
   const pipelines = new NodePipelines(cluster);
@@ -486,7 +495,7 @@ async function readSingle(
   n: number,
   counterKeys: string[],
   bytes: boolean,
-): Promise<{ chunks: (string | Buffer)[][]; counters: (string | null)[] }> {
+): Promise<RedisAnswers> {
   defineRead(redis);
   const pipe = redis.pipeline();
   const script = pipe as unknown as ReadCommander;
