@@ -275,8 +275,8 @@ const g = globalThis as unknown as { larderLoginThrottle?: LoginThrottle; larder
 export function loginThrottle(): LoginThrottle {
   const keyPrefix = `${env().QUEUE_PREFIX}:login`;
   if (g.larderLoginThrottle?.keyPrefix !== keyPrefix) {
-    // Its own connection, not sharedRedis("queue"): that one waits forever while Redis is down
-    // (maxRetriesPerRequest: null, for BullMQ), and a login must not.
+    // Its own connection on the queue Redis: a command gives up after one reconnect attempt or
+    // THROTTLE_STORE_TIMEOUT_MS, so a login never waits on a Redis that is down.
     if (!g.larderLoginThrottleRedis) {
       g.larderLoginThrottleRedis = createRedis("queue", { maxRetriesPerRequest: 1, commandTimeout: THROTTLE_STORE_TIMEOUT_MS });
       // Reconnect errors are not logged here: the throttle logs the outage once, when a login meets it.

@@ -23,10 +23,11 @@ export function createRedis(purpose: "queue" | "online", opts: RedisOptions = {}
 /** Reconnect attempts a request's command waits for on a single online Redis before it fails. */
 export const ONLINE_REQUEST_RETRIES = 2;
 
-/** A shared connection per purpose for request paths. */
-export function sharedRedis(purpose: "queue"): Redis;
-export function sharedRedis(purpose: "online"): OnlineRedis;
-export function sharedRedis(purpose: "queue" | "online"): OnlineRedis {
+/**
+ * The process's shared online-store connection for request paths. (Queues have theirs in
+ * lib/queues/contracts.ts, the login throttle its own: each with the retry policy its callers need.)
+ */
+export function sharedRedis(purpose: "online"): OnlineRedis {
   g.larderRedis ??= new Map();
   let r = g.larderRedis.get(purpose);
   // A cluster client that gave up reaching the cluster (see createCluster) is done: make a new one,
@@ -36,13 +37,10 @@ export function sharedRedis(purpose: "queue" | "online"): OnlineRedis {
     // reconnect attempts at most 500 ms apart (the request answers 503 + Retry-After within ~1.5 s)
     // instead of ioredis's 20 attempts up to 2 s apart (~10 s and more). A cluster client bounds its
     // own wait (see createCluster).
-    r =
-      purpose === "queue"
-        ? createRedis("queue", { maxRetriesPerRequest: null })
-        : createRedis(
-            "online",
-            env().ONLINE_REDIS_CLUSTER ? {} : { maxRetriesPerRequest: ONLINE_REQUEST_RETRIES, retryStrategy: (n) => Math.min(50 * n, 500) },
-          );
+    r = createRedis(
+      "online",
+      env().ONLINE_REDIS_CLUSTER ? {} : { maxRetriesPerRequest: ONLINE_REQUEST_RETRIES, retryStrategy: (n) => Math.min(50 * n, 500) },
+    );
     logOutagesOnce(r, purpose);
     g.larderRedis.set(purpose, r);
   }
