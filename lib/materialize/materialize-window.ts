@@ -18,7 +18,7 @@ import { db } from "../db/client";
 import { qid, qlit } from "../duckdb/instance";
 import { pingMasters } from "../redis/cluster";
 import { createRedis, isCluster, type OnlineRedis } from "../redis/connection";
-import { defineOnlineWrite, ENTITY_SEP, FIELD_SEP, onlineWriteTrip } from "../online/write-script";
+import { ENTITY_SEP, FIELD_SEP, onlineWriteTrip } from "../online/write-script";
 import { entityKey } from "../online/keys";
 import { computePartitionStats, storeFeatureStats, type FeatureStat } from "../quality/compute-stats";
 import { duckType, dtypeMismatch } from "./dtypes";
@@ -230,7 +230,6 @@ export async function materializeWindow(
       await log(`computed online values of ${onlineEntities} entities as of ${input.end.toISOString()}`);
       redis ??= createRedis("online", { maxRetriesPerRequest: 1 });
       try {
-        defineOnlineWrite(redis);
         // On a cluster every master must answer: each holds a share of the entities.
         await (isCluster(redis) ? pingMasters(redis) : redis.ping());
       } catch (e) {

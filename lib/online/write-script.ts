@@ -66,8 +66,8 @@ const COMMAND = "larderOnlineWrite";
 
 type WithCommand = { [COMMAND](...args: (string | number)[]): Promise<number> };
 
-/** Registers the script on a connection (idempotent). ioredis sends EVALSHA and falls back to EVAL. */
-export function defineOnlineWrite<R extends OnlineRedis>(redis: R): R & WithCommand {
+/** Registers the script on a connection (idempotent; each trip does it). ioredis sends EVALSHA and falls back to EVAL. */
+function defineOnlineWrite<R extends OnlineRedis>(redis: R): R & WithCommand {
   const r = redis as R & WithCommand;
   if (typeof r[COMMAND] !== "function") redis.defineCommand(COMMAND, { lua: ONLINE_WRITE_LUA });
   return r;
@@ -102,12 +102,12 @@ function payloadEntry(r: Pick<OnlineWriteRow, "tsMs" | "row" | "agg">): string {
  * caller (materialization has DuckDB build it): `payload` holds one `payloadEntry` per key, in key
  * order, joined by ENTITY_SEP.
  */
-export function packedWriteArgs(view: string, version: number, asofMs: number | null, keys: readonly string[], payload: string): (string | number)[] {
+function packedWriteArgs(view: string, version: number, asofMs: number | null, keys: readonly string[], payload: string): (string | number)[] {
   return [keys.length, ...keys, tsField(view, version), rowField(view, version), asofField(view, version), aggField(view, version), asofMs === null ? "" : String(asofMs), payload];
 }
 
 /** Queues one call on a pipeline (call defineOnlineWrite on the connection first). */
-export function pipelineOnlineWrite(pipeline: ChainableCommander, args: (string | number)[]): void {
+function pipelineOnlineWrite(pipeline: ChainableCommander, args: (string | number)[]): void {
   (pipeline as unknown as WithCommand)[COMMAND](...args);
 }
 
