@@ -244,10 +244,11 @@ export function clientAddress(headers: Headers): string | null {
   if (!last) return null;
   // One key for an IPv4 client whether it arrived over IPv4 or as an IPv4-mapped IPv6 address.
   const address = last.startsWith("::ffff:") && isIP(last.slice(7)) === 4 ? last.slice(7) : last;
-  const family = isIP(address.split("%")[0]);
+  const bare = address.split("%")[0]; // an IPv6 zone (`fe80::1%eth0`) is no part of the address
+  const family = isIP(bare);
   if (family === 4) return address;
   // One end site usually holds a whole IPv6 /64 and can pick any address in it: count the /64.
-  return family === 6 ? ipv6Slash64(address.split("%")[0]) : null;
+  return family === 6 ? ipv6Slash64(bare) : null;
 }
 
 /** The /64 an IPv6 address is in, canonical: `2001:db8:0:1::/64` for `2001:DB8::1:0:0:0:5`. */
