@@ -35,7 +35,7 @@ const { withDuckConnection, qlit } = await import("../lib/duckdb/instance");
 const { createRedis } = await import("../lib/redis/connection");
 const { materializeWindow } = await import("../lib/materialize/materialize-window");
 const { createTestVersion, unlinkPrefix: unlinkKeys } = await import("../lib/materialize/test-support");
-const { projectKeyPrefix } = await import("../lib/online/keys");
+const { clockBoundsKey, projectKeyPrefix } = await import("../lib/online/keys");
 const { env } = await import("../lib/config/env");
 
 /**
@@ -172,18 +172,12 @@ try {
     redisCpu: number;
     stealPct: number | null;
   }
-  const runs: OnlineRun[] = [];
-  for (let r = 0; r < REPEAT; r++) {
-    const rbRun = await redisBenchmarkHset(rawPrefix, ENTITIES, values);
-    if (rbRun) rbSamples.push(rbRun);
-    await unlinkPrefix(rawPrefix);
-    // Every run starts from an empty online store, so each does the same work as the first.
-    await unlinkPrefix(projectKeyPrefix(project));
+  const onlineRun = async (): Promise<OnlineRun> => {
     let writeStart = 0;
     let cpuAtStart = process.cpuUsage();
     let redisCpuAtStart = 0;
     let steal = stealMeter();
-    t = performance.now();
+    const t0 = performance.now();
     const on = await materializeWindow(
       { ...base, writeOffline: false, writeOnline: true, jobId: "bench-online" },
       {
@@ -198,12 +192,32 @@ try {
         },
       },
     );
-    const onSecs = secs(t);
-    const writeSecs = (performance.now() - writeStart) / 1000;
+    const onSecs = secs(t0);
+    // The engine's own measure: first call sent to last reply (the phase bracket below also holds the
+    // DuckDB teardown, which is end-to-end time, not write time).
+    const writeSecs = on.onlineWriteSeconds;
     const cpu = process.cpuUsage(cpuAtStart);
-    runs.push({ secs: onSecs, writeSecs, entities: on.entitiesOnline, rowsRead: on.rowsRead, nodeCpu: (cpu.user + cpu.system) / 1e6, redisCpu: (await redisCpu()) - redisCpuAtStart, stealPct: steal() });
+    return { secs: onSecs, writeSecs, entities: on.entitiesOnline, rowsRead: on.rowsRead, nodeCpu: (cpu.user + cpu.system) / 1e6, redisCpu: (await redisCpu()) - redisCpuAtStart, stealPct: steal() };
+  };
+  // Two cases per repetition. "load": the version's first materialization (empty online store, no
+  // clock bounds: write-script.ts), which sends entities in ascending event time and so never reads a
+  // clock. "rewrite": the same window again over the values just written: every call starts below
+  // the clock bound, so every entity's clock is read and compared (the backfill / out-of-order case).
+  const runs: OnlineRun[] = [];
+  const rewrites: OnlineRun[] = [];
+  for (let r = 0; r < REPEAT; r++) {
+    const rbRun = await redisBenchmarkHset(rawPrefix, ENTITIES, values);
+    if (rbRun) rbSamples.push(rbRun);
+    await unlinkPrefix(rawPrefix);
+    // Every load starts from an empty online store, so each does the same work as the first.
+    await unlinkPrefix(projectKeyPrefix(project));
+    await redis.unlink(clockBoundsKey(project));
+    runs.push(await onlineRun());
+    rewrites.push(await onlineRun());
   }
-  const bestRun = runs.reduce((a, b) => (b.writeSecs < a.writeSecs ? b : a));
+  const best = (rs: OnlineRun[]) => rs.reduce((a, b) => (b.writeSecs < a.writeSecs ? b : a));
+  const bestRun = best(runs);
+  const bestRewrite = best(rewrites);
   const onWriteSecs = bestRun.writeSecs;
   const onWriteRate = bestRun.entities / onWriteSecs;
   const onSecs = Math.min(...runs.map((x) => x.secs));
@@ -215,7 +229,8 @@ try {
 
   const ceil = rb?.rate ?? rawRate;
   lines.push(
-    `online   engine writes (newer-wins script, ${FEATURES} features): ${fmt(on.entitiesOnline)} entities in ${onWriteSecs.toFixed(2)} s = ${fmt(onWriteRate)} entities/s (target ≥ 300,000: ${onWriteRate >= 300_000 ? "met" : "missed"}; best of ${list(runs.map((x) => x.writeSecs))} s)`,
+    `online   engine writes, first load (newer-wins script, ${FEATURES} features): ${fmt(on.entitiesOnline)} entities in ${onWriteSecs.toFixed(2)} s = ${fmt(onWriteRate)} entities/s (target ≥ 300,000: ${onWriteRate >= 300_000 ? "met" : "missed"}; best of ${list(runs.map((x) => x.writeSecs))} s)`,
+    `online   engine rewrite of the same window over stored values (every clock read): ${fmt(bestRewrite.entities / bestRewrite.writeSecs)} entities/s (best of ${list(rewrites.map((x) => x.writeSecs))} s; Redis server ${bestRewrite.redisCpu.toFixed(2)} s CPU)`,
     `online   engine end-to-end (read ${fmt(on.rowsRead)} source rows, DuckDB snapshot as of end, write): ${onSecs.toFixed(2)} s = ${fmt(onRate)} entities/s`,
     rb
       ? `online   ceiling (redis-benchmark -P 64 -c 50, HSET ${FEATURES} fields): ${fmt(rb.rate)} entities/s (best of ${rbSamples.map((x) => fmt(x.rate)).join(", ")}${stealNote(rb.stealPct)})`
@@ -228,6 +243,7 @@ try {
   for (const l of lines) console.log(l);
 } finally {
   await unlinkPrefix(projectKeyPrefix(project)).catch(() => {});
+  await redis.unlink(clockBoundsKey(project)).catch(() => {});
   await unlinkPrefix(rawPrefix).catch(() => {});
   redis.disconnect();
   await disconnectDb();

@@ -185,7 +185,7 @@ try {
       row: packValues(featureNames.map((_, k) => JSON.stringify(Math.round((i + j + k) * 1.37 * 100) / 100))),
       agg: null,
     }));
-    await writeOnlineBatch(redis, { view: "driver_stats", version: 1, asofMs: null, rows });
+    await writeOnlineBatch(redis, { project, view: "driver_stats", version: 1, asofMs: null, rows });
   }
 
   const tsxArgs = ["--conditions=react-server", "--import", "tsx"];

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Redis } from "ioredis";
 import { resetEnvForTests } from "../config/env";
 import { db } from "../db/client";
-import { entityKey } from "../online/keys";
+import { clockBoundsKey, entityKey } from "../online/keys";
 import { materializeWindow, type MaterializeWindowInput } from "./materialize-window";
 import { MaterializationCancelled, MaterializationError } from "./errors";
 import { aggregate, generateRows, latestRow, entitiesUpTo, type AggFunction, type OracleRow } from "./oracle";
@@ -197,6 +197,41 @@ describe("materializeWindow against the oracle", () => {
     // An older window after a newer one changes nothing online.
     await materializeWindow({ ...base, writeOffline: false, jobId: "job-oracle-4", previousOnlineEnd: null }, {}, { redis });
     expect(await snapshotOnline(redis, project)).toEqual(atE2);
+  });
+});
+
+describe("online writes in ascending event time", () => {
+  it("sends a version's first load in ascending event time, so no call reads a clock (clock bounds, write-script.ts)", async () => {
+    const project = newProject("ascend");
+    const file = path.join(root, "src", `ascend-${uid}.parquet`);
+    // 40 entities, one row each, event times in an order unrelated to the entity ids.
+    const N = 40;
+    const tsOf = (e: number) => T0 + D + ((e * 17) % N) * 60_000;
+    await writeParquet(
+      file,
+      SOURCE_COLUMNS,
+      Array.from({ length: N }, (_, e) => ({ customer_id: e, ts: tsOf(e), created: null, amount: e, category: "c" })),
+    );
+    const v = await createTestVersion(viewInput(project, file, { aggregations: [] }));
+    // Every entity gets a clock far in the future, planted around the script (no bound covers it).
+    // A call that reads clocks keeps such a value; only a call at or above the bound overwrites it.
+    for (let e = 0; e < N; e++) {
+      await redis.hset(entityKey(project, { customer_id: e }), "spend@v1:__ts", String(T0 + 1000 * D), "spend@v1:__row", '["planted"]');
+    }
+    const res = await materializeWindow(
+      { projectName: project, viewName: "spend", version: v.version, versionId: v.versionId, start: new Date(T0), end: new Date(T0 + 2 * D), writeOffline: false, writeOnline: true, jobId: "job-ascend" },
+      {},
+      { redis, entitiesPerCall: 3, callsPerRoundTrip: 2 },
+    );
+    // All overwritten: each of the 14 calls started at or above the bound the calls before it raised.
+    expect(res.rowsWrittenOnline).toBe(N);
+    const snapshot = await snapshotOnline(redis, project);
+    for (let e = 0; e < N; e++) {
+      const h = decodeOnline(snapshot[entityKey(project, { customer_id: e })], "spend", 1, ["amount", "category", "is_large"], []);
+      expect(h.ts, `__ts of ${e}`).toBe(tsOf(e));
+      expect(h.values.amount).toBe(e);
+    }
+    expect(await redis.hget(clockBoundsKey(project), "spend@v1:__ts")).toBe(String(T0 + D + (N - 1) * 60_000));
   });
 });
 

@@ -69,6 +69,8 @@ export interface MaterializeWindowResult extends MaterializeCounts {
   entitiesOnline: number;
   /** Statistics rows upserted. */
   statistics: number;
+  /** Seconds spent writing to the online store, from the first call sent to the last reply (0 without online writes). */
+  onlineWriteSeconds: number;
 }
 
 export interface EngineOptions {
@@ -247,11 +249,14 @@ export async function materializeWindow(
         throw fail("stats", `storing statistics: ${causeText(e)}`, e, "unavailable");
       }
     }
+    let onlineWriteSeconds = 0;
     if (input.writeOnline && redis) {
+      const writeStart = performance.now();
       counts.rowsWrittenOnline = await writeOnline(conn, spec, input.end, keyInSql, redis, options, async (done) => {
         await progress(0.6 + 0.35 * (onlineEntities ? done / onlineEntities : 1));
       });
-      await log(`online: ${counts.rowsWrittenOnline} of ${onlineEntities} entities written (others already held newer values)`);
+      onlineWriteSeconds = (performance.now() - writeStart) / 1000;
+      await log(`online: ${counts.rowsWrittenOnline} of ${onlineEntities} entities written in ${onlineWriteSeconds.toFixed(1)} s (others already held newer values)`);
     }
     if (input.writeOffline && versionDir) {
       try {
@@ -271,6 +276,7 @@ export async function materializeWindow(
       partitions: dates.map((d) => `date=${d}`),
       entitiesOnline: onlineEntities,
       statistics: stats.length,
+      onlineWriteSeconds,
     };
   } catch (e) {
     if (e instanceof MaterializationError || e instanceof MaterializationCancelled) throw e;
@@ -424,16 +430,25 @@ async function writePartitions(
  * long strings per call instead of four short ones per entity (converting DuckDB strings and
  * encoding Redis arguments one by one, not Redis, was the bottleneck). Key parts not computed in SQL
  * travel as JSON arrays. Rows whose join key is null have no entity to serve
- * them to and are left out.
+ * them to and are left out. Entities go in ascending event time (call `g` after call `g − 1`), each
+ * call with the range of its event times (`lo`, `hi`): every call then starts at or above the clock
+ * bound its predecessors raised, so none has to read clocks unless another writer went further.
  */
 function onlineCallsSql(spec: ViewSpec, keyInSql: boolean, perCall: number): string {
   const partCols = spec.joinKeys.map((k) => k.name).sort().map((k) => qid("__k_" + k));
   const keyExpr = keyInSql ? "__key" : `to_json([${partCols.join(", ")}])::VARCHAR`;
   const notNull = keyInSql ? "__key IS NOT NULL" : partCols.map((c) => `${c} IS NOT NULL`).join(" AND ");
+  const entry = `concat_ws(${sepSql(FIELD_SEP)}, coalesce(CAST(__ts_ms AS VARCHAR), ''), coalesce(__row_packed, ''), __agg_packed)`;
   return `CREATE TABLE online_calls AS
-    SELECT string_agg(${keyExpr}, ${sepSql(ENTITY_SEP)} ORDER BY rowid) AS k,
-           string_agg(concat_ws(${sepSql(FIELD_SEP)}, coalesce(__ts_ms, ''), coalesce(__row_packed, ''), __agg_packed), ${sepSql(ENTITY_SEP)} ORDER BY rowid) AS p
-    FROM online_out WHERE ${notNull} GROUP BY rowid // ${Math.max(1, Math.floor(perCall))}`;
+    WITH o AS (
+      SELECT ${keyExpr} AS k, ${entry} AS e, __ts_ms AS t, row_number() OVER (ORDER BY __ts_ms NULLS FIRST) - 1 AS n
+      FROM online_out WHERE ${notNull})
+    SELECT n // ${Math.max(1, Math.floor(perCall))} AS g,
+           string_agg(k, ${sepSql(ENTITY_SEP)} ORDER BY n) AS k,
+           string_agg(e, ${sepSql(ENTITY_SEP)} ORDER BY n) AS p,
+           coalesce(CAST(min(t) AS VARCHAR), '') AS lo,
+           coalesce(CAST(max(t) AS VARCHAR), '') AS hi
+    FROM o GROUP BY g ORDER BY g`;
 }
 
 /** A one-character separator as a DuckDB expression (control characters do not survive as literals in logs). */
@@ -464,7 +479,7 @@ async function writeOnline(
   const maxInFlight = Math.max(1, options.tripsInFlight ?? 2);
   const inFlight: Promise<void>[] = [];
   // One pipeline per trip; on a cluster, the trip's entities regrouped by slot (write-script.ts).
-  const writer = onlineWriteTrip(redis, spec.viewName, spec.version, asofMs, options.entitiesPerCall ?? 500);
+  const writer = onlineWriteTrip(redis, { project: spec.projectName, view: spec.viewName, version: spec.version, asofMs }, options.entitiesPerCall ?? 500);
   let calls = 0;
   const sendTrip = async () => {
     if (!calls) return;
@@ -480,11 +495,13 @@ async function writeOnline(
   };
   try {
     const keyParts = keyInSql ? 0 : sortedKeys.length;
-    const result = await conn.stream("SELECT k, p FROM online_calls");
+    // In insertion order, which onlineCallsSql made ascending event time (an ORDER BY here would sort
+    // the whole payload again before the first call could leave; the order only affects speed).
+    const result = await conn.stream("SELECT k, p, lo, hi FROM online_calls");
     for (;;) {
       const chunk = await result.fetchChunk();
       if (!chunk || chunk.rowCount === 0) break;
-      const [keyGroups, payloads] = chunk.getColumns() as string[][];
+      const [keyGroups, payloads, los, his] = chunk.getColumns() as string[][];
       for (let g = 0; g < keyGroups.length; g++) {
         let keys = keyGroups[g].split(ENTITY_SEP);
         if (keyParts) {
@@ -495,7 +512,7 @@ async function writeOnline(
             return entityKey(spec.projectName, jk);
           });
         }
-        writer.add(keys, payloads[g]);
+        writer.add(keys, payloads[g], { lo: los[g], hi: his[g] });
         calls++;
         done += keys.length;
         if (calls >= perTrip) await sendTrip();

@@ -36,7 +36,7 @@ function aggExpr(a: AggregationSpec, endUs: number, outType: string): string {
 
 export interface OnlineSqlPlan {
   sql: string;
-  /** Column names of the result, in order: __key, [key parts...], __ts_ms, __row_packed, __agg_packed. */
+  /** Column names of the result, in order: __key, [key parts...], __ts_ms (BIGINT epoch ms), __row_packed, __agg_packed. */
   keyColumns: string[];
   /** True when __key is the full Redis key; otherwise join key columns follow (as VARCHAR). */
   keyInSql: boolean;
@@ -76,14 +76,14 @@ export function onlineSql(spec: ViewSpec, endUs: number, duckTypes: { agg: (a: A
   const outCols = [
     `${keyExpr} AS __key`,
     ...keyCols,
-    hasRow ? `CAST(epoch_ms(__row.__ts) AS VARCHAR) AS __ts_ms` : `NULL::VARCHAR AS __ts_ms`,
+    hasRow ? `epoch_ms(__row.__ts) AS __ts_ms` : `NULL::BIGINT AS __ts_ms`,
     hasRow ? `CASE WHEN __row IS NULL THEN NULL ELSE ${pack(spec.rowFeatures.map((f, i) => jsonValueExpr(`__row.f${i}`, f.dtype)))} END AS __row_packed` : `NULL::VARCHAR AS __row_packed`,
     `${pack(spec.aggregations.map((a, i) => jsonValueExpr(qid("a" + i), a.dtype)))} AS __agg_packed`,
   ];
   const emptyCols = [
     `${keyExpr} AS __key`,
     ...keyCols,
-    `NULL::VARCHAR AS __ts_ms`,
+    `NULL::BIGINT AS __ts_ms`,
     `NULL::VARCHAR AS __row_packed`,
     `'[${spec.aggregations.map((a) => (a.function === "count" ? "0" : "null")).join(",")}]' AS __agg_packed`,
   ];

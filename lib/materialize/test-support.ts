@@ -7,7 +7,7 @@ import { db } from "../db/client";
 import { withDuckConnection, qid, qlit } from "../duckdb/instance";
 import { parseDuration } from "../registry/duration";
 import { aggregationDtype, aggregationFeatureName, type AggregationDef, type SourceDef } from "../registry/repo-schema";
-import { projectKeyPrefix, unpackValues } from "../online/keys";
+import { clockBoundsKey, projectKeyPrefix, unpackValues } from "../online/keys";
 import type { OnlineRedis } from "../redis/connection";
 import { scanPrefix, unlinkPrefix } from "../redis/prefix";
 
@@ -149,9 +149,11 @@ export function decodeOnline(
 // Tests and benchmarks clean up with it (SCAN on that prefix only).
 export { unlinkPrefix };
 
-/** Deletes a project's online hashes (every master of a cluster). */
+/** Deletes a project's online hashes (every master of a cluster) and its clock bounds. */
 export async function deleteOnline(redis: OnlineRedis, project: string): Promise<void> {
   await unlinkPrefix(redis, projectKeyPrefix(project));
+  // Last: while entity hashes remain, their clock bounds must too (write-script.ts).
+  await redis.unlink(clockBoundsKey(project));
 }
 
 /** Reads a Parquet glob back as JSON rows ordered by all columns. */

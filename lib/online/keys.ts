@@ -7,11 +7,21 @@
 //   `<view>@v<version>:__agg`   the window aggregates: a JSON array in feature position order
 // Packing a version's values into one field keeps a write at two fields per clock and a read at one
 // field per view, whatever the number of features (Redis spends its time per field, not per byte).
+//
+// Beside the entity hashes, one hash per project holds each clock's upper bound (write-script.ts):
+//   larder:olclk:<project>   fields `<view>@v<version>:__ts` / `:__asof` = the largest value that
+//                            clock holds in ANY entity hash of the project (never lowered).
+// Outside the `larder:ol:<project>:` prefix, so scans of a project's entities never meet it.
 
 export const ONLINE_KEY_PREFIX = "larder:ol:";
 
 export function projectKeyPrefix(project: string): string {
   return `${ONLINE_KEY_PREFIX}${project}:`;
+}
+
+/** The project's clock bounds hash (see above). */
+export function clockBoundsKey(project: string): string {
+  return `larder:olclk:${project}`;
 }
 
 /** The entity key of one entity. `joinKeys` maps join key name → value (any order). */

@@ -66,6 +66,7 @@ beforeAll(async () => {
   const redis = sharedRedis("online");
   const key = (id: number) => entityKey(project, { user_id: id });
   await writeOnlineBatch(redis, {
+    project,
     view: "profile",
     version: 1,
     asofMs: now - 1000,
@@ -85,6 +86,7 @@ beforeAll(async () => {
     ],
   });
   await writeOnlineBatch(redis, {
+    project,
     view: "visits",
     version: 1,
     asofMs: null,

@@ -202,6 +202,7 @@ async function pushOnline(
       });
     }
     const written = await writeOnlineBatch(redis, {
+      project,
       view: view.name,
       version: vv.version,
       asofMs: null,

@@ -7,43 +7,71 @@
 //     `__ts` (an older event never overwrites a newer one);
 //   - `__agg` (window aggregates) + `__asof`: written only if the incoming as-of time ≥ the stored
 //     `__asof` (materializing an older window after a newer one cannot roll aggregates back).
-// Per entity the script reads the clocks (HGET, or HMGET when the batch has aggregates) and does at
-// most one HSET of four fields.
+//
+// Clock bounds (keys.ts `clockBoundsKey`): per project one hash holds, per view version and clock,
+// a value no entity's clock exceeds. A call whose smallest incoming event time (`lo`) and as-of time
+// are ≥ the bounds cannot lose to any stored value, so it writes without reading a single clock;
+// otherwise each entity's clocks are read (HGET, or HMGET when the batch has aggregates) and compared.
+// Each call then raises the bounds to its largest incoming times (atomically with its writes, so the
+// bound stays an upper bound whatever other writers do). Materialization sends its entities in
+// ascending event time, so the first load of a version and windows that move forward take the fast
+// path call after call; a backfill of an older window, or a push older than what is stored, reads.
+// Either way at most one HSET of four fields per entity.
 //
 // Redis Cluster: all keys of one call must hash to one slot, so there the calls of a round trip are
-// regrouped by slot (onlineWriteTrip) and sent as one pipeline per node, all nodes at once.
+// regrouped by slot (onlineWriteTrip) and sent as one pipeline per node, all nodes at once; the
+// bounds hash lives in one slot, so cluster calls go without it and always read the clocks.
 import type { ChainableCommander, Cluster, Redis } from "ioredis";
 import { clusterReady, groupBySlot, NodePipelines } from "../redis/cluster";
 import { isCluster, type OnlineRedis } from "../redis/connection";
-import { aggField, asofField, rowField, tsField } from "./keys";
+import { aggField, asofField, clockBoundsKey, rowField, tsField } from "./keys";
 
+// KEYS: [the clock bounds hash, when ARGV[9] = '1'], then the entity keys.
 // ARGV: the four field names, the as-of time ('' = no aggregates), then ONE payload string for all
-// keys: per key `ts US row US agg`, keys separated by RS (US = \x1f, RS = \x1e; packed values are
-// JSON, which never holds raw control characters). One argument per call instead of three per
-// entity: the client's per-argument encoding cost was the bottleneck, not Redis.
+// entity keys: per key `ts US row US agg`, keys separated by RS (US = \x1f, RS = \x1e; packed values
+// are JSON, which never holds raw control characters). One argument per call instead of three per
+// entity: the client's per-argument encoding cost was the bottleneck, not Redis. Then the smallest
+// and largest event time among the payload's non-empty `ts` ('' when none), and the bounds flag.
 export const ONLINE_WRITE_LUA = `
 local tsF, rowF, asofF, aggF, asof, payload = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
+local lo, hi, bounded = tonumber(ARGV[7]), tonumber(ARGV[8]), ARGV[9] == '1'
 local asofN = tonumber(asof)
 local find, sub = string.find, string.sub
 local written = 0
 local pos = 1
-for i = 1, #KEYS do
+local first = 1
+local fast = false
+local boundTs, boundAsof
+if bounded then
+  first = 2
+  local b = redis.call('HMGET', KEYS[1], tsF, asofF)
+  boundTs, boundAsof = tonumber(b[1]), tonumber(b[2])
+  fast = ((not lo) or (not boundTs) or boundTs <= lo) and ((not asofN) or (not boundAsof) or boundAsof <= asofN)
+end
+for i = first, #KEYS do
   local key = KEYS[i]
   local e1 = find(payload, '\\31', pos, true)
   local e2 = find(payload, '\\31', e1 + 1, true)
   local e3 = find(payload, '\\30', e2 + 1, true) or (#payload + 1)
   local ts = sub(payload, pos, e1 - 1)
   pos = e3 + 1
-  local curTs, curAsof
-  if asofN then
-    local cur = redis.call('HMGET', key, tsF, asofF)
-    curTs, curAsof = cur[1], cur[2]
+  local wRow, wAgg
+  if fast then
+    -- No stored clock of this version exceeds the bounds, and the bounds do not exceed ours.
+    wRow = ts ~= ''
+    wAgg = asofN ~= nil
   else
-    -- No aggregates in this batch: one clock to read (HGET is measurably cheaper than HMGET).
-    curTs = redis.call('HGET', key, tsF)
+    local curTs, curAsof
+    if asofN then
+      local cur = redis.call('HMGET', key, tsF, asofF)
+      curTs, curAsof = cur[1], cur[2]
+    else
+      -- No aggregates in this batch: one clock to read (HGET is measurably cheaper than HMGET).
+      curTs = redis.call('HGET', key, tsF)
+    end
+    wRow = ts ~= '' and ((not curTs) or tonumber(curTs) <= tonumber(ts))
+    wAgg = asofN ~= nil and ((not curAsof) or tonumber(curAsof) <= asofN)
   end
-  local wRow = ts ~= '' and ((not curTs) or tonumber(curTs) <= tonumber(ts))
-  local wAgg = asofN ~= nil and ((not curAsof) or tonumber(curAsof) <= asofN)
   if wRow and wAgg then
     redis.call('HSET', key, tsF, ts, rowF, sub(payload, e1 + 1, e2 - 1), asofF, asof, aggF, sub(payload, e2 + 1, e3 - 1))
     written = written + 1
@@ -54,6 +82,11 @@ for i = 1, #KEYS do
     redis.call('HSET', key, asofF, asof, aggF, sub(payload, e2 + 1, e3 - 1))
     written = written + 1
   end
+end
+if bounded and written > 0 then
+  -- hi bounds every event time this call wrote (and entities it did not write keep clocks ≤ the old bound).
+  if hi and ((not boundTs) or hi > boundTs) then redis.call('HSET', KEYS[1], tsF, ARGV[8]) end
+  if asofN and ((not boundAsof) or asofN > boundAsof) then redis.call('HSET', KEYS[1], asofF, asof) end
 end
 return written
 `;
@@ -73,11 +106,16 @@ function defineOnlineWrite<R extends OnlineRedis>(redis: R): R & WithCommand {
   return r;
 }
 
-export interface OnlineWriteBatch {
+/** What one trip writes to: a view version of a project, and the as-of time of its aggregates. */
+export interface OnlineWriteTarget {
+  project: string;
   view: string;
   version: number;
   /** Epoch ms the aggregates were computed as of; null when the batch writes no aggregates. */
   asofMs: number | null;
+}
+
+export interface OnlineWriteBatch extends OnlineWriteTarget {
   rows: OnlineWriteRow[];
 }
 
@@ -91,19 +129,42 @@ export interface OnlineWriteRow {
   agg: string | null;
 }
 
+/** The smallest and largest event time of a call's entities that carry row-level values, as strings ('' when none). */
+export interface EventTimeRange {
+  lo: string;
+  hi: string;
+}
+
 /** One entity's part of the payload: `ts US row US agg` ('' for no row-level values). */
 function payloadEntry(r: Pick<OnlineWriteRow, "tsMs" | "row" | "agg">): string {
   const hasRow = r.tsMs !== null && r.row !== null;
   return `${hasRow ? r.tsMs : ""}${FIELD_SEP}${hasRow ? r.row : ""}${FIELD_SEP}${r.agg ?? "[]"}`;
 }
 
+function rowsTimeRange(rows: readonly OnlineWriteRow[]): EventTimeRange {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const r of rows) {
+    if (r.tsMs === null || r.row === null) continue;
+    const t = Number(r.tsMs);
+    if (!Number.isFinite(t)) throw new Error(`online write: event time ${String(r.tsMs)} of ${r.key} is not epoch milliseconds`);
+    if (t < lo) lo = t;
+    if (t > hi) hi = t;
+  }
+  return hi === -Infinity ? { lo: "", hi: "" } : { lo: String(lo), hi: String(hi) };
+}
+
 /**
  * The arguments of one script call (numkeys first) from keys and a payload already joined by the
  * caller (materialization has DuckDB build it): `payload` holds one `payloadEntry` per key, in key
- * order, joined by ENTITY_SEP.
+ * order, joined by ENTITY_SEP. `range` null: a call without the clock bounds (cluster).
  */
-function packedWriteArgs(view: string, version: number, asofMs: number | null, keys: readonly string[], payload: string): (string | number)[] {
-  return [keys.length, ...keys, tsField(view, version), rowField(view, version), asofField(view, version), aggField(view, version), asofMs === null ? "" : String(asofMs), payload];
+function packedWriteArgs(t: OnlineWriteTarget, keys: readonly string[], payload: string, range: EventTimeRange | null): (string | number)[] {
+  const { view, version } = t;
+  const fields = [tsField(view, version), rowField(view, version), asofField(view, version), aggField(view, version), t.asofMs === null ? "" : String(t.asofMs), payload];
+  return range
+    ? [keys.length + 1, clockBoundsKey(t.project), ...keys, ...fields, range.lo, range.hi, "1"]
+    : [keys.length, ...keys, ...fields, "", "", ""];
 }
 
 /** Queues one call on a pipeline (call defineOnlineWrite on the connection first). */
@@ -115,28 +176,31 @@ function pipelineOnlineWrite(pipeline: ChainableCommander, args: (string | numbe
 export async function writeOnlineBatch(redis: OnlineRedis, b: OnlineWriteBatch): Promise<number> {
   if (!b.rows.length) return 0;
   // One trip of one call (a cluster splits it by slot).
-  const trip = onlineWriteTrip(redis, b.view, b.version, b.asofMs);
+  const trip = onlineWriteTrip(redis, b);
   trip.add(
     b.rows.map((r) => r.key),
     b.rows.map(payloadEntry).join(ENTITY_SEP),
+    rowsTimeRange(b.rows),
   );
   return await trip.send();
 }
 
 /**
- * The script calls of one round trip for one view version. `add` queues one call's keys and its
- * payload (as packedWriteArgs takes them); `send` sends everything queued since the last send and
- * resolves to the number of hashes changed. One Redis: one pipeline, a call per `add`. A cluster:
- * the trip's entities are regrouped by slot, one call per slot (at most `maxPerCall` keys), one
- * pipeline per node, all nodes at once.
+ * The script calls of one round trip for one view version. `add` queues one call's keys, its
+ * payload (as packedWriteArgs takes them) and the range of its event times; `send` sends everything
+ * queued since the last send and resolves to the number of hashes changed. One Redis: one pipeline,
+ * a call per `add`, in order (materialization adds calls in ascending event time, so the clock bounds
+ * let each call skip reading clocks). A cluster: the trip's entities are regrouped by slot, one call
+ * per slot (at most `maxPerCall` keys), one pipeline per node, all nodes at once.
  */
 export interface OnlineWriteTrip {
-  add(keys: readonly string[], payload: string): void;
+  add(keys: readonly string[], payload: string, range: EventTimeRange): void;
   send(): Promise<number>;
 }
 
-export function onlineWriteTrip(redis: OnlineRedis, view: string, version: number, asofMs: number | null, maxPerCall = 500): OnlineWriteTrip {
-  return isCluster(redis) ? clusterWriteTrip(redis, view, version, asofMs, maxPerCall) : singleWriteTrip(redis, view, version, asofMs);
+export function onlineWriteTrip(redis: OnlineRedis, target: OnlineWriteTarget, maxPerCall = 500): OnlineWriteTrip {
+  const t: OnlineWriteTarget = { project: target.project, view: target.view, version: target.version, asofMs: target.asofMs };
+  return isCluster(redis) ? clusterWriteTrip(redis, t, maxPerCall) : singleWriteTrip(redis, t);
 }
 
 function sumReplies(replies: [Error | null, unknown][] | null): number {
@@ -148,12 +212,12 @@ function sumReplies(replies: [Error | null, unknown][] | null): number {
   return written;
 }
 
-function singleWriteTrip(redis: Redis, view: string, version: number, asofMs: number | null): OnlineWriteTrip {
+function singleWriteTrip(redis: Redis, t: OnlineWriteTarget): OnlineWriteTrip {
   defineOnlineWrite(redis);
   let pipeline = redis.pipeline();
   return {
-    add(keys, payload) {
-      pipelineOnlineWrite(pipeline, packedWriteArgs(view, version, asofMs, keys, payload));
+    add(keys, payload, range) {
+      pipelineOnlineWrite(pipeline, packedWriteArgs(t, keys, payload, range));
     },
     async send() {
       const p = pipeline;
@@ -163,7 +227,7 @@ function singleWriteTrip(redis: Redis, view: string, version: number, asofMs: nu
   };
 }
 
-function clusterWriteTrip(cluster: Cluster, view: string, version: number, asofMs: number | null, maxPerCall: number): OnlineWriteTrip {
+function clusterWriteTrip(cluster: Cluster, t: OnlineWriteTarget, maxPerCall: number): OnlineWriteTrip {
   defineOnlineWrite(cluster);
   let keys: string[] = [];
   let entries: string[] = [];
@@ -187,7 +251,7 @@ function clusterWriteTrip(cluster: Cluster, view: string, version: number, asofM
       for (const [slot, at] of groupBySlot(ks.keys(), (i) => ks[i])) {
         for (let from = 0; from < at.length; from += maxPerCall) {
           const part = at.slice(from, from + maxPerCall);
-          const args = packedWriteArgs(view, version, asofMs, part.map((i) => ks[i]), part.map((i) => es[i]).join(ENTITY_SEP));
+          const args = packedWriteArgs(t, part.map((i) => ks[i]), part.map((i) => es[i]).join(ENTITY_SEP), null);
           pipelines.add(slot, (p) => pipelineOnlineWrite(p, args));
         }
       }
