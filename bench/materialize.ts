@@ -1,7 +1,7 @@
 // npm run bench:materialize — throughput of the materialization engine against ceilings measured
 // in the same run on the same machine (issue 3):
 //   offline: engine rows/s vs a plain DuckDB Parquet→Parquet COPY of the same rows (target ≥ 50%);
-//   online:  engine entities/s (10 features) vs a raw ioredis pipelined HSET loop (target ≥ 300k/s).
+//   online:  engine entities/s (10 features), first load and rewrite, vs redis-benchmark HSET (target ≥ 300k/s).
 // Uses a throwaway registry database, a temp offline folder and its own Redis key prefixes, and
 // removes all of them afterwards. Sizes: BENCH_ROWS (default 10,000,000), BENCH_ENTITIES (1,000,000).
 import { execFile } from "node:child_process";
