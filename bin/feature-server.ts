@@ -2,11 +2,15 @@
 // The npm script also gives V8 --heap-growing-percent=100 (fewer full GCs on a small heap: lower p99;
 // docs/retrieval.md, "Performance notes").
 import { env } from "../lib/config/env";
+import { evictionPolicyWarning } from "../lib/online/eviction-policy";
 import { startFeatureServer } from "../lib/online/feature-server";
+import { sharedRedis } from "../lib/redis/connection";
 
 const port = env().FEATURE_SERVER_PORT;
 const server = await startFeatureServer(port);
 console.log(`[larder] feature server listening on :${port} (POST /get-online-features, POST /push, GET /health)`);
+const evictionWarning = await evictionPolicyWarning(sharedRedis("online")).catch(() => null);
+if (evictionWarning) console.warn(`[larder] WARNING: ${evictionWarning}`);
 const stop = () => server.close(() => process.exit(0));
 process.on("SIGINT", stop);
 process.on("SIGTERM", stop);

@@ -4,12 +4,18 @@
 import { env } from "../lib/config/env";
 import { disconnectDb } from "../lib/db/client";
 import { closeQueues, queuePrefix } from "../lib/queues/contracts";
-import { closeSharedRedis } from "../lib/redis/connection";
+import { evictionPolicyWarning } from "../lib/online/eviction-policy";
+import { closeSharedRedis, sharedRedis } from "../lib/redis/connection";
 import { startWorkers } from "./register";
 
 const set = startWorkers({ housekeeping: true });
 console.log(
   `[larder worker] pid ${process.pid} started: queues ${set.workers.map((w) => w.name).join(", ")}; prefix ${queuePrefix()}; concurrency ${env().WORKER_CONCURRENCY}`,
+);
+
+void evictionPolicyWarning(sharedRedis("online")).then(
+  (w) => w && console.warn(`[larder worker] WARNING: ${w}`),
+  () => undefined,
 );
 
 let stopping = false;
