@@ -7,7 +7,7 @@ import { db } from "../db/client";
 import type { Prisma } from "../db/generated/client";
 import type { JobKind } from "../db/generated/enums";
 import { env } from "../config/env";
-import { LarderError } from "../errors";
+import { unavailable, type LarderError } from "../errors";
 import { enqueueMaterialize } from "../queues/contracts";
 
 /** What a materialize job does with its window (stored in Job.params). */
@@ -59,7 +59,7 @@ export async function failEnqueue(jobIds: string[], cause: unknown): Promise<Lar
       data: { status: "failed", error: message, errorStep: "enqueue", finishedAt: new Date() },
     })
     .catch(() => undefined); // Postgres may be what is down; the 503 still tells the caller.
-  return new LarderError("unavailable", `${message}. Is Redis reachable? Try again.`, { cause });
+  return unavailable(`${message}. Is Redis reachable? Try again.`, 5, cause);
 }
 
 /** Creates one materialize (or materialize-incremental) job and queues it. */

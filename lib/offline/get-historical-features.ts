@@ -17,7 +17,7 @@ import type { Principal } from "../auth/principal";
 import { env } from "../config/env";
 import { db } from "../db/client";
 import { duckdb, qid, qlit } from "../duckdb/instance";
-import { LarderError, badRequest, conflict, forbidden, gone } from "../errors";
+import { LarderError, badRequest, conflict, forbidden, gone, unavailable } from "../errors";
 import { gapsWithin } from "../jobs/interval-math";
 import { enqueueHistorical } from "../queues/contracts";
 import { getCatalog, resolveFromCatalog, type ResolvedFeature } from "../online/registry-cache";
@@ -301,7 +301,7 @@ async function queueJob(
     await db().job.update({ where: { id: job.id }, data: { status: "failed", finishedAt: new Date(), error: message, errorStep: "enqueue" } }).catch(() => undefined);
     await fs.rm(entities, { force: true }).catch(() => undefined);
     await fs.rm(`${entities}.tmp`, { force: true }).catch(() => undefined);
-    throw new LarderError("unavailable", `${message}. Retry the request in a moment.`);
+    throw unavailable(`${message}. Retry the request in a moment.`, 5, e);
   }
   return { kind: "job", jobId: job.id, rows: p.table.rows, resultPath: historicalResultPath(p.catalog.project, job.id) };
 }
