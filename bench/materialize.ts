@@ -34,8 +34,7 @@ const { db, disconnectDb } = await import("../lib/db/client");
 const { withDuckConnection, qlit } = await import("../lib/duckdb/instance");
 const { createRedis } = await import("../lib/redis/connection");
 const { materializeWindow } = await import("../lib/materialize/materialize-window");
-const { createTestVersion, unlinkPrefix: unlinkKeys } = await import("../lib/materialize/test-support");
-const { clockBoundsKey, projectKeyPrefix } = await import("../lib/online/keys");
+const { createTestVersion, deleteOnline, unlinkPrefix: unlinkKeys } = await import("../lib/materialize/test-support");
 const { env } = await import("../lib/config/env");
 
 /**
@@ -210,8 +209,7 @@ try {
     if (rbRun) rbSamples.push(rbRun);
     await unlinkPrefix(rawPrefix);
     // Every load starts from an empty online store, so each does the same work as the first.
-    await unlinkPrefix(projectKeyPrefix(project));
-    await redis.unlink(clockBoundsKey(project));
+    await deleteOnline(redis, project);
     runs.push(await onlineRun());
     rewrites.push(await onlineRun());
   }
@@ -242,8 +240,7 @@ try {
   }
   for (const l of lines) console.log(l);
 } finally {
-  await unlinkPrefix(projectKeyPrefix(project)).catch(() => {});
-  await redis.unlink(clockBoundsKey(project)).catch(() => {});
+  await deleteOnline(redis, project).catch(() => {});
   await unlinkPrefix(rawPrefix).catch(() => {});
   redis.disconnect();
   await disconnectDb();

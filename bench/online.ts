@@ -50,7 +50,7 @@ const { dropDatabase, migrateDeploy } = await import("../lib/db/migrate");
 const { disconnectDb } = await import("../lib/db/client");
 const { createRedis } = await import("../lib/redis/connection");
 const { applyTestRepo, tokenFor } = await import("../lib/online/retrieval-test-support");
-const { unlinkPrefix: unlinkKeys } = await import("../lib/materialize/test-support");
+const { deleteOnline } = await import("../lib/materialize/test-support");
 const { writeOnlineBatch } = await import("../lib/online/write-script");
 const { entityKey, projectKeyPrefix, packValues, rowField, tsField } = await import("../lib/online/keys");
 const { READ_LUA } = await import("../lib/online/get-online-features");
@@ -61,7 +61,6 @@ const children: ChildProcess[] = [];
 
 const dropDb = () => dropDatabase(dbUrl.toString());
 
-const unlinkPrefix = (prefix: string) => unlinkKeys(redis, prefix);
 
 function start(cmd: string, args: string[], env: Record<string, string>): ChildProcess {
   // Servers' stdout is drained (never left to fill the pipe and block them); BENCH_VERBOSE=1 shows it.
@@ -263,7 +262,7 @@ try {
   }
 } finally {
   for (const c of children) c.kill("SIGTERM");
-  await unlinkPrefix(projectKeyPrefix(project));
+  await deleteOnline(redis, project);
   redis.disconnect();
   await disconnectDb().catch(() => undefined);
   const { closeSharedRedis } = await import("../lib/redis/connection");
