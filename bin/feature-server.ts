@@ -9,7 +9,7 @@ import { sharedRedis } from "../lib/redis/connection";
 const port = env().FEATURE_SERVER_PORT;
 const server = await startFeatureServer(port);
 console.log(`[larder] feature server listening on :${port} (POST /get-online-features, POST /push, GET /health)`);
-const evictionWarning = await evictionPolicyWarning(sharedRedis("online")).catch(() => null);
+const evictionWarning = await evictionPolicyWarning(sharedRedis("online"));
 if (evictionWarning) console.warn(`[larder] WARNING: ${evictionWarning}`);
 const stop = () => server.close(() => process.exit(0));
 process.on("SIGINT", stop);

@@ -13,10 +13,7 @@ console.log(
   `[larder worker] pid ${process.pid} started: queues ${set.workers.map((w) => w.name).join(", ")}; prefix ${queuePrefix()}; concurrency ${env().WORKER_CONCURRENCY}`,
 );
 
-void evictionPolicyWarning(sharedRedis("online")).then(
-  (w) => w && console.warn(`[larder worker] WARNING: ${w}`),
-  () => undefined,
-);
+void evictionPolicyWarning(sharedRedis("online")).then((w) => w && console.warn(`[larder worker] WARNING: ${w}`));
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {

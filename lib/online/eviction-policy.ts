@@ -5,7 +5,7 @@
 // often rename it) there is nothing to check; docs/configuration.md states the requirement.
 import { isCluster, type OnlineRedis } from "../redis/connection";
 
-/** A warning to log when the online Redis may evict the clock bounds; null when it cannot (or cannot be told). */
+/** A warning to log when the online Redis may evict the clock bounds; null when it cannot (or cannot be told). Never rejects. */
 export async function evictionPolicyWarning(redis: OnlineRedis): Promise<string | null> {
   // A cluster's writes go without the bounds (write-script.ts): nothing to lose there.
   if (isCluster(redis)) return null;
