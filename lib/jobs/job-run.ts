@@ -3,7 +3,7 @@
 import "server-only";
 import { hostname } from "node:os";
 import { UnrecoverableError, type Job as BullJob } from "bullmq";
-import { db } from "../db/client";
+import { db, type Prisma } from "../db/client";
 import type { JobStatus } from "../db/generated/enums";
 import type { MaterializeCounts } from "./engine";
 
@@ -38,6 +38,27 @@ export class JobLogger {
       });
     }
     return this.chain;
+  }
+
+  /**
+   * Writes the buffered lines, then `finalLine` if given, in ONE transaction with `ops` (a change of
+   * the job's status), after the batches already on their way: a job that reads as finished or
+   * retrying has its whole log. Resolves to the results of `ops`. If the transaction fails, the
+   * buffered lines stay buffered; `finalLine` (true only once `ops` hold) is dropped.
+   */
+  async commit(ops: Prisma.PrismaPromise<unknown>[], finalLine?: string): Promise<unknown[]> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.chain;
+    const rows = this.buffer.splice(0);
+    const all = finalLine === undefined ? rows : [...rows, { jobId: this.jobId, level: "info", message: finalLine.slice(0, 4000), at: new Date() }];
+    try {
+      const results = await db().$transaction([...(all.length ? [db().jobLog.createMany({ data: all })] : []), ...ops]);
+      return all.length ? results.slice(1) : results;
+    } catch (e) {
+      this.buffer.unshift(...rows);
+      throw e;
+    }
   }
 }
 
@@ -134,31 +155,36 @@ export function isLastAttempt(err: unknown, attempt: number, maxAttempts: number
   return err instanceof UnrecoverableError || (err as Error)?.name === "UnrecoverableError" || attempt >= maxAttempts;
 }
 
-/** Status for a failed attempt: `retrying` while attempts remain, else `failed`. */
-export async function recordFailure(jobId: string, err: unknown, step: string, final: boolean, counts?: Counts): Promise<void> {
-  await db().job.update({
-    where: { id: jobId },
-    data: {
-      status: final ? "failed" : "retrying",
-      error: messageOf(err).slice(0, 8000),
-      errorStep: step,
-      ...(final ? { finishedAt: new Date() } : {}),
-      ...(counts
-        ? {
-            rowsRead: BigInt(counts.rowsRead),
-            rowsWrittenOffline: BigInt(counts.rowsWrittenOffline),
-            rowsWrittenOnline: BigInt(counts.rowsWrittenOnline),
-          }
-        : {}),
-    },
-  });
+/** Status for a failed attempt: `retrying` while attempts remain, else `failed`; written with the job's buffered log lines. */
+export async function recordFailure(jobId: string, logger: JobLogger, err: unknown, step: string, final: boolean, counts?: Counts): Promise<void> {
+  await logger.commit([
+    db().job.update({
+      where: { id: jobId },
+      data: {
+        status: final ? "failed" : "retrying",
+        error: messageOf(err).slice(0, 8000),
+        errorStep: step,
+        ...(final ? { finishedAt: new Date() } : {}),
+        ...(counts
+          ? {
+              rowsRead: BigInt(counts.rowsRead),
+              rowsWrittenOffline: BigInt(counts.rowsWrittenOffline),
+              rowsWrittenOnline: BigInt(counts.rowsWrittenOnline),
+            }
+          : {}),
+      },
+    }),
+  ]);
 }
 
-export async function markCancelled(jobId: string, logger?: JobLogger, why = "cancelled on request"): Promise<boolean> {
-  const r = await db().job.updateMany({
-    where: { id: jobId, status: { notIn: FINAL_STATUSES } },
-    data: { status: "cancelled", finishedAt: new Date() },
-  });
-  logger?.line(why, "warn");
+/** Marks a job cancelled unless it already finished; `why` goes to its log in the same transaction. */
+export async function markCancelled(jobId: string, logger: JobLogger, why = "cancelled on request"): Promise<boolean> {
+  logger.line(why, "warn");
+  const [r] = (await logger.commit([
+    db().job.updateMany({
+      where: { id: jobId, status: { notIn: FINAL_STATUSES } },
+      data: { status: "cancelled", finishedAt: new Date() },
+    }),
+  ])) as [Prisma.BatchPayload];
   return r.count > 0;
 }

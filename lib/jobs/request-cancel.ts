@@ -35,9 +35,7 @@ async function cancelOne(row: { id: string; status: string; queueJobId: string |
   const removed = await removeFromQueue(queueOfJobKind(row.kind), row.queueJobId);
   if (!removed) return false;
   const logger = new JobLogger(row.id);
-  const done = await markCancelled(row.id, logger, reason);
-  await logger.flush();
-  return done;
+  return await markCancelled(row.id, logger, reason);
 }
 
 export async function requestCancel(jobId: string, projectId: string | undefined, actor: string): Promise<CancelResult> {
@@ -71,7 +69,6 @@ export async function requestCancel(jobId: string, projectId: string | undefined
     if (removed) {
       const parentLog = new JobLogger(jobId);
       await markCancelled(jobId, parentLog, `cancelled by ${actor}`);
-      await parentLog.flush();
     }
   }
   const after = await db().job.findUniqueOrThrow({ where: { id: jobId }, select: { status: true } });

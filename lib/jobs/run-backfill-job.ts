@@ -43,7 +43,6 @@ export async function runBackfillJob(bull: Pick<BullJob, "data" | "attemptsMade"
   if (row.cancelRequested || children.some((c) => c.status === "cancelled")) {
     await db().job.update({ where: { id: jobId }, data: counters });
     await markCancelled(jobId, logger, `cancelled: ${children.filter((c) => c.status === "cancelled").length} of ${children.length} partitions were cancelled`);
-    await logger.flush();
     await afterJobFinished(jobId);
     return { status: "cancelled" };
   }
@@ -53,12 +52,13 @@ export async function runBackfillJob(bull: Pick<BullJob, "data" | "attemptsMade"
     const first = bad[0];
     const partition = (first.params as { partition?: string })?.partition ?? "?";
     const error = `${bad.length} of ${children.length} partitions did not succeed; first: ${first.featureView?.name ?? "?"} ${partition} (${first.status}${first.errorStep ? ` at step ${first.errorStep}` : ""}): ${first.error ?? "no error recorded"}`;
-    await db().job.update({
-      where: { id: jobId },
-      data: { ...counters, status: "failed", error, errorStep: "partitions", finishedAt: new Date(), progress: 1 },
-    });
     logger.line(error, "error");
-    await logger.flush();
+    await logger.commit([
+      db().job.update({
+        where: { id: jobId },
+        data: { ...counters, status: "failed", error, errorStep: "partitions", finishedAt: new Date(), progress: 1 },
+      }),
+    ]);
     await afterJobFinished(jobId);
     throw new UnrecoverableError(error);
   }
@@ -99,32 +99,33 @@ export async function runBackfillJob(bull: Pick<BullJob, "data" | "attemptsMade"
   } catch (err) {
     if (await isCancelled().catch(() => false)) {
       await markCancelled(jobId, logger, `cancelled during the online step (${messageOf(err)})`);
-      await logger.flush();
       await afterJobFinished(jobId);
       return { status: "cancelled" };
     }
     const step = stepOf(err, "online");
     const final = isLastAttempt(err, attempt, maxAttempts);
     logger.line(`online step failed (attempt ${attempt} of ${maxAttempts}) at step ${step}: ${messageOf(err)}${final ? "" : " — will retry"}`, "error");
-    await recordFailure(jobId, err, step, final);
-    await logger.flush();
+    await recordFailure(jobId, logger, err, step, final);
     if (final) await afterJobFinished(jobId);
     throw err;
   }
-  await db().job.update({
-    where: { id: jobId },
-    data: {
-      status: "succeeded",
-      progress: 1,
-      rowsWrittenOnline: BigInt(rowsWrittenOnline),
-      error: null,
-      errorStep: null,
-      result: { partitions: children.length, onlineViews: onlineViews.map((v) => v.viewName) },
-      finishedAt: new Date(),
-    },
-  });
-  logger.line(`succeeded: ${children.length} partitions, ${rowsWrittenOffline} rows offline, ${rowsWrittenOnline} online`);
-  await logger.flush();
+  await logger.commit(
+    [
+      db().job.update({
+        where: { id: jobId },
+        data: {
+          status: "succeeded",
+          progress: 1,
+          rowsWrittenOnline: BigInt(rowsWrittenOnline),
+          error: null,
+          errorStep: null,
+          result: { partitions: children.length, onlineViews: onlineViews.map((v) => v.viewName) },
+          finishedAt: new Date(),
+        },
+      }),
+    ],
+    `succeeded: ${children.length} partitions, ${rowsWrittenOffline} rows offline, ${rowsWrittenOnline} online`,
+  );
   await afterJobFinished(jobId);
   return { status: "succeeded" };
 }

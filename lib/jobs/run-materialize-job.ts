@@ -42,7 +42,6 @@ export async function runMaterializeJob(
   const logger = new JobLogger(jobId);
   if (row.cancelRequested) {
     await markCancelled(jobId, logger, "cancelled before it started");
-    await logger.flush();
     await afterJobFinished(jobId);
     return { status: "cancelled" };
   }
@@ -99,36 +98,35 @@ export async function runMaterializeJob(
     );
     await progress.flush();
     const counts = countsOf(result);
-    await db().$transaction([
-      db().job.update({
-        where: { id: jobId },
-        data: {
-          status: "succeeded",
-          progress: 1,
-          rowsRead: BigInt(counts.rowsRead),
-          rowsWrittenOffline: BigInt(counts.rowsWrittenOffline),
-          rowsWrittenOnline: BigInt(counts.rowsWrittenOnline),
-          result: { partitions: result.partitions },
-          error: null,
-          errorStep: null,
-          finishedAt: new Date(),
-        },
-      }),
-      db().materializedInterval.create({
-        data: {
-          versionId: version.id,
-          start: row.windowStart,
-          end: row.windowEnd,
-          jobId,
-          offline: params.writeOffline !== false,
-          online: params.writeOnline !== false,
-        },
-      }),
-    ]);
-    logger.line(
+    await logger.commit(
+      [
+        db().job.update({
+          where: { id: jobId },
+          data: {
+            status: "succeeded",
+            progress: 1,
+            rowsRead: BigInt(counts.rowsRead),
+            rowsWrittenOffline: BigInt(counts.rowsWrittenOffline),
+            rowsWrittenOnline: BigInt(counts.rowsWrittenOnline),
+            result: { partitions: result.partitions },
+            error: null,
+            errorStep: null,
+            finishedAt: new Date(),
+          },
+        }),
+        db().materializedInterval.create({
+          data: {
+            versionId: version.id,
+            start: row.windowStart,
+            end: row.windowEnd,
+            jobId,
+            offline: params.writeOffline !== false,
+            online: params.writeOnline !== false,
+          },
+        }),
+      ],
       `succeeded: ${counts.rowsRead} rows read, ${counts.rowsWrittenOffline} written offline, ${counts.rowsWrittenOnline} online; partitions ${result.partitions.join(", ") || "(none)"}`,
     );
-    await logger.flush();
     await afterJobFinished(jobId);
     return { status: "succeeded", partitions: result.partitions };
   } catch (err) {
@@ -136,7 +134,6 @@ export async function runMaterializeJob(
     // A cancel wins over the error it caused: the engine stops by throwing, leaving nothing half-written.
     if (await isCancelled().catch(() => false)) {
       await markCancelled(jobId, logger, `cancelled while running (${messageOf(err)})`);
-      await logger.flush();
       await afterJobFinished(jobId);
       return { status: "cancelled" };
     }
@@ -144,8 +141,7 @@ export async function runMaterializeJob(
     const final = isLastAttempt(err, attempt, maxAttempts);
     const view = row.featureView?.name ?? "?";
     logger.line(`attempt ${attempt} of ${maxAttempts} failed at step ${step}: ${messageOf(err)}${final ? "" : " — will retry"}`, "error");
-    await recordFailure(jobId, err, step, final, progress.counts);
-    await logger.flush();
+    await recordFailure(jobId, logger, err, step, final, progress.counts);
     if (final) await afterJobFinished(jobId);
     const e = err instanceof Error ? err : new Error(String(err));
     if (!e.message.includes(view)) e.message = `${view}: ${e.message}`;

@@ -104,12 +104,16 @@ export async function runHistoricalJob(bull: Pick<BullJob, "data">): Promise<His
     );
     if (cancelled || (await cancelRequested())) throw new CancelledJoin();
     await fs.rename(tmp, resultPath);
-    await db().job.update({
-      where: { id: jobId },
-      data: { status: "succeeded", progress: 1, finishedAt: new Date(), rowsRead: BigInt(params.rows), result: { path: resultPath, rows: params.rows } },
-    });
+    await logger.commit(
+      [
+        db().job.update({
+          where: { id: jobId },
+          data: { status: "succeeded", progress: 1, finishedAt: new Date(), rowsRead: BigInt(params.rows), result: { path: resultPath, rows: params.rows } },
+        }),
+      ],
+      `result written: ${resultPath}`,
+    );
     finished = true;
-    logger.line(`result written: ${resultPath}`);
     return { status: "succeeded", rows: params.rows };
   } catch (e) {
     if (e instanceof CancelledJoin || cancelled) {
@@ -118,9 +122,9 @@ export async function runHistoricalJob(bull: Pick<BullJob, "data">): Promise<His
       return { status: "cancelled" };
     }
     const message = e instanceof UnrecoverableError ? e.message : `historical join failed at step ${step}: ${messageOf(e).split("\n")[0]}`;
-    await recordFailure(jobId, new Error(message), step, true);
-    finished = true;
     logger.line(message, "error");
+    await recordFailure(jobId, logger, new Error(message), step, true);
+    finished = true;
     throw new UnrecoverableError(message);
   } finally {
     clearInterval(watch);
