@@ -6,6 +6,9 @@
 //       bench/raw-online-server.ts),
 //     - the same raw server reading with the feature server's own read script (get-online-features.ts
 //       READ_LUA: one call, one US-joined string back), the floor for the access the server uses;
+//     - the same raw server answering a constant without reading anything (RAW_MODE=echo): the
+//       machine's floor for one HTTP exchange with this load generator, printed beside the latency
+//       targets because on a noisy host it alone can be above them;
 //   throughput at max load: autocannon, closed loop, 16 connections, in this process (which is
 //     otherwise idle while it runs), with each server's CPU per answered request (user + system
 //     time of its process tree from /proc over the run ÷ requests): unlike req/s, it barely moves
@@ -19,7 +22,9 @@
 //     interval, so its p99 at 200 req/s measured bursts, not a 200 req/s stream.
 // BENCH_SERVER_NODE_ARGS / BENCH_FLOOR_NODE_ARGS add node flags to the feature server / the floor
 // (e.g. "--cpu-prof"); BENCH_VERBOSE=1 shows the servers' stdout (e.g. with "--trace-gc").
-// BENCH_TARGETS=floor,floor-script,server,next and BENCH_SCENARIOS=1,100 pick a subset while iterating.
+// BENCH_TARGETS=echo,floor,floor-script,server,next and BENCH_SCENARIOS=1,100 pick a subset while iterating.
+// BENCH_HOLD=1 starts the servers, prints their URLs, headers and request bodies, and keeps them up
+// until Ctrl-C instead of measuring (to drive them with another load generator, e.g. wrk).
 // Uses a throwaway registry database and its own Redis key prefix, removed afterwards.
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
@@ -32,12 +37,16 @@ const FEATURES = 50;
 const ENTITIES = 10_000;
 const DURATION = Number(process.env.BENCH_SECONDS ?? 8);
 const RATE = 200;
+/** Issue 4's p99 targets at RATE req/s, by scenario id, and its throughput target vs the HMGET floor. */
+const P99_TARGET_MS: Record<string, number> = { "1": 2, "100": 10 };
+const THROUGHPUT_TARGET = 0.5;
 const RATE_SECONDS = Number(process.env.BENCH_RATE_SECONDS ?? 10);
 const ONLY_TARGETS = process.env.BENCH_TARGETS?.split(",");
 const ONLY_SCENARIOS = process.env.BENCH_SCENARIOS?.split(",");
 const FS_PORT = 6610;
 const RAW_PORT = 6611;
 const RAW_SCRIPT_PORT = 6612;
+const ECHO_PORT = 6613;
 const NEXT_PORT = 3610;
 
 const baseUrl = new URL(process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/larder");
@@ -108,7 +117,7 @@ function cpuSeconds(rootPid: number): number {
 }
 
 interface Target {
-  id: "floor" | "floor-script" | "server" | "next";
+  id: "echo" | "floor" | "floor-script" | "server" | "next";
   name: string;
   pid: number;
   url: string;
@@ -207,7 +216,9 @@ try {
     RAW_MODE: "script",
     RAW_READ_LUA: READ_LUA,
   });
+  const echo = start(process.execPath, [...floorNodeArgs, ...tsxArgs, "bench/raw-online-server.ts"], { ...rawEnv, RAW_PORT: String(ECHO_PORT), RAW_MODE: "echo" });
   let targets: Target[] = [
+    { id: "echo", name: "echo: node:http, no read (machine floor)", pid: echo.pid!, url: `http://127.0.0.1:${ECHO_PORT}/`, headers: {} },
     { id: "floor", name: "raw node:http + ioredis HMGET (floor)", pid: raw.pid!, url: `http://127.0.0.1:${RAW_PORT}/`, headers: {} },
     { id: "floor-script", name: "raw node:http + ioredis read script", pid: rawScript.pid!, url: `http://127.0.0.1:${RAW_SCRIPT_PORT}/`, headers: {} },
     { id: "server", name: "feature server", pid: fs.pid!, url: `http://127.0.0.1:${FS_PORT}/get-online-features`, headers: { authorization: `Bearer ${token}` } },
@@ -226,38 +237,68 @@ try {
     { id: "100", name: "100 entities × 50 features", body: JSON.stringify({ features, entities: { driver_id: Array.from({ length: 100 }, (_, i) => i * 97) } }) },
   ];
   if (ONLY_SCENARIOS) scenarios = scenarios.filter((s) => ONLY_SCENARIOS.includes(s.id));
-  console.log(
-    `online bench: ${ENTITIES} entities × ${FEATURES} features in Redis; max load ${DURATION}s (autocannon, 16 connections); ` +
-      `latency at ${RATE} req/s open loop for ${RATE_SECONDS}s (bench/load-gen.ts); node ${process.version}`,
-  );
-  if (!hasNextBuild) console.log("Next route: skipped (no .next build; run `flock /tmp/next.lock npx next build` first to include it)");
-  const results: Record<string, Record<string, { rps: number; cpuUsPerReq: number; fixed: LoadGenResult & { stealPct: number | null } }>> = {};
-  for (const s of scenarios) {
-    results[s.name] = {};
-    for (const t of targets) {
-      await maxLoad(t, s.body, 4, 3); // warm-up (JIT, caches, connections)
-      const max = await maxLoad(t, s.body, 16);
-      const fixed = await fixedRate(t, s.body);
-      results[s.name][t.name] = { rps: max.rps, cpuUsPerReq: max.cpuUsPerReq, fixed };
-      const l = fixed.latency;
-      console.log(
-        `  ${s.name.padEnd(28)} ${t.name.padEnd(40)} max ${Math.round(max.rps).toString().padStart(6)} req/s (${Math.round(max.cpuUsPerReq)} µs CPU/req)   ` +
-          `@${RATE} req/s: p50 ${ms(l.p50)} ms, p99 ${ms(l.p99)} ms, p99.9 ${ms(l.p999)} ms (send lag p99 ${ms(fixed.sendLag.p99)} ms${stealNote(fixed.stealPct)})`,
-      );
+  if (process.env.BENCH_HOLD === "1") {
+    for (const t of targets) console.log(`${t.id}: POST ${t.url} ${JSON.stringify(t.headers)}`);
+    for (const s of scenarios) console.log(`body ${s.id}: ${s.body}`);
+    console.log("holding; Ctrl-C ends the bench and cleans up");
+    await new Promise<void>((resolve) => process.once("SIGINT", () => resolve()));
+  } else {
+    console.log(
+      `online bench: ${ENTITIES} entities × ${FEATURES} features in Redis; max load ${DURATION}s (autocannon, 16 connections); ` +
+        `latency at ${RATE} req/s open loop for ${RATE_SECONDS}s (bench/load-gen.ts); node ${process.version}`,
+    );
+    if (!hasNextBuild) console.log("Next route: skipped (no .next build; run `flock /tmp/next.lock npx next build` first to include it)");
+    const results: Record<string, Record<string, { rps: number; cpuUsPerReq: number; fixed: LoadGenResult & { stealPct: number | null } }>> = {};
+    for (const s of scenarios) {
+      results[s.name] = {};
+      for (const t of targets) {
+        await maxLoad(t, s.body, 4, 3); // warm-up (JIT, caches, connections)
+        const max = await maxLoad(t, s.body, 16);
+        const fixed = await fixedRate(t, s.body);
+        results[s.name][t.name] = { rps: max.rps, cpuUsPerReq: max.cpuUsPerReq, fixed };
+        const l = fixed.latency;
+        console.log(
+          `  ${s.name.padEnd(28)} ${t.name.padEnd(40)} max ${Math.round(max.rps).toString().padStart(6)} req/s (${Math.round(max.cpuUsPerReq)} µs CPU/req)   ` +
+            `@${RATE} req/s: p50 ${ms(l.p50)} ms, p99 ${ms(l.p99)} ms, p99.9 ${ms(l.p999)} ms (send lag p99 ${ms(fixed.sendLag.p99)} ms${stealNote(fixed.stealPct)})`,
+        );
+      }
     }
-  }
-  const floorTarget = targets.find((t) => t.id === "floor");
-  const scriptFloorTarget = targets.find((t) => t.id === "floor-script");
-  console.log(`\nratios (throughput at max load vs the HMGET floor, and vs the read-script floor) and p99 at ${RATE} req/s:`);
-  for (const s of scenarios) {
-    const floor = floorTarget ? results[s.name][floorTarget.name] : undefined;
-    const scriptFloor = scriptFloorTarget ? results[s.name][scriptFloorTarget.name] : undefined;
-    for (const t of targets.filter((x) => x.id === "server" || x.id === "next")) {
-      const r = results[s.name][t.name];
-      console.log(
-        `  ${s.name.padEnd(28)} ${t.name.padEnd(16)} ${(r.rps / (floor?.rps ?? NaN)).toFixed(2)}× of floor (CPU/req ${(r.cpuUsPerReq / (floor?.cpuUsPerReq ?? NaN)).toFixed(2)}×)   ` +
-          `${(r.rps / (scriptFloor?.rps ?? NaN)).toFixed(2)}× of script floor (CPU/req ${(r.cpuUsPerReq / (scriptFloor?.cpuUsPerReq ?? NaN)).toFixed(2)}×)   p99 @${RATE} req/s ${ms(r.fixed.latency.p99)} ms`,
-      );
+    const floorTarget = targets.find((t) => t.id === "floor");
+    const scriptFloorTarget = targets.find((t) => t.id === "floor-script");
+    console.log(`\nratios (throughput at max load vs the HMGET floor, and vs the read-script floor) and p99 at ${RATE} req/s:`);
+    for (const s of scenarios) {
+      const floor = floorTarget ? results[s.name][floorTarget.name] : undefined;
+      const scriptFloor = scriptFloorTarget ? results[s.name][scriptFloorTarget.name] : undefined;
+      for (const t of targets.filter((x) => x.id === "server" || x.id === "next")) {
+        const r = results[s.name][t.name];
+        console.log(
+          `  ${s.name.padEnd(28)} ${t.name.padEnd(16)} ${(r.rps / (floor?.rps ?? NaN)).toFixed(2)}× of floor (CPU/req ${(r.cpuUsPerReq / (floor?.cpuUsPerReq ?? NaN)).toFixed(2)}×)   ` +
+            `${(r.rps / (scriptFloor?.rps ?? NaN)).toFixed(2)}× of script floor (CPU/req ${(r.cpuUsPerReq / (scriptFloor?.cpuUsPerReq ?? NaN)).toFixed(2)}×)   p99 @${RATE} req/s ${ms(r.fixed.latency.p99)} ms`,
+        );
+      }
+    }
+    // Issue 4's targets for the feature server, with the floors that bound them in this same run.
+    const server = targets.find((t) => t.id === "server");
+    const echoTarget = targets.find((t) => t.id === "echo");
+    if (server) {
+      console.log(`\ntargets (feature server):`);
+      for (const s of scenarios) {
+        const r = results[s.name][server.name];
+        const p99 = r.fixed.latency.p99;
+        const limit = P99_TARGET_MS[s.id];
+        const floorsP99 = [echoTarget, floorTarget, scriptFloorTarget]
+          .filter((t): t is Target => t !== undefined)
+          .map((t) => `${t.id} ${ms(results[s.name][t.name].fixed.latency.p99)} ms`)
+          .join(", ");
+        console.log(
+          `  ${s.name.padEnd(28)} p99 @${RATE} req/s ${ms(p99)} ms (target ≤ ${limit} ms: ${p99 <= limit ? "met" : "missed"}; same run's p99: ${floorsP99 || "no floors run"})`,
+        );
+        const floor = floorTarget ? results[s.name][floorTarget.name] : undefined;
+        if (floor) {
+          const ratio = r.rps / floor.rps;
+          console.log(`  ${s.name.padEnd(28)} throughput ${ratio.toFixed(2)}× of the HMGET floor (target ≥ ${THROUGHPUT_TARGET}×: ${ratio >= THROUGHPUT_TARGET ? "met" : "missed"})`);
+        }
+      }
     }
   }
 } finally {

@@ -5,6 +5,10 @@
 //          as JSON;
 //   script: the feature server's own read (RAW_READ_LUA, get-online-features.ts READ_LUA): one
 //          script call answering one US-joined string, sent back as it came.
+// and one that does not read at all:
+//   echo:  reads the request body and answers a constant `{}` — no Redis, no JSON parse: the least
+//          one HTTP exchange costs on this machine with this load generator, which no online read
+//          can beat.
 import { createServer } from "node:http";
 import { Redis } from "ioredis";
 
@@ -13,7 +17,8 @@ const prefix = String(process.env.RAW_KEY_PREFIX);
 const joinKey = String(process.env.RAW_JOIN_KEY);
 const fields = JSON.parse(String(process.env.RAW_FIELDS)) as string[];
 const mode = process.env.RAW_MODE ?? "hmget";
-const redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
+// lazyConnect: the echo mode never sends a command, so it never connects.
+const redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", { lazyConnect: true });
 if (mode === "script") redis.defineCommand("rawRead", { lua: String(process.env.RAW_READ_LUA) });
 const script = redis as unknown as { rawReadBuffer(n: number, ...args: string[]): Promise<Buffer> };
 
@@ -21,6 +26,11 @@ createServer((req, res) => {
   const chunks: Buffer[] = [];
   req.on("data", (c: Buffer) => chunks.push(c));
   req.on("end", async () => {
+    if (mode === "echo") {
+      res.writeHead(200, { "content-type": "application/json", "content-length": 2 });
+      res.end("{}");
+      return;
+    }
     const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { entities: Record<string, unknown[]> };
     const ids = body.entities[joinKey];
     const keys = ids.map((id) => `${prefix}${joinKey}=${encodeURIComponent(String(id))}`);
