@@ -1,6 +1,8 @@
 // JobLogger.commit on real Postgres: a job's buffered log lines and its status change land in one
 // transaction, so whoever sees a job finished (or retrying) also sees its whole log; when the
-// transaction fails, neither lands and the lines stay buffered for the next write.
+// transaction fails, neither lands and the lines stay buffered for the next write. A conditional
+// status change (commitIfChanged: cancel, the queue's failure) writes its closing line only if it
+// changed the job.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "../db/client";
 import { JobLogger, markCancelled, recordFailure } from "./job-run";
@@ -54,6 +56,40 @@ describe("job log and status in one transaction", () => {
     expect(await messages(jobId)).toEqual([]);
     expect((await db().job.findUniqueOrThrow({ where: { id: jobId } })).status).toBe("running");
     await recordFailure(jobId, logger, new Error("x"), "commit", true);
+    expect(await messages(jobId)).toEqual(["engine line"]);
+  });
+
+  it("commitIfChanged writes its line only when the status changed; buffered lines either way", async () => {
+    const jobId = await newJob();
+    const logger = new JobLogger(jobId);
+    logger.line("read 10 rows");
+    expect(await markCancelled(jobId, logger, "cancelled on request")).toBe(true);
+    expect(await messages(jobId)).toEqual(["read 10 rows", "cancelled on request"]);
+    expect((await db().jobLog.findFirstOrThrow({ where: { jobId, message: "cancelled on request" } })).level).toBe("warn");
+
+    // Already finished: a late cancel changes nothing and says nothing, but lines still buffered land.
+    const done = await newJob();
+    await db().job.update({ where: { id: done }, data: { status: "succeeded" } });
+    const late = new JobLogger(done);
+    late.line("last engine line");
+    expect(await markCancelled(done, late, "cancelled on request")).toBe(false);
+    expect((await db().job.findUniqueOrThrow({ where: { id: done } })).status).toBe("succeeded");
+    expect(await messages(done)).toEqual(["last engine line"]);
+  });
+
+  it("commitIfChanged: when the transaction fails nothing lands and the buffered lines stay", async () => {
+    const jobId = await newJob();
+    const logger = new JobLogger(jobId);
+    logger.line("engine line");
+    await expect(
+      logger.commitIfChanged(async (tx) => {
+        await tx.job.updateMany({ where: { id: jobId }, data: { status: "failed" } });
+        throw new Error("boom");
+      }, "failed by the queue: x"),
+    ).rejects.toThrow("boom");
+    expect(await messages(jobId)).toEqual([]);
+    expect((await db().job.findUniqueOrThrow({ where: { id: jobId } })).status).toBe("running");
+    await logger.flush();
     expect(await messages(jobId)).toEqual(["engine line"]);
   });
 });

@@ -60,6 +60,34 @@ export class JobLogger {
       throw e;
     }
   }
+
+  /**
+   * commit for a status change that may not apply (a conditional update: the job may have finished
+   * meanwhile): in ONE transaction, writes the buffered lines, runs `update`, and writes
+   * `finalLine` only if `update` changed a row — the log never says "cancelled" or "failed" about a
+   * job whose status stayed what it was. Resolves to whether it changed a row.
+   */
+  async commitIfChanged(
+    update: (tx: Prisma.TransactionClient) => Promise<Prisma.BatchPayload>,
+    finalLine: string,
+    level: "info" | "warn" | "error" = "info",
+  ): Promise<boolean> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.chain;
+    const rows = this.buffer.splice(0);
+    try {
+      return await db().$transaction(async (tx) => {
+        if (rows.length) await tx.jobLog.createMany({ data: rows });
+        const { count } = await update(tx);
+        if (count > 0) await tx.jobLog.create({ data: { jobId: this.jobId, level, message: finalLine.slice(0, 4000), at: new Date() } });
+        return count > 0;
+      });
+    } catch (e) {
+      this.buffer.unshift(...rows);
+      throw e;
+    }
+  }
 }
 
 export interface Counts {
@@ -177,14 +205,15 @@ export async function recordFailure(jobId: string, logger: JobLogger, err: unkno
   ]);
 }
 
-/** Marks a job cancelled unless it already finished; `why` goes to its log in the same transaction. */
-export async function markCancelled(jobId: string, logger: JobLogger, why = "cancelled on request"): Promise<boolean> {
-  logger.line(why, "warn");
-  const [r] = (await logger.commit([
-    db().job.updateMany({
-      where: { id: jobId, status: { notIn: FINAL_STATUSES } },
-      data: { status: "cancelled", finishedAt: new Date() },
-    }),
-  ])) as [Prisma.BatchPayload];
-  return r.count > 0;
+/** Marks a job cancelled unless it already finished; `why` goes to its log in the same transaction, only if it was. */
+export function markCancelled(jobId: string, logger: JobLogger, why = "cancelled on request"): Promise<boolean> {
+  return logger.commitIfChanged(
+    (tx) =>
+      tx.job.updateMany({
+        where: { id: jobId, status: { notIn: FINAL_STATUSES } },
+        data: { status: "cancelled", finishedAt: new Date() },
+      }),
+    why,
+    "warn",
+  );
 }

@@ -20,14 +20,17 @@ export async function reconcileStuckJobs(olderThanMs = 60_000): Promise<string[]
     const state = bull ? await bull.getState() : "missing";
     if (state !== "failed") continue;
     const reason = bull?.failedReason || "the queue marked the job failed";
-    const n = await db().job.updateMany({
-      where: { id: r.id, status: { in: ["running", "queued", "retrying"] } },
-      data: { status: "failed", error: reason, errorStep: "worker", finishedAt: new Date() },
-    });
-    if (n.count) {
-      const log = new JobLogger(r.id);
-      log.line(`failed by the queue: ${reason}`, "error");
-      await log.flush();
+    // The status and the log line that explains it land together (JobLogger.commitIfChanged).
+    const changed = await new JobLogger(r.id).commitIfChanged(
+      (tx) =>
+        tx.job.updateMany({
+          where: { id: r.id, status: { in: ["running", "queued", "retrying"] } },
+          data: { status: "failed", error: reason, errorStep: "worker", finishedAt: new Date() },
+        }),
+      `failed by the queue: ${reason}`,
+      "error",
+    );
+    if (changed) {
       await afterJobFinished(r.id);
       fixed.push(r.id);
     }
