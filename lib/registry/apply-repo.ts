@@ -8,7 +8,7 @@ import { principalLabel } from "../auth/principal";
 import { recordAudit, type AuditEntry } from "../audit/record";
 import { db } from "../db/client";
 import { LarderError, notFound } from "../errors";
-import { rebuildSearchDocuments } from "../search/rebuild-documents";
+import { rebuildSearchDocuments, refreshSearchStatistics } from "../search/rebuild-documents";
 import { runApplyHooks, type AppliedView } from "./apply-hooks";
 import type { CompiledView } from "./compile-view";
 import { sourceHash } from "./definition-hash";
@@ -294,6 +294,7 @@ export async function applyRepo(input: ApplyRepoInput): Promise<ApplyResult> {
   );
 
   const { plan } = outcome;
+  if (plan.hasChanges) await refreshSearchStatistics();
   const viewChanges = new Map(plan.changes.filter((c) => c.kind === "feature_view").map((c) => [c.name, c]));
   const views: AppliedView[] = repo.feature_views.map((v) => {
     const c = viewChanges.get(v.name)!;

@@ -2,6 +2,7 @@
 // transaction so search never lags definitions. One document per active entity, source, feature
 // view (its latest version), feature (of latest versions; qualifiedName `view:feature`), feature
 // service and model. Archived objects are not searchable. See docs/search-and-lineage.md.
+import { db } from "../db/client";
 import type { Prisma } from "../db/generated/client";
 import { parseFeatureRef } from "../registry/refs";
 
@@ -63,6 +64,21 @@ function doc(projectId: string, kind: Doc["kind"], objectId: string, row: { name
     dtype: more.dtype ?? null,
     body: bodyOf({ ...row, tags, features: more.features, entities, extra: more.extra }),
   };
+}
+
+/**
+ * Refreshes the planner's statistics of SearchDocument after an apply rewrote a project's
+ * documents. Without them (a new table, or a large apply before autovacuum's next pass) PostgreSQL
+ * estimates a handful of rows, plans the search statement with nested loops, and a search over
+ * 10,000 features took 0.75 s instead of 0.1 s. ANALYZE samples at most 30,000 rows and blocks no
+ * reads or writes; it runs after the apply's transaction, and a failure only costs speed.
+ */
+export async function refreshSearchStatistics(): Promise<void> {
+  try {
+    await db().$executeRaw`ANALYZE "SearchDocument"`;
+  } catch (e) {
+    console.warn("[larder] could not ANALYZE the search documents (search may be slow until autovacuum does):", e);
+  }
 }
 
 export async function rebuildSearchDocuments(tx: Prisma.TransactionClient, projectId: string): Promise<void> {

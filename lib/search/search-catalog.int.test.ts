@@ -5,6 +5,7 @@ import { callRoute, json } from "../../test/fixtures/api";
 import { addTestMember, cookie, createTestSession, createTestUser, uniqueName } from "../../test/fixtures/auth";
 import { seedRetailCatalog } from "../../test/fixtures/catalog";
 import { db } from "../db/client";
+import { applyTestRepo } from "../online/retrieval-test-support";
 import type { SearchResult } from "./search-schema";
 
 let project: string;
@@ -105,6 +106,24 @@ describe("search", () => {
       expect(r.status, q).toBe(200);
     }
     expect(await db().searchDocument.count()).toBeGreaterThan(0);
+  });
+
+  it("an apply that changes the catalog refreshes the planner's statistics of the search documents", async () => {
+    // Without them the search statement is planned for a handful of rows (nested loops: 0.75 s
+    // instead of 0.1 s over 10,000 features) until autovacuum gets to the table.
+    const lastAnalyze = async () =>
+      (await db().$queryRaw<{ at: Date | null }[]>`SELECT last_analyze AS at FROM pg_stat_user_tables WHERE relname = 'SearchDocument'`)[0]?.at ?? null;
+    const before = await lastAnalyze();
+    const started = new Date();
+    await applyTestRepo({
+      project: uniqueName("search_apply"),
+      entities: [{ name: "driver", join_keys: [{ name: "driver_id", dtype: "int64" }] }],
+      sources: [{ name: "trips", kind: "push", timestamp_field: "ts", schema: [{ name: "driver_id", dtype: "int64" }, { name: "km", dtype: "float64" }] }],
+      feature_views: [{ name: "driver_trips", entities: ["driver"], source: "trips", features: [{ name: "km", dtype: "float64" }] }],
+    });
+    const after = await lastAnalyze();
+    expect(after).not.toBeNull();
+    expect(after!.getTime()).toBeGreaterThanOrEqual(Math.max(started.getTime() - 1000, before?.getTime() ?? 0));
   });
 
   it("stays interactive over 10,000 features (figures: npm run bench:console)", async () => {
