@@ -81,6 +81,15 @@ export async function refreshSearchStatistics(): Promise<void> {
   }
 }
 
+/**
+ * Writes `searchVector` (the text full-text search matches) for a project's documents. Prisma
+ * cannot write a tsvector column, so it follows the insert in the same transaction; search reads
+ * only this column, never the text.
+ */
+export async function fillSearchVectors(tx: Prisma.TransactionClient, projectId: string): Promise<void> {
+  await tx.$executeRaw`UPDATE "SearchDocument" SET "searchVector" = to_tsvector('simple', "qualifiedName" || ' ' || body) WHERE "projectId" = ${projectId}`;
+}
+
 export async function rebuildSearchDocuments(tx: Prisma.TransactionClient, projectId: string): Promise<void> {
   const active = { projectId, archivedAt: null };
   const [entities, sources, views, services, models] = await Promise.all([
@@ -150,5 +159,6 @@ export async function rebuildSearchDocuments(tx: Prisma.TransactionClient, proje
     await tx.searchDocument.createMany({
       data: docs.map((d) => ({ ...d, tags: d.tags as Prisma.InputJsonValue, updatedAt: now })),
     });
+    await fillSearchVectors(tx, projectId);
   }
 }

@@ -6,6 +6,7 @@ import { addTestMember, cookie, createTestSession, createTestUser, uniqueName } 
 import { seedRetailCatalog } from "../../test/fixtures/catalog";
 import { db } from "../db/client";
 import { applyTestRepo } from "../online/retrieval-test-support";
+import { fillSearchVectors } from "./rebuild-documents";
 import type { SearchResult } from "./search-schema";
 
 let project: string;
@@ -156,6 +157,7 @@ describe("search", () => {
       };
     });
     await db().searchDocument.createMany({ data: docs });
+    await fillSearchVectors(db(), big.id);
     await db().$executeRawUnsafe(`ANALYZE "SearchDocument"`);
     const run = async (q: string) => {
       const t = performance.now();

@@ -58,8 +58,6 @@ function queryWords(q: string): string[] {
   return q.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
 }
 
-// body already holds name, description, owner, tags, feature and entity names (rebuild-documents.ts).
-const DOC_TEXT = Prisma.sql`lower(d."qualifiedName" || ' ' || d.body)`;
 
 /**
  * Name similarity: whole name, best word (pg_trgm words split at `_`), best `_`-part. A part's
@@ -78,8 +76,9 @@ function fuzzy(col: Prisma.Sql, qn: string): Prisma.Sql {
  * CTEs ending in `m`: the scored, matched documents of the visible projects. Candidates come from the
  * trigram GIN index on name (prefix, `_`-part prefix, similarity and word similarity — the
  * word_similarity operator threshold is lowered for the statement), from features of views whose
- * name matches fuzzily, and from documents whose text contains every query word; only those are
- * scored, so the cost follows the matches, not the catalog size.
+ * name matches fuzzily, and from documents whose stored `searchVector` matches every query word as
+ * a prefix (its GIN index); only those are scored, so the cost follows the matches, not the
+ * catalog size.
  */
 function matchedCtes(text: string, projectIds: string[]): Prisma.Sql {
   const cols = Prisma.sql`d.id, d.kind, d.name, d."qualifiedName", d."viewName", d.description, d.owner, d.tags, d."tagPairs",
@@ -96,13 +95,10 @@ function matchedCtes(text: string, projectIds: string[]): Prisma.Sql {
   const prefix = `${escapeLike(qn)}%`;
   // A `_`-separated part of the name starts with the query: "sum" → amount_sum_7d.
   const partPrefix = `%\\_${escapeLike(qn)}%`;
-  const containsWords = words.length
-    ? Prisma.join(words.map((w) => Prisma.sql`strpos(${DOC_TEXT}, ${w}) > 0`), " AND ")
-    : Prisma.sql`FALSE`;
-  // strpos is a cheap necessary condition; to_tsvector only runs where it holds.
-  const isText = tsq
-    ? Prisma.sql`CASE WHEN ${containsWords} THEN to_tsvector('simple', d."qualifiedName" || ' ' || d.body) @@ to_tsquery('simple', ${tsq}) ELSE FALSE END`
-    : Prisma.sql`FALSE`;
+  // The stored vector (rebuildSearchDocuments) and its GIN index: no document text is parsed here.
+  const textMatch = (alias: string) =>
+    tsq ? Prisma.sql`${Prisma.raw(alias)}."searchVector" @@ to_tsquery('simple', ${tsq})` : Prisma.sql`FALSE`;
+  const isText = textMatch("d");
   const inDescription = words.length
     ? Prisma.join(words.map((w) => Prisma.sql`strpos(lower(d.description), ${w}) > 0`), " AND ")
     : Prisma.sql`FALSE`;
@@ -118,7 +114,7 @@ function matchedCtes(text: string, projectIds: string[]): Prisma.Sql {
              AND lower(c."viewName") IN (SELECT v FROM view_match WHERE score >= ${raw(FUZZY_THRESHOLD)})
           UNION
           SELECT d.id FROM "SearchDocument" d
-           WHERE d."projectId" = ANY(${projectIds}) AND ${containsWords}`;
+           WHERE d."projectId" = ANY(${projectIds}) AND ${textMatch("d")}`;
   // Names repeat (amount_sum_7d in many views): score each distinct candidate name once.
   const nameMatch = Prisma.sql`
     SELECT n, ${fuzzy(Prisma.sql`n`, qn)} AS score FROM (
