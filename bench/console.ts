@@ -2,8 +2,8 @@
 // Seeds a fresh database with one project of 500 feature views × 20 features (applied through
 // applyRepo, so search documents exist too), starts `next start` on the production build (run
 // `npm run build` first), and measures in Chromium the time from navigation start until the
-// content is visible: the features catalog, the feature views catalog, and a search results page
-// (typo). Prints cold and warm (median of 5) times against the 1 s target.
+// content is visible: the features catalog, the feature views catalog, and search results pages
+// (a typo; a word every document contains). Prints cold and warm (median of 5) times against the 1 s target.
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { chromium, type Page } from "playwright-core";
@@ -46,11 +46,26 @@ function buildRepo() {
   return RepoDef.parse({ project: "bench", entities: [{ name: "customer", join_keys: [{ name: "customer_id", dtype: "int64" }] }], sources, feature_views: views });
 }
 
-async function time(page: Page, url: string, visible: (p: Page) => ReturnType<Page["locator"]>): Promise<number> {
-  const t0 = Date.now();
+/**
+ * Milliseconds from the navigation's start (the page's performance.timeOrigin) to the first
+ * animation frame in which an element matching `selector` is laid out with a size. Checked in the
+ * page on every frame: Playwright's own `waitFor` polls at 0, 20, 50, 100, 100 ms and then every
+ * 500 ms, which rounded anything slower than ~0.3 s up to the next poll (earlier runs' figures
+ * carried up to 0.5 s of it).
+ */
+async function time(page: Page, url: string, selector: string): Promise<number> {
   await page.goto(url, { waitUntil: "commit" });
-  await visible(page).first().waitFor({ state: "visible", timeout: 30_000 });
-  return Date.now() - t0;
+  const handle = await page.waitForFunction(
+    (sel) => {
+      const el = document.querySelector(sel);
+      if (!el) return false;
+      const r = el.getBoundingClientRect();
+      return r.width > 0 && r.height > 0 ? performance.now() : false;
+    },
+    selector,
+    { polling: "raf", timeout: 30_000 },
+  );
+  return Math.round((await handle.jsonValue()) as number);
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -98,17 +113,19 @@ async function main() {
     if (!login.ok()) throw new Error(`login failed: ${login.status()} ${await login.text()}`);
     const page = await context.newPage();
 
-    const cases: Array<[string, string, (p: Page) => ReturnType<Page["locator"]>]> = [
-      ["features catalog (10,000 features)", "/projects/bench/features", (p) => p.getByRole("table", { name: "Features" }).locator("tbody tr a")],
-      ["feature views catalog (500 views)", "/projects/bench/feature-views", (p) => p.getByRole("table", { name: "Feature views" }).locator("tbody tr a")],
-      ["features catalog, filtered", "/projects/bench/features?q=ratio_42", (p) => p.getByRole("table", { name: "Features" }).locator("tbody tr a")],
-      ["search page (typo: spnd ratio)", "/search?q=spnd%20ratio", (p) => p.getByTestId("search-hit")],
+    const cases: Array<[string, string, string]> = [
+      ["features catalog (10,000 features)", "/projects/bench/features", 'table[aria-label="Features"] tbody tr a'],
+      ["feature views catalog (500 views)", "/projects/bench/feature-views", 'table[aria-label="Feature views"] tbody tr a'],
+      ["features catalog, filtered", "/projects/bench/features?q=ratio_42", 'table[aria-label="Features"] tbody tr a'],
+      ["search page (typo: spnd ratio)", "/search?q=spnd%20ratio", '[data-testid="search-hit"]'],
+      // Every document mentions "customer": the query whose cost is the number of matches.
+      ["search page (broad: customer)", "/search?q=customer", '[data-testid="search-hit"]'],
     ];
     const rows: Array<{ page: string; cold: number; warm: number }> = [];
-    for (const [label, url, visible] of cases) {
-      const cold = await time(page, url, visible);
+    for (const [label, url, selector] of cases) {
+      const cold = await time(page, url, selector);
       const warm: number[] = [];
-      for (let i = 0; i < 5; i++) warm.push(await time(page, url, visible));
+      for (let i = 0; i < 5; i++) warm.push(await time(page, url, selector));
       rows.push({ page: label, cold, warm: median(warm) });
     }
     await browser.close();
