@@ -1,6 +1,33 @@
 // Integration tests: one fresh database per run, migrated once; tests use unique ids and never
 // wipe globally. The Redis DB is shared; tests namespace their keys.
+import pg from "pg";
 import { dropDatabase, migrateDeploy } from "../lib/db/migrate";
+import { deleteOnline } from "../lib/materialize/test-support";
+import { createRedis } from "../lib/redis/connection";
+import { registryGenerationKey } from "../lib/online/registry-generation";
+
+/**
+ * The Redis DB is shared between runs (and with a developer's demo), so what the run's projects
+ * wrote there — online hashes, clock bounds, registry generation counters — goes with the run's
+ * database: every project the database knows is one the run created.
+ */
+async function clearOnlineDataOfRun(databaseUrl: string): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  const redis = createRedis("online");
+  try {
+    const { rows } = await client.query<{ name: string }>('SELECT name FROM "Project"');
+    for (const { name } of rows) {
+      await deleteOnline(redis, name);
+      await redis.unlink(registryGenerationKey(name));
+    }
+  } catch (e) {
+    console.warn("could not clear the test run's online data:", e);
+  } finally {
+    redis.disconnect();
+    await client.end();
+  }
+}
 
 export default async function setup() {
   const base = process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/larder";
@@ -11,8 +38,9 @@ export default async function setup() {
   process.env.OFFLINE_STORE_URI ??= `./.data/test-offline-${process.pid}`;
   await migrateDeploy(url.toString());
   return async () => {
-    // Leave the database for inspection only when asked; otherwise drop it.
+    // Leave the database (and the run's online data) for inspection only when asked; otherwise drop it.
     if (process.env.KEEP_TEST_DB) return;
+    await clearOnlineDataOfRun(url.toString());
     await dropDatabase(url.toString());
   };
 }
