@@ -58,7 +58,6 @@ function queryWords(q: string): string[] {
   return q.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
 }
 
-
 /**
  * Name similarity: whole name, best word (pg_trgm words split at `_`), best `_`-part. A part's
  * similarity never exceeds the word similarity, so the per-part scan only runs for names whose
@@ -96,9 +95,7 @@ function matchedCtes(text: string, projectIds: string[]): Prisma.Sql {
   // A `_`-separated part of the name starts with the query: "sum" → amount_sum_7d.
   const partPrefix = `%\\_${escapeLike(qn)}%`;
   // The stored vector (rebuildSearchDocuments) and its GIN index: no document text is parsed here.
-  const textMatch = (alias: string) =>
-    tsq ? Prisma.sql`${Prisma.raw(alias)}."searchVector" @@ to_tsquery('simple', ${tsq})` : Prisma.sql`FALSE`;
-  const isText = textMatch("d");
+  const isText = tsq ? Prisma.sql`d."searchVector" @@ to_tsquery('simple', ${tsq})` : Prisma.sql`FALSE`;
   const inDescription = words.length
     ? Prisma.join(words.map((w) => Prisma.sql`strpos(lower(d.description), ${w}) > 0`), " AND ")
     : Prisma.sql`FALSE`;
@@ -114,7 +111,7 @@ function matchedCtes(text: string, projectIds: string[]): Prisma.Sql {
              AND lower(c."viewName") IN (SELECT v FROM view_match WHERE score >= ${raw(FUZZY_THRESHOLD)})
           UNION
           SELECT d.id FROM "SearchDocument" d
-           WHERE d."projectId" = ANY(${projectIds}) AND ${textMatch("d")}`;
+           WHERE d."projectId" = ANY(${projectIds}) AND ${isText}`;
   // Names repeat (amount_sum_7d in many views): score each distinct candidate name once.
   const nameMatch = Prisma.sql`
     SELECT n, ${fuzzy(Prisma.sql`n`, qn)} AS score FROM (
