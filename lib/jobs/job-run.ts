@@ -17,14 +17,16 @@ export function attemptOf(bull: Pick<BullJob, "attemptsMade" | "opts">): { attem
 }
 
 /** Log lines are buffered and written in batches every 100 ms (a chatty engine must not cost a round trip per line). */
+type LogRow = { jobId: string; level: string; message: string; at: Date };
+
 export class JobLogger {
-  private buffer: { jobId: string; level: string; message: string; at: Date }[] = [];
+  private buffer: LogRow[] = [];
   private timer: NodeJS.Timeout | undefined;
   private chain: Promise<void> = Promise.resolve();
   constructor(private readonly jobId: string) {}
 
   line(message: string, level: "info" | "warn" | "error" = "info"): void {
-    this.buffer.push({ jobId: this.jobId, level, message: message.slice(0, 4000), at: new Date() });
+    this.buffer.push(this.row(message, level));
     this.timer ??= setTimeout(() => void this.flush(), 100);
   }
 
@@ -47,18 +49,11 @@ export class JobLogger {
    * buffered lines stay buffered; `finalLine` (true only once `ops` hold) is dropped.
    */
   async commit(ops: Prisma.PrismaPromise<unknown>[], finalLine?: string): Promise<unknown[]> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.chain;
-    const rows = this.buffer.splice(0);
-    const all = finalLine === undefined ? rows : [...rows, { jobId: this.jobId, level: "info", message: finalLine.slice(0, 4000), at: new Date() }];
-    try {
+    return this.withBuffered(async (rows) => {
+      const all = finalLine === undefined ? rows : [...rows, this.row(finalLine, "info")];
       const results = await db().$transaction([...(all.length ? [db().jobLog.createMany({ data: all })] : []), ...ops]);
       return all.length ? results.slice(1) : results;
-    } catch (e) {
-      this.buffer.unshift(...rows);
-      throw e;
-    }
+    });
   }
 
   /**
@@ -72,17 +67,31 @@ export class JobLogger {
     finalLine: string,
     level: "info" | "warn" | "error" = "info",
   ): Promise<boolean> {
+    return this.withBuffered((rows) =>
+      db().$transaction(async (tx) => {
+        if (rows.length) await tx.jobLog.createMany({ data: rows });
+        const { count } = await update(tx);
+        if (count > 0) await tx.jobLog.create({ data: this.row(finalLine, level) });
+        return count > 0;
+      }),
+    );
+  }
+
+  private row(message: string, level: string): LogRow {
+    return { jobId: this.jobId, level, message: message.slice(0, 4000), at: new Date() };
+  }
+
+  /**
+   * Takes the buffered lines, after the batches already on their way, for `write` (which must write
+   * them, or nothing, in its transaction); if `write` fails they go back to the buffer.
+   */
+  private async withBuffered<T>(write: (rows: LogRow[]) => Promise<T>): Promise<T> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     await this.chain;
     const rows = this.buffer.splice(0);
     try {
-      return await db().$transaction(async (tx) => {
-        if (rows.length) await tx.jobLog.createMany({ data: rows });
-        const { count } = await update(tx);
-        if (count > 0) await tx.jobLog.create({ data: { jobId: this.jobId, level, message: finalLine.slice(0, 4000), at: new Date() } });
-        return count > 0;
-      });
+      return await write(rows);
     } catch (e) {
       this.buffer.unshift(...rows);
       throw e;
@@ -94,6 +103,16 @@ export interface Counts {
   rowsRead: number;
   rowsWrittenOffline: number;
   rowsWrittenOnline: number;
+}
+
+/** The Job row's counter columns (BigInt) for `c`. */
+export function countColumns(c: Counts): { rowsRead: bigint; rowsWrittenOffline: bigint; rowsWrittenOnline: bigint } {
+  return { rowsRead: BigInt(c.rowsRead), rowsWrittenOffline: BigInt(c.rowsWrittenOffline), rowsWrittenOnline: BigInt(c.rowsWrittenOnline) };
+}
+
+/** The Job row of a run that succeeded: final status, full progress, no error left from an earlier attempt, finished now. */
+export function succeededColumns() {
+  return { status: "succeeded" as const, progress: 1, error: null, errorStep: null, finishedAt: new Date() };
 }
 
 export function countsOf(c: MaterializeCounts | undefined, base: Counts = { rowsRead: 0, rowsWrittenOffline: 0, rowsWrittenOnline: 0 }): Counts {
@@ -138,12 +157,7 @@ export class ProgressWriter {
             .job.updateMany({
               // Never move a finished job's progress (a late write after success or cancel).
               where: { id: this.jobId, status: { in: ["running"] } },
-              data: {
-                progress: p.progress,
-                rowsRead: BigInt(p.counts.rowsRead),
-                rowsWrittenOffline: BigInt(p.counts.rowsWrittenOffline),
-                rowsWrittenOnline: BigInt(p.counts.rowsWrittenOnline),
-              },
+              data: { progress: p.progress, ...countColumns(p.counts) },
             })
             .then(() => undefined),
         )
@@ -193,13 +207,7 @@ export async function recordFailure(jobId: string, logger: JobLogger, err: unkno
         error: messageOf(err).slice(0, 8000),
         errorStep: step,
         ...(final ? { finishedAt: new Date() } : {}),
-        ...(counts
-          ? {
-              rowsRead: BigInt(counts.rowsRead),
-              rowsWrittenOffline: BigInt(counts.rowsWrittenOffline),
-              rowsWrittenOnline: BigInt(counts.rowsWrittenOnline),
-            }
-          : {}),
+        ...(counts ? countColumns(counts) : {}),
       },
     }),
   ]);

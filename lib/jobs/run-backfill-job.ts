@@ -19,6 +19,7 @@ import {
   messageOf,
   recordFailure,
   stepOf,
+  succeededColumns,
   workerLabel,
 } from "./job-run";
 
@@ -114,13 +115,9 @@ export async function runBackfillJob(bull: Pick<BullJob, "data" | "attemptsMade"
       db().job.update({
         where: { id: jobId },
         data: {
-          status: "succeeded",
-          progress: 1,
+          ...succeededColumns(),
           rowsWrittenOnline: BigInt(rowsWrittenOnline),
-          error: null,
-          errorStep: null,
           result: { partitions: children.length, onlineViews: onlineViews.map((v) => v.viewName) },
-          finishedAt: new Date(),
         },
       }),
     ],

@@ -13,6 +13,7 @@ import {
   ProgressWriter,
   attemptOf,
   cancelProbe,
+  countColumns,
   countsOf,
   isFinal,
   isLastAttempt,
@@ -20,6 +21,7 @@ import {
   messageOf,
   recordFailure,
   stepOf,
+  succeededColumns,
   workerLabel,
 } from "./job-run";
 
@@ -102,17 +104,7 @@ export async function runMaterializeJob(
       [
         db().job.update({
           where: { id: jobId },
-          data: {
-            status: "succeeded",
-            progress: 1,
-            rowsRead: BigInt(counts.rowsRead),
-            rowsWrittenOffline: BigInt(counts.rowsWrittenOffline),
-            rowsWrittenOnline: BigInt(counts.rowsWrittenOnline),
-            result: { partitions: result.partitions },
-            error: null,
-            errorStep: null,
-            finishedAt: new Date(),
-          },
+          data: { ...succeededColumns(), ...countColumns(counts), result: { partitions: result.partitions } },
         }),
         db().materializedInterval.create({
           data: {
