@@ -485,8 +485,13 @@ async function readCluster(
 }
 
 /**
- * readOnline on one Redis: one pipeline of read-script calls (READ_CHUNK entities each), the
- * generation counters riding in front of the first call's keys and answer.
+ * readOnline on one Redis: the read-script calls (READ_CHUNK entities each) written back to back
+ * on the corked connection, so they leave in one write and their answers come back in one round
+ * trip; the generation counters ride in front of the first call's keys and answer.
+ * The calls are sent as plain commands, not through an ioredis Pipeline: merely constructing a
+ * Pipeline per request (its promise, closures and per-instance command table) made V8 promote about
+ * 8% of everything the process allocated, so every scavenge copied ~1 MB and paused the server
+ * 5–8 ms (docs/retrieval.md, "Performance notes"). Redis sees the same bytes either way.
  */
 async function readSingle(
   redis: Redis,
@@ -497,8 +502,9 @@ async function readSingle(
   bytes: boolean,
 ): Promise<RedisAnswers> {
   defineRead(redis);
-  const pipe = redis.pipeline();
-  const script = pipe as unknown as ReadCommander;
+  coalesceWrites(redis);
+  const script = redis as unknown as ReadCommander;
+  const calls: Promise<string | Buffer>[] = [];
   for (let gi = 0; gi < plan.groups.length; gi++) {
     const g = plan.groups[gi];
     const keyCols = g.keyNames.map((k) => cols[k]);
@@ -515,18 +521,16 @@ async function readSingle(
       }
       args[nk] = String(head.length);
       for (let f = 0; f < g.fields.length; f++) args[nk + 1 + f] = g.fields[f];
-      if (bytes) script.larderOnlineReadBuffer(nk, ...args);
-      else script.larderOnlineRead(nk, ...args);
+      calls.push((bytes ? script.larderOnlineReadBuffer(nk, ...args) : script.larderOnlineRead(nk, ...args)) as Promise<string | Buffer>);
     }
   }
-  coalesceWrites(redis);
-  const replies = (await pipe.exec()) ?? [];
-  for (const [err] of replies) if (err) throw err;
+  // Every call is already written (or queued while reconnecting); the first failure fails the read.
+  const replies = await Promise.all(calls);
   const chunks: (string | Buffer)[][] = [];
   let r = 0;
   for (let g = 0; g < plan.groups.length; g++) {
     const group: (string | Buffer)[] = [];
-    for (let from = 0; from < n; from += READ_CHUNK) group.push(replies[r++][1] as string | Buffer);
+    for (let from = 0; from < n; from += READ_CHUNK) group.push(replies[r++]);
     chunks.push(group);
   }
   // Take the counters off the front of the first answer.
