@@ -12,6 +12,7 @@ import type { Principal } from "../auth/principal";
 import { canReadRestrictedView } from "../auth/authorize";
 import { LarderError, badRequest, forbidden } from "../errors";
 import { clusterReady, groupBySlot, NodePipelines, slotOf } from "../redis/cluster";
+import { coalesceWrites } from "../redis/coalesce";
 import { isCluster, sharedRedis, type OnlineRedis } from "../redis/connection";
 import { aggField, asofField, projectKeyPrefix, rowField, tsField } from "./keys";
 import {
@@ -366,25 +367,6 @@ type ReadCommander = {
 
 function defineRead(redis: OnlineRedis): void {
   if (typeof (redis as unknown as Partial<ReadCommander>)[READ_COMMAND] !== "function") redis.defineCommand(READ_COMMAND, { lua: READ_LUA });
-}
-
-const corked = new WeakSet<object>();
-
-/**
- * Holds the connection's writes until the current event-loop turn has handled every request that
- * arrived with it, then sends them in one system call. Under load several requests come in per
- * turn and each pipeline was its own write — the largest single cost of a small read; a lone
- * request waits only for the rest of its turn (microseconds).
- */
-function coalesceWrites(redis: Redis): void {
-  const stream = redis.stream as Redis["stream"] | undefined;
-  if (!stream || redis.status !== "ready" || corked.has(stream)) return;
-  corked.add(stream);
-  stream.cork();
-  setImmediate(() => {
-    corked.delete(stream);
-    stream.uncork();
-  });
 }
 
 /**

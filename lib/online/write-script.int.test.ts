@@ -3,7 +3,7 @@
 // reads every clock, so newer-wins holds per entity; a call at or above the bounds writes without
 // reading (shown by a store deliberately left inconsistent: a clock above its bound is overwritten,
 // which is why every writer must go through this script).
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { Redis } from "ioredis";
 import { deleteOnline } from "../materialize/test-support";
 import { asofField, clockBoundsKey, entityKey, packValues, rowField, tsField } from "./keys";
@@ -101,6 +101,27 @@ describe("online write script: clock bounds", () => {
     call([2], [35]);
     expect(await trip.send()).toBe(0);
     expect(await stored(p, 2)).toEqual({ ts: 1_000_000, value: "planted" });
+  });
+
+  it("a trip's calls leave in one socket write, without an ioredis Pipeline", async () => {
+    const p = newProject("onewrite");
+    await redis.ping(); // connected, so the writes go to the socket rather than the offline queue
+    const trip = onlineWriteTrip(redis, { project: p, view: "v", version: 1, asofMs: null });
+    for (const id of [1, 2, 3]) trip.add([entityKey(p, { id })], `${id}\x1f${packValues([JSON.stringify(String(id))])}\x1f[]`, { lo: String(id), hi: String(id) });
+    const socket = redis.stream as unknown as { _write: (...a: unknown[]) => void; _writev: (...a: unknown[]) => void };
+    const commands = vi.spyOn(redis, "sendCommand");
+    const pipeline = vi.spyOn(redis, "pipeline");
+    const write = vi.spyOn(socket, "_write");
+    const writev = vi.spyOn(socket, "_writev");
+    try {
+      expect(await trip.send()).toBe(3);
+      expect(commands).toHaveBeenCalledTimes(3);
+      expect(write.mock.calls.length + writev.mock.calls.length).toBe(1);
+      expect(pipeline).not.toHaveBeenCalled();
+    } finally {
+      vi.restoreAllMocks();
+    }
+    expect(await stored(p, 3)).toEqual({ ts: 3, value: "3" });
   });
 
   it("a batch whose event times are not epoch milliseconds is refused before anything is sent", async () => {

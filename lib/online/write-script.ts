@@ -23,6 +23,7 @@
 // bounds hash lives in one slot, so cluster calls go without it and always read the clocks.
 import type { ChainableCommander, Cluster, Redis } from "ioredis";
 import { clusterReady, groupBySlot, NodePipelines } from "../redis/cluster";
+import { coalesceWrites } from "../redis/coalesce";
 import { isCluster, type OnlineRedis } from "../redis/connection";
 import { aggField, asofField, clockBoundsKey, rowField, tsField } from "./keys";
 
@@ -188,7 +189,7 @@ export async function writeOnlineBatch(redis: OnlineRedis, b: OnlineWriteBatch):
 /**
  * The script calls of one round trip for one view version. `add` queues one call's keys, its
  * payload (as packedWriteArgs takes them) and the range of its event times; `send` sends everything
- * queued since the last send and resolves to the number of hashes changed. One Redis: one pipeline,
+ * queued since the last send and resolves to the number of hashes changed. One Redis: one write,
  * a call per `add`, in order (materialization adds calls in ascending event time, so the clock bounds
  * let each call skip reading clocks). A cluster: the trip's entities are regrouped by slot, one call
  * per slot (at most `maxPerCall` keys), one pipeline per node, all nodes at once.
@@ -203,26 +204,24 @@ export function onlineWriteTrip(redis: OnlineRedis, target: OnlineWriteTarget, m
   return isCluster(redis) ? clusterWriteTrip(redis, t, maxPerCall) : singleWriteTrip(redis, t);
 }
 
-function sumReplies(replies: [Error | null, unknown][] | null): number {
-  let written = 0;
-  for (const [err, v] of replies ?? []) {
-    if (err) throw err;
-    written += Number(v);
-  }
-  return written;
-}
-
+/**
+ * One Redis: the queued calls are sent as plain script calls on the corked connection (one write,
+ * one round trip), not through an ioredis Pipeline (lib/redis/coalesce.ts says why).
+ */
 function singleWriteTrip(redis: Redis, t: OnlineWriteTarget): OnlineWriteTrip {
-  defineOnlineWrite(redis);
-  let pipeline = redis.pipeline();
+  const r = defineOnlineWrite(redis);
+  let calls: (string | number)[][] = [];
   return {
     add(keys, payload, range) {
-      pipelineOnlineWrite(pipeline, packedWriteArgs(t, keys, payload, range));
+      calls.push(packedWriteArgs(t, keys, payload, range));
     },
     async send() {
-      const p = pipeline;
-      pipeline = redis.pipeline();
-      return sumReplies(await p.exec());
+      const queued = calls;
+      calls = [];
+      coalesceWrites(redis);
+      let written = 0;
+      for (const n of await Promise.all(queued.map((args) => r[COMMAND](...args)))) written += Number(n);
+      return written;
     },
   };
 }
