@@ -167,7 +167,9 @@ try {
   await closeQueues().catch(() => undefined);
   await deleteQueueKeys(process.env.QUEUE_PREFIX!).catch(() => undefined);
   await disconnectDb().catch(() => undefined);
-  const { closeSharedRedis } = await import("../lib/redis/connection");
+  const { closeSharedRedis, sharedRedis } = await import("../lib/redis/connection");
+  const { forgetProjectInRedis } = await import("../lib/materialize/test-support");
+  await forgetProjectInRedis(sharedRedis("online"), project).catch(() => undefined);
   await closeSharedRedis();
   await dropDb().catch((e) => console.error("could not drop bench db:", e));
   await fs.rm(tmp, { recursive: true, force: true });

@@ -59,7 +59,7 @@ const { dropDatabase, migrateDeploy } = await import("../lib/db/migrate");
 const { disconnectDb } = await import("../lib/db/client");
 const { createRedis } = await import("../lib/redis/connection");
 const { applyTestRepo, tokenFor } = await import("../lib/online/retrieval-test-support");
-const { deleteOnline } = await import("../lib/materialize/test-support");
+const { forgetProjectInRedis } = await import("../lib/materialize/test-support");
 const { writeOnlineBatch } = await import("../lib/online/write-script");
 const { entityKey, projectKeyPrefix, packValues, rowField, tsField } = await import("../lib/online/keys");
 const { READ_LUA } = await import("../lib/online/get-online-features");
@@ -303,7 +303,7 @@ try {
   }
 } finally {
   for (const c of children) c.kill("SIGTERM");
-  await deleteOnline(redis, project);
+  await forgetProjectInRedis(redis, project);
   redis.disconnect();
   await disconnectDb().catch(() => undefined);
   const { closeSharedRedis } = await import("../lib/redis/connection");

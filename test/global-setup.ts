@@ -2,9 +2,8 @@
 // wipe globally. The Redis DB is shared; tests namespace their keys.
 import pg from "pg";
 import { dropDatabase, migrateDeploy } from "../lib/db/migrate";
-import { deleteOnline } from "../lib/materialize/test-support";
+import { forgetProjectInRedis } from "../lib/materialize/test-support";
 import { createRedis } from "../lib/redis/connection";
-import { registryGenerationKey } from "../lib/online/registry-generation";
 
 /**
  * The Redis DB is shared between runs (and with a developer's demo), so what the run's projects
@@ -17,10 +16,7 @@ async function clearOnlineDataOfRun(databaseUrl: string): Promise<void> {
   const redis = createRedis("online");
   try {
     const { rows } = await client.query<{ name: string }>('SELECT name FROM "Project"');
-    for (const { name } of rows) {
-      await deleteOnline(redis, name);
-      await redis.unlink(registryGenerationKey(name));
-    }
+    for (const { name } of rows) await forgetProjectInRedis(redis, name);
   } catch (e) {
     console.warn("could not clear the test run's online data:", e);
   } finally {

@@ -8,6 +8,7 @@ import { withDuckConnection, qid, qlit } from "../duckdb/instance";
 import { parseDuration } from "../registry/duration";
 import { aggregationDtype, aggregationFeatureName, type AggregationDef, type SourceDef } from "../registry/repo-schema";
 import { clockBoundsKey, projectKeyPrefix, unpackValues } from "../online/keys";
+import { registryGenerationKey } from "../online/registry-generation";
 import type { OnlineRedis } from "../redis/connection";
 import { scanPrefix, unlinkPrefix } from "../redis/prefix";
 
@@ -154,6 +155,12 @@ export async function deleteOnline(redis: OnlineRedis, project: string): Promise
   await unlinkPrefix(redis, projectKeyPrefix(project));
   // Last: while entity hashes remain, their clock bounds must too (write-script.ts).
   await redis.unlink(clockBoundsKey(project));
+}
+
+/** Everything a (test or bench) project left in Redis: its online data and its registry generation counter. */
+export async function forgetProjectInRedis(redis: OnlineRedis, project: string): Promise<void> {
+  await deleteOnline(redis, project);
+  await redis.unlink(registryGenerationKey(project));
 }
 
 /** Reads a Parquet glob back as JSON rows ordered by all columns. */
