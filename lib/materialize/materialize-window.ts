@@ -478,17 +478,23 @@ async function writeOnline(
   // one (with one, it idled while the reply travelled back and the next trip was sent).
   const maxInFlight = Math.max(1, options.tripsInFlight ?? 2);
   const inFlight: Promise<void>[] = [];
-  // One pipeline per trip; on a cluster, the trip's entities regrouped by slot (write-script.ts).
+  // One write per trip; on a cluster, the trip's entities regrouped by slot (write-script.ts).
   const writer = onlineWriteTrip(redis, { project: spec.projectName, view: spec.viewName, version: spec.version, asofMs }, options.entitiesPerCall ?? 500);
   let calls = 0;
+  // Trips can complete out of order (on a cluster, a later trip may need only nodes that answer
+  // first), but progress is reported in trip order, so it never goes back.
+  let previous: Promise<void> = Promise.resolve();
   const sendTrip = async () => {
     if (!calls) return;
     const n = done;
     calls = 0;
+    const before = previous;
     const trip = writer.send().then(async (w) => {
+      await before;
       written += w;
       await onProgress(n);
     });
+    previous = trip;
     trip.catch(() => undefined); // awaited below; this only keeps a failure from going unhandled meanwhile
     inFlight.push(trip);
     while (inFlight.length >= maxInFlight) await inFlight.shift();

@@ -11,7 +11,7 @@ import type { Cluster, Redis } from "ioredis";
 import type { Principal } from "../auth/principal";
 import { canReadRestrictedView } from "../auth/authorize";
 import { LarderError, badRequest, forbidden } from "../errors";
-import { clusterReady, groupBySlot, NodePipelines, slotOf } from "../redis/cluster";
+import { ClusterBatch, clusterReady, groupBySlot } from "../redis/cluster";
 import { coalesceWrites } from "../redis/coalesce";
 import { isCluster, sharedRedis, type OnlineRedis } from "../redis/connection";
 import { aggField, asofField, projectKeyPrefix, rowField, tsField } from "./keys";
@@ -381,8 +381,8 @@ interface RedisAnswers {
 /**
  * readOnline on a Redis Cluster, where one script call's keys must share a slot: each group's
  * entities are grouped by slot (one read-script call per slot, at most READ_CHUNK keys), the
- * generation counters are plain GETs, and the pipelines of every node go out at once, so a request
- * still costs one round trip of latency. The answers are put back together in the single-node
+ * generation counters are plain GETs, and every call goes out at once (one write per node), so a
+ * request still costs one round trip of latency. The answers are put back together in the single-node
  * shape (chunks[g][c]: entities c·READ_CHUNK.. of group g, fields joined by US, no counters), so
  * both response builders read them unchanged.
  */
@@ -396,8 +396,8 @@ async function readCluster(
 ): Promise<RedisAnswers> {
   defineRead(cluster);
   await clusterReady(cluster);
-  const pipelines = new NodePipelines(cluster);
-  const counterAt = counterKeys.map((k) => pipelines.add(slotOf(k), (p) => p.get(k)));
+  const batch = new ClusterBatch(cluster);
+  const counterAt = counterKeys.map((k) => batch.add((c) => c.get(k)));
   // Per group, its script calls: the reply index and the entities (rows) each answers for.
   const calls: { at: number; rows: number[] }[][] = [];
   for (const g of plan.groups) {
@@ -409,17 +409,16 @@ async function readCluster(
       for (let from = 0; from < rows.length; from += READ_CHUNK) {
         const part = rows.slice(from, from + READ_CHUNK);
         const args = [...part.map((i) => keys[i]), "0", ...g.fields];
-        const at = pipelines.add(slot, (p) => {
-          const script = p as unknown as ReadCommander;
-          if (bytes) script.larderOnlineReadBuffer(part.length, ...args);
-          else script.larderOnlineRead(part.length, ...args);
+        const at = batch.add((c) => {
+          const script = c as unknown as ReadCommander;
+          return (bytes ? script.larderOnlineReadBuffer(part.length, ...args) : script.larderOnlineRead(part.length, ...args)) as Promise<unknown>;
         });
         groupCalls.push({ at, rows: part });
       }
     }
     calls.push(groupCalls);
   }
-  const replies = await pipelines.exec();
+  const replies = await batch.exec();
   const counters = counterAt.map((at) => (replies[at] as string | null) ?? null);
   const chunks = plan.groups.map((g, gi) => {
     // Each entity's fields are one run of its call's answer: [from, to) in that answer.

@@ -19,10 +19,10 @@
 // Either way at most one HSET of four fields per entity.
 //
 // Redis Cluster: all keys of one call must hash to one slot, so there the calls of a round trip are
-// regrouped by slot (onlineWriteTrip) and sent as one pipeline per node, all nodes at once; the
+// regrouped by slot (onlineWriteTrip) and sent all at once, one write per node; the
 // bounds hash lives in one slot, so cluster calls go without it and always read the clocks.
-import type { ChainableCommander, Cluster, Redis } from "ioredis";
-import { clusterReady, groupBySlot, NodePipelines } from "../redis/cluster";
+import type { Cluster, Redis } from "ioredis";
+import { ClusterBatch, clusterReady, groupBySlot } from "../redis/cluster";
 import { coalesceWrites } from "../redis/coalesce";
 import { isCluster, type OnlineRedis } from "../redis/connection";
 import { aggField, asofField, clockBoundsKey, rowField, tsField } from "./keys";
@@ -168,11 +168,6 @@ function packedWriteArgs(t: OnlineWriteTarget, keys: readonly string[], payload:
     : [keys.length, ...keys, ...fields, "", "", ""];
 }
 
-/** Queues one call on a pipeline (call defineOnlineWrite on the connection first). */
-function pipelineOnlineWrite(pipeline: ChainableCommander, args: (string | number)[]): void {
-  (pipeline as unknown as WithCommand)[COMMAND](...args);
-}
-
 /** Writes one batch now; resolves to the number of entity hashes changed. */
 export async function writeOnlineBatch(redis: OnlineRedis, b: OnlineWriteBatch): Promise<number> {
   if (!b.rows.length) return 0;
@@ -192,7 +187,7 @@ export async function writeOnlineBatch(redis: OnlineRedis, b: OnlineWriteBatch):
  * queued since the last send and resolves to the number of hashes changed. One Redis: one write,
  * a call per `add`, in order (materialization adds calls in ascending event time, so the clock bounds
  * let each call skip reading clocks). A cluster: the trip's entities are regrouped by slot, one call
- * per slot (at most `maxPerCall` keys), one pipeline per node, all nodes at once.
+ * per slot (at most `maxPerCall` keys), all sent at once, one write per node (ClusterBatch).
  */
 export interface OnlineWriteTrip {
   add(keys: readonly string[], payload: string, range: EventTimeRange): void;
@@ -246,16 +241,16 @@ function clusterWriteTrip(cluster: Cluster, t: OnlineWriteTarget, maxPerCall: nu
       entries = [];
       if (!ks.length) return 0;
       await clusterReady(cluster);
-      const pipelines = new NodePipelines(cluster);
-      for (const [slot, at] of groupBySlot(ks.keys(), (i) => ks[i])) {
+      const batch = new ClusterBatch(cluster);
+      for (const at of groupBySlot(ks.keys(), (i) => ks[i]).values()) {
         for (let from = 0; from < at.length; from += maxPerCall) {
           const part = at.slice(from, from + maxPerCall);
           const args = packedWriteArgs(t, part.map((i) => ks[i]), part.map((i) => es[i]).join(ENTITY_SEP), null);
-          pipelines.add(slot, (p) => pipelineOnlineWrite(p, args));
+          batch.add((c) => (c as Cluster & WithCommand)[COMMAND](...args));
         }
       }
       let written = 0;
-      for (const v of await pipelines.exec()) written += Number(v);
+      for (const v of await batch.exec()) written += Number(v);
       return written;
     },
   };

@@ -1,9 +1,10 @@
 // Redis Cluster helpers for the online store. On a cluster every command's keys must hash to one
-// slot (else CROSSSLOT), and a pipeline must go to one node: callers group keys by slot
-// (`slotOf`, the slot function ioredis itself uses) and queue per-slot commands on NodePipelines,
-// which keeps one pipeline per node and sends them all at once (one round trip of latency).
+// slot (else CROSSSLOT): callers group keys by slot
+// (`slotOf`, the slot function ioredis itself uses) and queue per-slot commands on a ClusterBatch,
+// which sends them all at once, one write per node (one round trip of latency).
 import calculateSlot from "cluster-key-slot";
-import type { ChainableCommander, Cluster } from "ioredis";
+import type { Cluster } from "ioredis";
+import { coalesceWrites } from "./coalesce";
 
 /** The hash slot (0..16383) of a key. */
 export function slotOf(key: string): number {
@@ -27,69 +28,31 @@ export async function clusterReady(cluster: Cluster): Promise<void> {
   if (!cluster.slots.length) await cluster.ping();
 }
 
-/** Cluster errors after which a command is sent again (the slot moved, or is moving). */
-const REDIRECTED = /^(MOVED|ASK|TRYAGAIN|CLUSTERDOWN) /;
-
 /**
- * The commands of one round trip on a cluster, one pipeline per node. Every command queued must
- * have all its keys in the `slot` given with it (or no keys), and be safe to send twice (reads,
- * newer-wins writes). `exec` sends every node's pipeline at once and answers the replies in the
- * order the commands were added; the first error rejects. A command answered with a redirection
- * (the client's slot map is stale: resharding, failover) is sent again on its own, which ioredis
- * follows to the right node; ioredis does not re-send a pipeline in which other commands
- * succeeded.
+ * The commands of one round trip on a cluster. Each command added (a function that issues exactly
+ * one command on the cluster client) must have all its keys in one slot (or no keys) and be safe
+ * to send twice (reads, newer-wins writes): ioredis routes it by its keys' slot and, when a node
+ * answers MOVED/ASK/TRYAGAIN/CLUSTERDOWN (a stale slot map: resharding, failover), refreshes the map
+ * and sends it again to the right node. `exec` corks every master's connection, issues all the
+ * commands, and answers their replies in the order they were added (the first error rejects): each
+ * node gets one write, and the request waits for one round trip (the slowest node's).
+ * Plain commands, not an ioredis Pipeline per node: building a Pipeline per request keeps what it
+ * references alive through scavenges (lib/redis/coalesce.ts).
  */
-export class NodePipelines {
-  private readonly byNode = new Map<string, { pipeline: ChainableCommander; at: number[] }>();
-  private readonly queued: ((pipeline: ChainableCommander) => void)[] = [];
+export class ClusterBatch {
+  private readonly issues: ((cluster: Cluster) => Promise<unknown>)[] = [];
 
   constructor(private readonly cluster: Cluster) {}
 
-  /** Queues one command (`queue` adds exactly one to the pipeline it is given); returns its reply's index. */
-  add(slot: number, queue: (pipeline: ChainableCommander) => void): number {
-    const nodes = this.cluster.slots[slot];
-    // A slot the client has no node for yet (topology changing) gets a pipeline of its own.
-    const id = nodes ? nodes.join(";") : `slot:${slot}`;
-    let node = this.byNode.get(id);
-    if (!node) {
-      node = { pipeline: this.cluster.pipeline(), at: [] };
-      this.byNode.set(id, node);
-    }
-    queue(node.pipeline);
-    node.at.push(this.queued.length);
-    this.queued.push(queue);
-    return this.queued.length - 1;
+  /** Queues one command; returns its reply's index. Nothing is sent before `exec`. */
+  add(issue: (cluster: Cluster) => Promise<unknown>): number {
+    this.issues.push(issue);
+    return this.issues.length - 1;
   }
 
   async exec(): Promise<unknown[]> {
-    const out: unknown[] = new Array(this.queued.length);
-    await Promise.all(
-      [...this.byNode.values()].map(async ({ pipeline, at }) => {
-        const replies = (await pipeline.exec()) ?? [];
-        const redirected: number[] = [];
-        for (let i = 0; i < at.length; i++) {
-          const [err, value] = replies[i] ?? [new Error("the cluster answered a pipeline short"), null];
-          if (err && REDIRECTED.test(err.message)) redirected.push(at[i]);
-          else if (err) throw err;
-          else out[at[i]] = value;
-        }
-        await Promise.all(
-          redirected.map(async (index) => {
-            const [err, value] = await this.resend(index);
-            if (err) throw err;
-            out[index] = value;
-          }),
-        );
-      }),
-    );
-    return out;
-  }
-
-  private async resend(index: number): Promise<[Error | null, unknown]> {
-    const pipeline = this.cluster.pipeline();
-    this.queued[index](pipeline);
-    const [reply] = (await pipeline.exec()) ?? [];
-    return reply ?? [new Error("the cluster answered a pipeline short"), null];
+    for (const node of this.cluster.nodes("master")) coalesceWrites(node);
+    return Promise.all(this.issues.map((issue) => issue(this.cluster)));
   }
 }
 
