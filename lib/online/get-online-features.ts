@@ -11,7 +11,7 @@ import type { Cluster, Redis } from "ioredis";
 import type { Principal } from "../auth/principal";
 import { canReadRestrictedView } from "../auth/authorize";
 import { LarderError, badRequest, forbidden } from "../errors";
-import { ClusterBatch, clusterReady, groupBySlot } from "../redis/cluster";
+import { ClusterBatch, groupBySlot } from "../redis/cluster";
 import { coalesceWrites } from "../redis/coalesce";
 import { isCluster, sharedRedis, type OnlineRedis } from "../redis/connection";
 import { aggField, asofField, projectKeyPrefix, rowField, tsField } from "./keys";
@@ -395,7 +395,6 @@ async function readCluster(
   bytes: boolean,
 ): Promise<RedisAnswers> {
   defineRead(cluster);
-  await clusterReady(cluster);
   const batch = new ClusterBatch(cluster);
   const counterAt = counterKeys.map((k) => batch.add((c) => c.get(k)));
   // Per group, its script calls: the reply index and the entities (rows) each answers for.
@@ -405,7 +404,7 @@ async function readCluster(
     const keys: string[] = new Array(n);
     for (let i = 0; i < n; i++) keys[i] = g.buildKey(keyCols.map((c) => c[i]));
     const groupCalls: { at: number; rows: number[] }[] = [];
-    for (const [slot, rows] of groupBySlot(keys.keys(), (i) => keys[i])) {
+    for (const rows of groupBySlot(keys.keys(), (i) => keys[i]).values()) {
       for (let from = 0; from < rows.length; from += READ_CHUNK) {
         const part = rows.slice(from, from + READ_CHUNK);
         const args = [...part.map((i) => keys[i]), "0", ...g.fields];
@@ -468,11 +467,8 @@ async function readCluster(
 /**
  * readOnline on one Redis: the read-script calls (READ_CHUNK entities each) written back to back
  * on the corked connection, so they leave in one write and their answers come back in one round
- * trip; the generation counters ride in front of the first call's keys and answer.
- * The calls are sent as plain commands, not through an ioredis Pipeline: merely constructing a
- * Pipeline per request (its promise, closures and per-instance command table) made V8 promote about
- * 8% of everything the process allocated, so every scavenge copied ~1 MB and paused the server
- * 5–8 ms (docs/retrieval.md, "Performance notes"). Redis sees the same bytes either way.
+ * trip; the generation counters ride in front of the first call's keys and answer. Plain
+ * commands, not an ioredis Pipeline (lib/redis/coalesce.ts says why); Redis sees the same bytes.
  */
 async function readSingle(
   redis: Redis,

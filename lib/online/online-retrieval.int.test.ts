@@ -8,6 +8,7 @@ import { POST as onlineRoute } from "@/app/api/v1/projects/[project]/online-feat
 import { POST as pushRoute } from "@/app/api/v1/projects/[project]/push/route";
 import { db } from "../db/client";
 import { sharedRedis } from "../redis/connection";
+import { countSocketWrites } from "../redis/test-writes";
 import { startFeatureServer } from "./feature-server";
 import { getOnlineFeatures } from "./get-online-features";
 import { bumpAuthGeneration } from "./registry-generation";
@@ -291,16 +292,14 @@ describe("hot path and caches", () => {
     // No ioredis Pipeline per request: building one made V8 promote per-request garbage (5–8 ms
     // scavenges; docs/retrieval.md "Performance notes").
     const pipeline = vi.spyOn(redis, "pipeline");
-    const socket = redis.stream as unknown as { _write: (...a: unknown[]) => void; _writev: (...a: unknown[]) => void };
-    const write = vi.spyOn(socket, "_write");
-    const writev = vi.spyOn(socket, "_writev");
+    const writes = countSocketWrites(redis);
     const q = vi.spyOn(db().project, "findUnique");
     const t = vi.spyOn(db().apiToken, "findUnique");
     const r = await post("/get-online-features", body, consumer);
     expect(r.status).toBe(200);
     expect(commands).toHaveBeenCalledTimes(2);
-    expect(write.mock.calls.length + writev.mock.calls.length).toBe(1);
-    expect(writev.mock.calls[0]?.[0]).toHaveLength(2);
+    expect(writes.count()).toBe(1);
+    expect(writes.chunksOfFirst()).toHaveLength(2);
     expect(pipeline).not.toHaveBeenCalled();
     expect(q).not.toHaveBeenCalled();
     expect(t).not.toHaveBeenCalled();

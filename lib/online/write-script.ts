@@ -22,7 +22,7 @@
 // regrouped by slot (onlineWriteTrip) and sent all at once, one write per node; the
 // bounds hash lives in one slot, so cluster calls go without it and always read the clocks.
 import type { Cluster, Redis } from "ioredis";
-import { ClusterBatch, clusterReady, groupBySlot } from "../redis/cluster";
+import { ClusterBatch, groupBySlot } from "../redis/cluster";
 import { coalesceWrites } from "../redis/coalesce";
 import { isCluster, type OnlineRedis } from "../redis/connection";
 import { aggField, asofField, clockBoundsKey, rowField, tsField } from "./keys";
@@ -240,7 +240,6 @@ function clusterWriteTrip(cluster: Cluster, t: OnlineWriteTarget, maxPerCall: nu
       keys = [];
       entries = [];
       if (!ks.length) return 0;
-      await clusterReady(cluster);
       const batch = new ClusterBatch(cluster);
       for (const at of groupBySlot(ks.keys(), (i) => ks[i]).values()) {
         for (let from = 0; from < at.length; from += maxPerCall) {

@@ -33,9 +33,10 @@ export async function clusterReady(cluster: Cluster): Promise<void> {
  * one command on the cluster client) must have all its keys in one slot (or no keys) and be safe
  * to send twice (reads, newer-wins writes): ioredis routes it by its keys' slot and, when a node
  * answers MOVED/ASK/TRYAGAIN/CLUSTERDOWN (a stale slot map: resharding, failover), refreshes the map
- * and sends it again to the right node. `exec` corks every master's connection, issues all the
- * commands, and answers their replies in the order they were added (the first error rejects): each
- * node gets one write, and the request waits for one round trip (the slowest node's).
+ * and sends it again to the right node. `exec` waits for the slot map (clusterReady), corks every
+ * master's connection, issues all the commands, and answers their replies in the order they were
+ * added (the first error rejects): each node gets one write, and the request waits for one round
+ * trip (the slowest node's).
  * Plain commands, not an ioredis Pipeline per node: building a Pipeline per request keeps what it
  * references alive through scavenges (lib/redis/coalesce.ts).
  */
@@ -51,6 +52,7 @@ export class ClusterBatch {
   }
 
   async exec(): Promise<unknown[]> {
+    await clusterReady(this.cluster);
     for (const node of this.cluster.nodes("master")) coalesceWrites(node);
     return Promise.all(this.issues.map((issue) => issue(this.cluster)));
   }
