@@ -4,6 +4,7 @@ import pg from "pg";
 import { dropDatabase, migrateDeploy } from "../lib/db/migrate";
 import { forgetProjectInRedis } from "../lib/materialize/test-support";
 import { createRedis } from "../lib/redis/connection";
+import { TEST_SOURCES_ROOT } from "./fixtures/data-roots";
 
 /**
  * The Redis DB is shared between runs (and with a developer's demo), so what the run's projects
@@ -32,6 +33,8 @@ export default async function setup() {
   process.env.DATABASE_URL = url.toString();
   (process.env as Record<string, string>).NODE_ENV = "test";
   process.env.OFFLINE_STORE_URI ??= `./.data/test-offline-${process.pid}`;
+  // Sources may read only data roots: tests write theirs under one (test/fixtures/data-roots.ts).
+  process.env.DATA_ROOTS ??= TEST_SOURCES_ROOT;
   await migrateDeploy(url.toString());
   return async () => {
     // Leave the database (and the run's online data) for inspection only when asked; otherwise drop it.

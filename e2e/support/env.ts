@@ -22,6 +22,8 @@ export const E2E_ENV: Record<string, string> = {
   REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
   QUEUE_PREFIX: `e2e_${RUN_ID}`,
   OFFLINE_STORE_URI: path.join(RUN_DIR, "offline"),
+  // The run's copy of the sample repo (and its generated data) is the only folder sources may read.
+  DATA_ROOTS: path.join(RUN_DIR, "retail"),
   SESSION_SECRET: "e2e-session-secret-0123456789abcdef0123456789",
   PUBLIC_URL: BASE_URL,
   PORT: String(PORT),

@@ -52,17 +52,47 @@ const EnvSchema = z.object({
   FEATURE_SERVER_PORT: port.default(6566),
   /** Public URL of the console, used in e-mails and CLI defaults. */
   PUBLIC_URL: z.string().url().default("http://localhost:3000"),
-  /** Named Postgres connections for `postgres` sources: JSON object name → connection string. */
+  /**
+   * Named Postgres connections for `postgres` sources: JSON object name → connection string (every
+   * project may use it) or { "url": …, "projects": [names] } (only those projects may).
+   */
   SOURCE_CONNECTIONS: z
     .string()
     .default("{}")
     .transform((s, ctx) => {
+      const Entry = z.union([
+        z.string().min(1).transform((url) => ({ url, projects: null as string[] | null })),
+        z.object({ url: z.string().min(1), projects: z.array(z.string().min(1)).nullable().default(null) }).strict(),
+      ]);
       try {
-        return z.record(z.string(), z.string()).parse(JSON.parse(s));
+        return z.record(z.string(), Entry).parse(JSON.parse(s));
       } catch {
-        ctx.addIssue({ code: "custom", message: "SOURCE_CONNECTIONS must be a JSON object of name → connection string" });
+        ctx.addIssue({
+          code: "custom",
+          message: 'SOURCE_CONNECTIONS must be a JSON object of name → connection string or { "url": "postgres://…", "projects": ["name", …] }',
+        });
         return z.NEVER;
       }
+    }),
+  /**
+   * Folders file sources may read (docs/security.md): comma-separated, each `dir` (any project) or
+   * `project=dir` (only that project); relative to the working directory.
+   */
+  DATA_ROOTS: z
+    .string()
+    .default("data,examples")
+    .transform((s, ctx) => {
+      const roots: { project: string | null; dir: string }[] = [];
+      for (const part of s.split(",").map((p) => p.trim()).filter(Boolean)) {
+        const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.+)$/.exec(part);
+        const dir = (m ? m[2] : part).trim();
+        if (/[\0-\x1f]/.test(dir) || /^[a-z][a-z0-9+.-]*:/i.test(dir)) {
+          ctx.addIssue({ code: "custom", message: `"${part}" is not a folder (DATA_ROOTS is a comma-separated list of folders, each optionally "project=folder")` });
+          return z.NEVER;
+        }
+        roots.push({ project: m ? m[1] : null, dir });
+      }
+      return roots;
     }),
   /** Largest JSON request body the API accepts, in bytes. */
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(5 * 1024 * 1024),

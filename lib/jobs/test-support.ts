@@ -9,6 +9,7 @@ import { db } from "../db/client";
 import type { JobStatus } from "../db/generated/enums";
 import { writeParquet } from "../materialize/test-support";
 import { applyRepo } from "../registry/apply-repo";
+import { TEST_SOURCES_ROOT } from "../../test/fixtures/data-roots";
 import { RepoDef, type RepoInput } from "../registry/repo-schema";
 
 export const DAY_MS = 86_400_000;
@@ -88,7 +89,7 @@ export async function applyTestRepo(repo: RepoInput): Promise<string> {
 export async function createTestProject(opts: { days?: number; perDay?: number; schedule?: string; transform?: string } = {}): Promise<TestProject> {
   const project = uniqueName("jobs");
   const view = "spend";
-  const dir = path.resolve(".data", "test-jobs", project);
+  const dir = path.join(TEST_SOURCES_ROOT, "jobs", project);
   const sourceFile = path.join(dir, "tx.parquet");
   await writeParquet(
     sourceFile,

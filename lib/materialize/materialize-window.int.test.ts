@@ -10,6 +10,7 @@ import { clockBoundsKey, entityKey } from "../online/keys";
 import { materializeWindow, type MaterializeWindowInput } from "./materialize-window";
 import { MaterializationCancelled, MaterializationError } from "./errors";
 import { aggregate, generateRows, latestRow, entitiesUpTo, type AggFunction, type OracleRow } from "./oracle";
+import { testSourceDir } from "../../test/fixtures/data-roots";
 import { createTestVersion, decodeOnline, deleteOnline, readParquetRows, snapshotDir, snapshotOnline, writeParquet, type TestViewInput } from "./test-support";
 
 const uid = `${Date.now().toString(36)}${process.pid}`;
@@ -23,6 +24,8 @@ const TTL_MS = 2 * D;
 const FUNCS: AggFunction[] = ["sum", "count", "avg", "min", "max", "stddev", "last"];
 
 let root: string;
+/** Source files: a data root, not the offline store. */
+let src: string;
 let redis: Redis;
 const projects: string[] = [];
 
@@ -96,6 +99,7 @@ function checkOnline(snapshot: Record<string, Record<string, string>>, project: 
 
 beforeAll(async () => {
   root = await fs.mkdtemp(path.join(os.tmpdir(), "larder-mat-test-"));
+  src = await testSourceDir("mat");
   process.env.OFFLINE_STORE_URI = root;
   resetEnvForTests();
   redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
@@ -105,6 +109,7 @@ afterAll(async () => {
   for (const p of projects) await deleteOnline(redis, p);
   redis.disconnect();
   await fs.rm(root, { recursive: true, force: true });
+  await fs.rm(src, { recursive: true, force: true });
   await db().$disconnect();
 });
 
@@ -118,7 +123,7 @@ describe("materializeWindow against the oracle", () => {
   const data = generateRows({ seed: 42, t0: T0, days: 5, entities: 120, end: E1, windowsMs: WINDOWS.map((w) => w[1]), ttlMs: TTL_MS });
   let project: string;
   let base: MaterializeWindowInput;
-  const file = () => path.join(root, "src", "tx.parquet");
+  const file = () => path.join(src, "tx.parquet");
 
   beforeAll(async () => {
     project = newProject("oracle");
@@ -203,7 +208,7 @@ describe("materializeWindow against the oracle", () => {
 describe("online writes in ascending event time", () => {
   it("sends a version's first load in ascending event time, so no call reads a clock (clock bounds, write-script.ts)", async () => {
     const project = newProject("ascend");
-    const file = path.join(root, "src", `ascend-${uid}.parquet`);
+    const file = path.join(src, `ascend-${uid}.parquet`);
     // 40 entities, one row each, event times in an order unrelated to the entity ids.
     const N = 40;
     const tsOf = (e: number) => T0 + D + ((e * 17) % N) * 60_000;
@@ -243,7 +248,7 @@ describe("failures leave both stores as they were", () => {
 
   beforeAll(async () => {
     project = newProject("fail");
-    file = path.join(root, "src", `fail-${uid}.parquet`);
+    file = path.join(src, `fail-${uid}.parquet`);
     await writeParquet(file, SOURCE_COLUMNS, toSourceRows(rows));
     const v = await createTestVersion(viewInput(project, file));
     await materializeWindow(
@@ -280,7 +285,7 @@ describe("failures leave both stores as they were", () => {
   }
 
   it("missing source file", async () => {
-    await expectFailure({ source: { ...viewInput(project, file).source, path: path.join(root, "nope", "missing.parquet") } as TestViewInput["source"] }, "read_source", /no file matches/);
+    await expectFailure({ source: { ...viewInput(project, file).source, path: path.join(src, "nope", "missing.parquet") } as TestViewInput["source"] }, "read_source", /no file matches/);
   });
   it("missing declared timestamp column", async () => {
     await expectFailure({ source: { ...viewInput(project, file).source, timestamp_field: "when" } as TestViewInput["source"] }, "read_source", /no column when/);

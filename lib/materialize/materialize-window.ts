@@ -23,8 +23,8 @@ import { entityKey } from "../online/keys";
 import { computePartitionStats, storeFeatureStats, type FeatureStat } from "../quality/compute-stats";
 import { duckType, dtypeMismatch } from "./dtypes";
 import { MaterializationCancelled, MaterializationError, causeText, type MaterializeStep } from "./errors";
-import { bindSource, usLiteral, type SourceRange } from "./read-source";
-import { checkTransformSql, createSandbox, lockSandbox } from "./sandbox";
+import { openSandbox, parseSingleSelect, type Sandbox } from "../duckdb/sandbox";
+import { bindSource, prepareSource, usLiteral, type SourceRange } from "./read-source";
 import { onlineSpanSeconds, onlineSql } from "./online-sql";
 import { loadViewSpec, type ViewSpec } from "./view-spec";
 
@@ -149,10 +149,9 @@ export async function materializeWindow(
     throw fail("write_offline", `cannot prepare the offline store folder: ${causeText(e)}`, e);
   }
 
-  const sandbox = await createSandbox({ threads: options.threads });
+  let sandbox: Sandbox | undefined;
   const ownsRedis = !options.redis && input.writeOnline;
   let redis: OnlineRedis | null = options.redis ?? null;
-  const conn = sandbox.conn;
   try {
     await log(`materializing ${view} window [${input.start.toISOString()}, ${input.end.toISOString()}) offline=${input.writeOffline} online=${input.writeOnline}`);
     // ---- read_source: only the rows the job needs.
@@ -176,8 +175,12 @@ export async function materializeWindow(
       loUs: ranges.some((r) => r.loUs === null) ? null : Math.min(...ranges.map((r) => r.loUs!)),
       hiUs: Math.max(...ranges.map((r) => r.hiUs)),
     };
-    const bound = await bindSource(conn, spec, range, workDir);
-    await lockSandbox(conn, { paths: bound.allowedPaths, directories: [workDir.endsWith("/") ? workDir : workDir + "/"] });
+    // The source is located (and its path confined) outside DuckDB; the sandbox then reads exactly
+    // what that found, and the view's SQL runs only there.
+    const prepared = await prepareSource(spec, range, workDir);
+    sandbox = await openSandbox({ threads: options.threads, readDirectories: prepared.readDirectories, readPaths: prepared.readPaths, workDirectory: workDir });
+    const conn = sandbox.conn;
+    await bindSource(conn, spec, range, prepared);
     try {
       counts.rowsRead = Number((await conn.runAndReadAll("SELECT count(*) AS n FROM source")).getRowObjects()[0].n);
     } catch (e) {
@@ -282,7 +285,7 @@ export async function materializeWindow(
     if (e instanceof MaterializationError || e instanceof MaterializationCancelled) throw e;
     throw fail("transform", causeText(e), e);
   } finally {
-    sandbox.close();
+    sandbox?.close();
     await fs.rm(workDir, { recursive: true, force: true }).catch(() => {});
     // A failed first run leaves no empty folders behind (rmdir refuses non-empty ones).
     if (!committed && createdVersionDir) {
@@ -312,8 +315,8 @@ async function buildRows(conn: DuckDBConnection, spec: ViewSpec, range: SourceRa
   const fail = (m: string, cause?: unknown) => new MaterializationError(spec.viewName, "transform", m, { cause });
   let body = "SELECT * FROM source";
   if (spec.transform) {
-    const checked = await checkTransformSql(conn, spec.transform);
-    if ("reason" in checked) throw fail(checked.reason);
+    const checked = await parseSingleSelect(conn, spec.transform);
+    if (!checked.ok) throw fail(checked.reason);
     body = checked.sql;
   }
   const sub = `(\n${body}\n) AS t`;

@@ -1,13 +1,17 @@
-// Binds the relation `source` for one view version inside a sandbox connection, from the version's
+// Binds the relation `source` for one view version inside the job's sandbox, from the version's
 // stored source snapshot, limited to the rows the job needs (timestamp in [lo, hi], inclusive).
-// File sources become a view over exactly their files (later allowed through the sandbox);
-// Postgres and push rows are copied into a table.
+// prepareSource runs first, outside DuckDB: it confines a file source's path to the project's data
+// roots again (the roots may have changed since apply), lists pushed-row files, and copies Postgres
+// rows into the job's work folder; the sandbox is then opened with exactly that access
+// (lib/duckdb/sandbox.ts) and bindSource creates the view over it. No extension is loaded.
 import fs from "node:fs/promises";
 import path from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import pg from "pg";
 import { env } from "../config/env";
 import { qid, qlit } from "../duckdb/instance";
+import { checkSourcePath, sandboxRootsFor } from "../registry/data-roots";
+import { duckErrorSummary } from "../registry/transform-columns";
 import { duckType } from "./dtypes";
 import { MaterializationError, causeText } from "./errors";
 import type { ViewSpec } from "./view-spec";
@@ -19,12 +23,11 @@ export interface SourceRange {
   hiUs: number;
 }
 
-export interface BoundSource {
-  /** Files the sandbox must still be able to read (the view `source` reads them lazily). */
-  allowedPaths: string[];
-  /** Columns of the raw source as DuckDB reports them. */
-  columns: { name: string; type: string }[];
-}
+/** What the sandbox may read for this source, and how bindSource finds it there. */
+export type PreparedSource =
+  | { kind: "files"; pattern: string; readDirectories: string[]; readPaths: string[] }
+  | { kind: "push"; files: string[]; readDirectories: string[]; readPaths: string[] }
+  | { kind: "relation"; relation: string; readDirectories: string[]; readPaths: string[] };
 
 const TIMESTAMPISH = /^(TIMESTAMP|TIMESTAMP_NS|TIMESTAMP_MS|TIMESTAMP_S|TIMESTAMP WITH TIME ZONE|DATE|VARCHAR)$/i;
 
@@ -66,74 +69,85 @@ async function expandFiles(conn: DuckDBConnection, spec: ViewSpec, pattern: stri
     const r = await conn.runAndReadAll(`SELECT file FROM glob(${qlit(pattern)}) ORDER BY file`);
     return r.getRowObjects().map((o) => String(o.file));
   } catch (e) {
-    throw new MaterializationError(spec.viewName, "read_source", `cannot list ${pattern}: ${causeText(e)}`, { cause: e });
+    throw new MaterializationError(spec.viewName, "read_source", `cannot list the files of source ${spec.source.name}: ${duckErrorSummary(e)}`, { cause: e });
   }
 }
 
-export async function bindSource(
-  conn: DuckDBConnection,
-  spec: ViewSpec,
-  range: SourceRange,
-  scratchDir: string,
-): Promise<BoundSource> {
+/** Locates the source outside DuckDB (see the file comment); throws for a path that is not allowed. */
+export async function prepareSource(spec: ViewSpec, range: SourceRange, scratchDir: string): Promise<PreparedSource> {
+  const src = spec.source;
+  const fail = (m: string) => new MaterializationError(spec.viewName, "read_source", m);
+  if (src.kind === "parquet" || src.kind === "csv") {
+    const checked = checkSourcePath(spec.projectName, src.path, process.cwd());
+    if (!checked.ok) throw fail(`source ${src.name}: its path is not allowed: ${checked.reason}`);
+    return { kind: "files", pattern: checked.path, readDirectories: sandboxRootsFor(spec.projectName), readPaths: [] };
+  }
+  if (src.kind === "push") {
+    const files = await pushFiles(spec, range);
+    return { kind: "push", files, readDirectories: [], readPaths: files };
+  }
+  const pgSrc = src as Extract<ViewSpec["source"], { kind: "postgres" }>;
+  const conn = env().SOURCE_CONNECTIONS[pgSrc.connection];
+  if (!conn || (conn.projects !== null && !conn.projects.includes(spec.projectName))) {
+    throw fail(`source ${src.name}: connection ${pgSrc.connection} is not configured on the server for project ${spec.projectName} (SOURCE_CONNECTIONS)`);
+  }
+  const relation = await copyPostgresToNdjson(spec, conn.url, scratchDir);
+  return { kind: "relation", relation, readDirectories: [], readPaths: [] };
+}
+
+/** Creates the view (or table) `source` in the sandbox over what prepareSource found. */
+export async function bindSource(conn: DuckDBConnection, spec: ViewSpec, range: SourceRange, prepared: PreparedSource): Promise<void> {
   const src = spec.source;
   const fail = (m: string, cause?: unknown) => new MaterializationError(spec.viewName, "read_source", m, { cause });
-  if (src.kind === "parquet" || src.kind === "csv") {
-    const files = await expandFiles(conn, spec, src.path);
-    if (!files.length) throw fail(`source ${src.name}: no file matches ${src.path}`);
+  if (prepared.kind === "files") {
+    const files = await expandFiles(conn, spec, prepared.pattern);
+    if (!files.length) throw fail(`source ${src.name}: no file matches its path`);
     const list = `[${files.map(qlit).join(", ")}]`;
     const reader = src.kind === "parquet" ? `read_parquet(${list}, union_by_name=true)` : `read_csv(${list}, auto_detect=true, union_by_name=true)`;
     let columns;
     try {
       columns = await describe(conn, reader);
     } catch (e) {
-      throw fail(`source ${src.name}: cannot read ${src.path}: ${causeText(e)}`, e);
+      throw fail(`source ${src.name}: cannot read its files: ${duckErrorSummary(e)}`, e);
     }
     const ts = checkTimestampColumns(spec, columns);
     await conn.run(`CREATE VIEW source AS SELECT * FROM ${reader} WHERE ${rangeFilter(ts, range)}`);
-    return { allowedPaths: files, columns };
+    return;
   }
-  if (src.kind === "push") {
-    const files = await pushFiles(spec, range);
+  if (prepared.kind === "push") {
+    const ps = src as Extract<ViewSpec["source"], { kind: "push" }>;
     const declared = [
-      ...src.schema.map((c) => ({ name: c.name, type: duckType(c.dtype) })),
-      { name: src.timestamp_field, type: "TIMESTAMP" },
-      ...(src.created_timestamp_field ? [{ name: src.created_timestamp_field, type: "TIMESTAMP" }] : []),
+      ...ps.schema.map((c) => ({ name: c.name, type: duckType(c.dtype) })),
+      { name: ps.timestamp_field, type: "TIMESTAMP" },
+      ...(ps.created_timestamp_field ? [{ name: ps.created_timestamp_field, type: "TIMESTAMP" }] : []),
     ];
-    const cols = declared.map((c) => `${qid(c.name)} ${c.type}`).join(", ");
-    if (!files.length) {
-      await conn.run(`CREATE TABLE source (${cols})`);
-      return { allowedPaths: [], columns: declared };
+    if (!prepared.files.length) {
+      await conn.run(`CREATE TABLE source (${declared.map((c) => `${qid(c.name)} ${c.type}`).join(", ")})`);
+      return;
     }
-    const reader = `read_parquet([${files.map(qlit).join(", ")}], union_by_name=true)`;
+    const reader = `read_parquet([${prepared.files.map(qlit).join(", ")}], union_by_name=true)`;
     let columns;
     try {
       columns = await describe(conn, reader);
     } catch (e) {
-      throw fail(`pushed rows of source ${src.name} are unreadable: ${causeText(e)}`, e);
+      throw fail(`pushed rows of source ${src.name} are unreadable: ${duckErrorSummary(e)}`, e);
     }
     const ts = checkTimestampColumns(spec, columns);
     await conn.run(`CREATE VIEW source AS SELECT * FROM ${reader} WHERE ${rangeFilter(ts, range)}`);
-    return { allowedPaths: files, columns };
+    return;
   }
-  // postgres
-  const pgSrc = src as Extract<ViewSpec["source"], { kind: "postgres" }>;
-  const url = env().SOURCE_CONNECTIONS[pgSrc.connection];
-  if (!url) throw fail(`source ${src.name}: connection ${pgSrc.connection} is not configured on the server (SOURCE_CONNECTIONS)`);
-  const relation = await bindPostgres(conn, spec, url, scratchDir);
   let columns;
   try {
-    columns = await describe(conn, relation);
+    columns = await describe(conn, prepared.relation);
   } catch (e) {
-    throw fail(`source ${src.name}: ${causeText(e)}`, e);
+    throw fail(`source ${src.name}: ${duckErrorSummary(e)}`, e);
   }
   const ts = checkTimestampColumns(spec, columns);
   try {
-    await conn.run(`CREATE TABLE source AS SELECT * FROM ${relation} WHERE ${rangeFilter(ts, range)}`);
+    await conn.run(`CREATE TABLE source AS SELECT * FROM ${prepared.relation} WHERE ${rangeFilter(ts, range)}`);
   } catch (e) {
-    throw fail(`source ${src.name}: ${causeText(e)}`, e);
+    throw fail(`source ${src.name}: ${duckErrorSummary(e)}`, e);
   }
-  return { allowedPaths: [], columns };
 }
 
 /** Pushed-row files of the date partitions that can hold rows in range (contract layout). */
@@ -157,37 +171,6 @@ async function pushFiles(spec: ViewSpec, range: SourceRange): Promise<string[]> 
   return files;
 }
 
-const g = globalThis as unknown as { larderPgExtension?: boolean };
-
-/**
- * A relation over the Postgres table/query. Uses DuckDB's postgres extension when it can be loaded;
- * where extensions cannot be downloaded (air-gapped hosts), streams the rows through node-postgres
- * into a local NDJSON file with the column types Postgres reports.
- */
-async function bindPostgres(conn: DuckDBConnection, spec: ViewSpec, url: string, scratchDir: string): Promise<string> {
-  const src = spec.source as Extract<ViewSpec["source"], { kind: "postgres" }>;
-  if (g.larderPgExtension !== false) {
-    try {
-      await conn.run("INSTALL postgres");
-      await conn.run("LOAD postgres");
-      g.larderPgExtension = true;
-    } catch {
-      g.larderPgExtension = false;
-    }
-  }
-  if (g.larderPgExtension) {
-    try {
-      await conn.run(`ATTACH ${qlit(url)} AS pgsrc (TYPE postgres, READ_ONLY)`);
-    } catch (e) {
-      throw new MaterializationError(spec.viewName, "read_source", `cannot connect to ${src.connection}: ${causeText(e)}`, { cause: e, code: "unavailable" });
-    }
-    return src.table
-      ? `pgsrc.${src.table.split(".").map(qid).join(".")}`
-      : `postgres_query('pgsrc', ${qlit(src.query!)})`;
-  }
-  return await copyPostgresToNdjson(conn, spec, url, scratchDir);
-}
-
 const PG_TYPES: Record<number, string> = {
   16: "BOOLEAN",
   20: "BIGINT",
@@ -208,7 +191,12 @@ const PG_TYPES: Record<number, string> = {
   1009: "VARCHAR[]",
 };
 
-async function copyPostgresToNdjson(conn: DuckDBConnection, spec: ViewSpec, url: string, scratchDir: string): Promise<string> {
+/**
+ * Streams the Postgres table/query through node-postgres (read-only transaction, cursor) into an
+ * NDJSON file in the job's work folder, typed with the column types Postgres reports. DuckDB's
+ * postgres extension is not used: extensions are never installed or loaded at run time.
+ */
+async function copyPostgresToNdjson(spec: ViewSpec, url: string, scratchDir: string): Promise<string> {
   const src = spec.source as Extract<ViewSpec["source"], { kind: "postgres" }>;
   const inner = src.table ? `SELECT * FROM ${src.table.split(".").map((p) => `"${p.replace(/"/g, '""')}"`).join(".")}` : src.query!;
   const client = new pg.Client({ connectionString: url });

@@ -17,6 +17,7 @@ import { getOnlineFeatures } from "../online/get-online-features";
 import { applyTestRepo, tokenFor, uniqueName } from "../online/retrieval-test-support";
 import { createRedis } from "../redis/connection";
 import { deleteQueueKeys, jobsTestEnv, waitForJob } from "../jobs/test-support";
+import { testSourceDir } from "../../test/fixtures/data-roots";
 import { historicalEntitiesPath, historicalResultPath } from "./get-historical-features";
 
 // Large requests run on the `historical` queue: this file gets its own queue prefix and a worker.
@@ -64,7 +65,7 @@ async function writeSource(file: string, rows: OracleRow[], key: string, keyType
 }
 
 beforeAll(async () => {
-  dir = await fs.mkdtemp(path.join(os.tmpdir(), "larder-hist-test-"));
+  dir = await testSourceDir("hist");
   spend = generateRows({ seed: 7, t0, days: 7, entities: 40, end, windowsMs: Object.values(windows), ttlMs }).rows;
   merch = generateRows({ seed: 11, t0, days: 7, entities: 15, end, windowsMs: Object.values(windows), ttlMs }).rows;
   await writeSource(path.join(dir, "tx.parquet"), spend, "customer_id", "BIGINT");

@@ -26,6 +26,7 @@ import { startFeatureServer } from "./feature-server";
 import { getOnlineFeatures, getOnlineFeaturesJson, type OnlineFeaturesRequest } from "./get-online-features";
 import { entityKey, projectKeyPrefix } from "./keys";
 import { bumpAuthGeneration } from "./registry-generation";
+import { testSourceDir } from "../../test/fixtures/data-roots";
 import { applyTestRepo, tokenFor, uniqueName } from "./retrieval-test-support";
 
 const H = 3_600_000;
@@ -43,6 +44,7 @@ const ids = entitiesUpTo(data.rows, END).map(Number);
 let cluster: TestCluster | undefined;
 let single: Redis;
 let root: string;
+let srcDir: string | undefined;
 let input: MaterializeWindowInput;
 let server: Server | undefined;
 let base: string;
@@ -87,7 +89,8 @@ beforeAll(async () => {
   root = await fs.mkdtemp(path.join(os.tmpdir(), "larder-cluster-test-"));
   process.env.OFFLINE_STORE_URI = root;
   await useOnline("cluster");
-  const file = path.join(root, "src", "tx.parquet");
+  srcDir = await testSourceDir("cluster");
+  const file = path.join(srcDir, "tx.parquet");
   await writeParquet(
     file,
     [
@@ -151,6 +154,7 @@ afterAll(async () => {
   for (const k of ["ONLINE_REDIS_URL", "ONLINE_REDIS_CLUSTER", "ONLINE_REDIS_CLUSTER_NODES"]) delete process.env[k];
   resetEnvForTests();
   if (root) await fs.rm(root, { recursive: true, force: true });
+  if (srcDir) await fs.rm(srcDir, { recursive: true, force: true });
 });
 
 describe("online store on a 3-master Redis Cluster", () => {

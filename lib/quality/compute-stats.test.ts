@@ -7,7 +7,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { qlit } from "../duckdb/instance";
 import { seededRandom } from "../materialize/oracle";
-import { createSandbox, type Sandbox } from "../materialize/sandbox";
+import { openSandbox, type Sandbox } from "../duckdb/sandbox";
 import { computePartitionStats, HISTOGRAM_BINS, type FeatureStat } from "./compute-stats";
 
 const FEATURES = [
@@ -161,8 +161,8 @@ function checkExactFields(got: FeatureStat[], want: Map<string, Oracle>) {
 let sb: Sandbox;
 let dir: string;
 beforeAll(async () => {
-  sb = await createSandbox({ threads: 2 });
   dir = await fs.mkdtemp(path.join(os.tmpdir(), "larder-stats-"));
+  sb = await openSandbox({ threads: 2, workDirectory: dir });
 });
 afterAll(async () => {
   sb.close();

@@ -13,6 +13,7 @@ import { applyRepo } from "./apply-repo";
 import { loadRepo } from "./load-repo";
 import { planRepo } from "./plan-repo";
 import { RepoDef, type RepoInput } from "./repo-schema";
+import { testSourceDir } from "../../test/fixtures/data-roots";
 import { resolveFeatures } from "./resolve-features";
 
 const SYSTEM = { kind: "system" as const, label: "test" };
@@ -21,7 +22,7 @@ let dir: string;
 let txPath: string;
 
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), "larder-apply-"));
+  dir = await testSourceDir("apply");
   txPath = path.join(dir, "tx.parquet");
   await withDuckConnection((c) =>
     c.run(

@@ -18,7 +18,7 @@ import { parseFeatureRef } from "./refs";
 import { loadRegistryState, type RegistryState } from "./registry-state";
 import type { RepoOrigins } from "./repo-origins";
 import { isRestricted, type RepoDef } from "./repo-schema";
-import { resolveSourcePaths } from "./source-paths";
+import { confineSourcePaths } from "./source-paths";
 import { validateRepo } from "./validate-repo";
 
 type Tx = Prisma.TransactionClient;
@@ -127,7 +127,7 @@ async function syncModelServices(tx: Tx, projectId: string, repo: RepoDef) {
 }
 
 export async function applyRepo(input: ApplyRepoInput): Promise<ApplyResult> {
-  const repo = resolveSourcePaths(input.repo, input.baseDir ?? process.cwd());
+  const repo = confineSourcePaths(input.repo, input.baseDir ?? process.cwd(), input.origins);
   const prune = input.prune ?? false;
   const label = actorLabel(input.actor);
 

@@ -9,7 +9,7 @@ import { parseFeatureRef } from "./refs";
 import { loadRegistryState, type DbClient, type RegistryState, type StateMeta } from "./registry-state";
 import type { RepoOrigins } from "./repo-origins";
 import type { RepoDef, SourceDef } from "./repo-schema";
-import { resolveSourcePaths } from "./source-paths";
+import { confineSourcePaths } from "./source-paths";
 import { entityKeysFor, sourceFor, validateRepo } from "./validate-repo";
 import type { Plan, PlanAction, PlanChange, PlanConflict, PlanKind } from "./plan-schema";
 
@@ -164,7 +164,7 @@ export interface PlanRepoInput {
 
 /** Validates the repo against the registry and returns the plan. Writes nothing. */
 export async function planRepo(input: PlanRepoInput): Promise<Plan> {
-  const repo = resolveSourcePaths(input.repo, input.baseDir ?? process.cwd());
+  const repo = confineSourcePaths(input.repo, input.baseDir ?? process.cwd(), input.origins);
   const state = await loadRegistryState(input.client ?? db(), repo.project);
   const warnings = await validateRepo(repo, { registry: state, origins: input.origins });
   return buildPlan(repo, state, { prune: input.prune, warnings }).plan;

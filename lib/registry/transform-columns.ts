@@ -1,16 +1,18 @@
-// What columns a view sees, found with DuckDB without running anything on data:
+// What columns a view sees, found with DuckDB without running anything on data, inside the
+// sandbox (lib/duckdb/sandbox.ts) that may read only the project's data roots:
 // - the transform is parsed with DuckDB's own parser (`json_serialize_sql`);
 // - the source's columns come from the push schema, or from the file's schema
 //   (`DESCRIBE SELECT * FROM read_parquet(path)` reads only metadata) when a local file exists;
 // - with known source columns the transform is bound (DESCRIBE) against a temp view `source`,
 //   which yields its exact output columns and catches missing columns;
-// - with unknown source columns (postgres, remote URIs, missing files) the output columns are the
-//   transform's select list when it is a plain list (no `*`); otherwise columns are not checked.
+// - with unknown source columns (postgres, missing files) the output columns are the transform's
+//   select list when it is a plain list (no `*`); otherwise columns are not checked.
+// Error texts say what to fix and never carry file contents (see duckErrorSummary).
 import { existsSync } from "node:fs";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { qid, qlit } from "../duckdb/instance";
+import { parseSingleSelect } from "../duckdb/sandbox";
 import type { Dtype, SourceDef } from "./repo-schema";
-import { isUri } from "./source-paths";
 
 export type ColumnTypes = Map<string, string>;
 
@@ -38,8 +40,19 @@ const DUCK_TYPE: Record<Dtype, string> = {
   "list<string>": "VARCHAR[]",
 };
 
-function firstLine(msg: string): string {
-  return msg.split("\n").find((l) => l.trim() !== "")?.trim() ?? msg;
+/**
+ * The first line of a DuckDB error, without what could quote a file: CSV sniffer and conversion
+ * errors can include lines of the file they read. Binder and parser errors (missing columns, bad
+ * syntax) are about the user's own SQL and are kept, since they say what to fix.
+ */
+export function duckErrorSummary(e: unknown): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  const first = msg.split("\n").find((l) => l.trim() !== "")?.trim() ?? msg;
+  if (/^(Binder|Parser|Catalog|Permission) Error/i.test(first)) return first.slice(0, 500);
+  const kind = /^([A-Za-z ]+ Error)/.exec(first)?.[1] ?? "Error";
+  if (/sniff|dialect|CSV/i.test(msg)) return `${kind}: the file could not be parsed as CSV`;
+  if (/parquet|magic bytes|footer/i.test(msg)) return `${kind}: the file is not a readable Parquet file`;
+  return `${kind}: the file could not be read`;
 }
 
 async function describe(conn: DuckDBConnection, sql: string): Promise<ColumnTypes> {
@@ -59,14 +72,13 @@ export async function describeSource(conn: DuckDBConnection, s: SourceDef): Prom
     };
   }
   if (s.kind === "postgres") return { columns: null, relationSql: null, note: "postgres source columns are not checked at plan time" };
-  if (isUri(s.path)) return { columns: null, relationSql: null, note: `remote path ${s.path} is not read at plan time` };
   const hasGlob = /[*?[]/.test(s.path);
   if (!hasGlob && !existsSync(s.path)) return { columns: null, relationSql: null, note: `file ${s.path} does not exist (yet)` };
   const relationSql = s.kind === "parquet" ? `SELECT * FROM read_parquet(${qlit(s.path)})` : `SELECT * FROM read_csv(${qlit(s.path)})`;
   try {
     return { columns: await describe(conn, relationSql), relationSql };
   } catch (e) {
-    return { columns: null, relationSql: null, note: `could not read the schema of ${s.path}: ${firstLine((e as Error).message)}` };
+    return { columns: null, relationSql: null, note: `could not read the schema of ${s.path}: ${duckErrorSummary(e)}` };
   }
 }
 
@@ -80,18 +92,9 @@ interface SerializedStatement {
 
 /** Parses the transform with DuckDB's parser, then derives its output columns (see file comment). */
 export async function analyzeTransform(conn: DuckDBConnection, transform: string, source: SourceColumns): Promise<TransformAnalysis> {
-  const r = await conn.runAndReadAll(`SELECT json_serialize_sql(${qlit(transform)}) AS j`);
-  const parsed = JSON.parse(String(r.getRowObjectsJson()[0].j)) as
-    | { error: true; error_type: string; error_message: string }
-    | { error: false; statements: SerializedStatement[] };
-  if (parsed.error) {
-    if (parsed.error_type === "not implemented") return { ok: false, reason: "the transform must be a single SELECT statement over the relation `source`" };
-    return { ok: false, reason: `DuckDB cannot parse the transform: ${parsed.error_message}` };
-  }
-  if (parsed.statements.length !== 1) {
-    return { ok: false, reason: `the transform must be exactly one SELECT statement; found ${parsed.statements.length}` };
-  }
-  if (!/"table_name":"source"/i.test(JSON.stringify(parsed.statements[0]))) {
+  const parsed = await parseSingleSelect(conn, transform);
+  if (!parsed.ok) return { ok: false, reason: parsed.reason };
+  if (!/"table_name":"source"/i.test(JSON.stringify(parsed.statement))) {
     return { ok: false, reason: "the transform must read from the relation `source` (… FROM source)" };
   }
   if (source.relationSql) {
@@ -99,10 +102,10 @@ export async function analyzeTransform(conn: DuckDBConnection, transform: string
       await conn.run(`CREATE OR REPLACE TEMP VIEW source AS ${source.relationSql}`);
       return { ok: true, columns: await describe(conn, transform) };
     } catch (e) {
-      return { ok: false, reason: `the transform does not bind against the source's columns: ${firstLine((e as Error).message)}` };
+      return { ok: false, reason: `the transform does not bind against the source's columns: ${duckErrorSummary(e)}` };
     }
   }
-  const node = parsed.statements[0].node;
+  const node = (parsed.statement as SerializedStatement).node;
   if (node.type !== "SELECT_NODE" || !node.select_list) return { ok: true, columns: null, note: source.note };
   const cols: ColumnTypes = new Map();
   for (const item of node.select_list) {

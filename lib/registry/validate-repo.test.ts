@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { resetEnvForTests } from "../config/env";
 import { withDuckConnection } from "../duckdb/instance";
 import { loadRepo } from "./load-repo";
 import { emptyRegistryState } from "./registry-state";
@@ -10,13 +11,20 @@ import { collectRepoProblems } from "./validate-repo";
 let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), "larder-validate-"));
+  // Source files may be read only inside a data root.
+  process.env.DATA_ROOTS = dir;
+  resetEnvForTests();
   await withDuckConnection((c) =>
     c.run(
       `COPY (SELECT 1::BIGINT AS customer_id, TIMESTAMP '2025-01-01' AS event_timestamp, 10.5::DOUBLE AS amount, 'x' AS note) TO '${path.join(dir, "tx.parquet")}' (FORMAT parquet)`,
     ),
   );
 });
-afterAll(() => rm(dir, { recursive: true, force: true }));
+afterAll(async () => {
+  delete process.env.DATA_ROOTS;
+  resetEnvForTests();
+  await rm(dir, { recursive: true, force: true });
+});
 
 let n = 0;
 async function check(files: Record<string, string>) {

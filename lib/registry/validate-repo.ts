@@ -3,8 +3,10 @@
 // reported at once, each naming the field, the object and (when known) the file.
 import "server-only";
 import { CronExpressionParser } from "cron-parser";
-import { withDuckConnection } from "../duckdb/instance";
+import { env } from "../config/env";
+import { SandboxTimeout, withDeadline, withSandbox } from "../duckdb/sandbox";
 import { LarderError, type InvalidParam } from "../errors";
+import { sandboxRootsFor } from "./data-roots";
 import { compileView } from "./compile-view";
 import type { EntityKeys } from "./definition-hash";
 import { parseDuration } from "./duration";
@@ -13,6 +15,14 @@ import type { RegistryState } from "./registry-state";
 import { ProblemList, type RepoOrigins, type RepoSection } from "./repo-origins";
 import { aggregationFeatureName, type FeatureViewDef, type RepoDef, type SourceDef } from "./repo-schema";
 import { analyzeTransform, describeSource, isNumericType, type ColumnTypes, type SourceColumns } from "./transform-columns";
+
+/** How long one source schema read or transform bind may take at plan time. */
+const PLAN_SQL_DEADLINE_MS = 15_000;
+
+function timeoutNote(e: unknown): SourceColumns {
+  if (e instanceof SandboxTimeout) return { columns: null, relationSql: null, note: `not checked: ${e.message}` };
+  throw e;
+}
 
 /** Column names every offline-store partition has besides the view's own columns. */
 export const RESERVED_COLUMNS = ["event_timestamp", "created_timestamp"];
@@ -241,11 +251,24 @@ export async function collectRepoProblems(repo: RepoDef, opts: ValidateOptions):
     });
   });
 
-  await withDuckConnection(async (conn) => {
+  // Postgres sources name a connection the operator configured for this project.
+  repo.sources.forEach((s, i) => {
+    if (s.kind !== "postgres") return;
+    const conns = env().SOURCE_CONNECTIONS;
+    const usable = Object.entries(conns).filter(([, c]) => c.projects === null || c.projects.includes(repo.project)).map(([n]) => n);
+    const c = conns[s.connection];
+    if (!c || (c.projects !== null && !c.projects.includes(repo.project))) {
+      p.at("sources", i, s.name, ["connection"], `connection "${s.connection}" is not configured on the server for project ${repo.project} (SOURCE_CONNECTIONS); usable connections: ${list(usable)}`);
+    }
+  });
+
+  // User SQL and paths are only ever evaluated in the sandbox, which reads the project's data roots
+  // and nothing else; a transform that tries more gets DuckDB's permission error as its problem.
+  await withSandbox({ readDirectories: sandboxRootsFor(repo.project), threads: 1, memoryLimit: "512MB" }, async (conn) => {
     const cache = new Map<string, SourceColumns>();
     const describeCached = async (name: string, s: SourceDef) => {
       let c = cache.get(name);
-      if (!c) cache.set(name, (c = await describeSource(conn, s)));
+      if (!c) cache.set(name, (c = await withDeadline(conn, PLAN_SQL_DEADLINE_MS, () => describeSource(conn, s)).catch(timeoutNote)));
       return c;
     };
     // A source's own timestamp columns must exist in its data, when we can see it.
@@ -256,7 +279,9 @@ export async function collectRepoProblems(repo: RepoDef, opts: ValidateOptions):
         if (col && !cols.has(col)) p.at("sources", i, s.name, [field], `column "${col}" does not exist in the source; columns: ${list(cols.keys())}`);
       }
     }
-    await checkViewColumns(repo, state, p, warnings, describeCached, (t, src) => analyzeTransform(conn, t, src));
+    await checkViewColumns(repo, state, p, warnings, describeCached, (t, src) =>
+      withDeadline(conn, PLAN_SQL_DEADLINE_MS, () => analyzeTransform(conn, t, src)).catch((e) => ({ ok: false as const, reason: timeoutNote(e).note! })),
+    );
   });
 
   return { problems: p.items, warnings };
