@@ -9,7 +9,7 @@ import { runMaterializeJob } from "../lib/jobs/run-materialize-job";
 import { runScheduledJob } from "../lib/jobs/run-scheduled-job";
 import { runMaintenanceTick } from "../lib/offline/expire-historical-results";
 import { runHistoricalJob } from "../lib/offline/run-historical-job";
-import { syncSchedules } from "../lib/jobs/sync-schedules";
+import { syncSchedules } from "../lib/registry/sync-schedules";
 import { QUEUES, queuePrefix, upsertMaintenanceScheduler, type QueueName } from "../lib/queues/contracts";
 import { createRedis } from "../lib/redis/connection";
 

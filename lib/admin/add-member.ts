@@ -1,5 +1,6 @@
 import "server-only";
 import { recordAudit } from "../audit/record";
+import { afterRegistryChange } from "../registry/after-registry-change";
 import { normalizeEmail } from "../auth/login";
 import type { Role } from "../auth/permissions";
 import { db } from "../db/client";
@@ -13,7 +14,7 @@ export async function addMember(
   actor: Actor,
 ): Promise<MemberView> {
   const email = normalizeEmail(input.email);
-  return db().$transaction(async (tx) => {
+  const added = await db().$transaction(async (tx) => {
     const user = await tx.user.findUnique({ where: { email }, select: { id: true } });
     if (!user) throw notFound(`No user has the e-mail address ${email}; an instance administrator must create the user first.`);
     const existing = await tx.membership.findUnique({ where: { projectId_userId: { projectId: project.id, userId: user.id } } });
@@ -29,4 +30,7 @@ export async function addMember(
     );
     return memberView(m);
   });
+  // Cached principals of this user (tokens of theirs in other processes) gain the new grant now.
+  await afterRegistryChange({ kind: "access" });
+  return added;
 }

@@ -1,6 +1,6 @@
 import "server-only";
 import { recordAudit } from "../audit/record";
-import { credentialsChanged } from "../auth/credentials-changed";
+import { afterRegistryChange } from "../registry/after-registry-change";
 import { db } from "../db/client";
 import { notFound } from "../errors";
 import type { Actor } from "./actor";
@@ -17,5 +17,5 @@ export async function revokeToken(project: { id: string; name: string }, tokenId
       tx,
     );
   });
-  await credentialsChanged();
+  await afterRegistryChange({ kind: "access" });
 }

@@ -1,7 +1,7 @@
 import "server-only";
 import { recordAudit } from "../audit/record";
 import type { Role } from "../auth/permissions";
-import { credentialsChanged } from "../auth/credentials-changed";
+import { afterRegistryChange } from "../registry/after-registry-change";
 import { db } from "../db/client";
 import { notFound } from "../errors";
 import type { Actor } from "./actor";
@@ -45,6 +45,6 @@ export async function updateMember(
     );
     return memberView(m);
   });
-  await credentialsChanged();
+  await afterRegistryChange({ kind: "access" });
   return member;
 }

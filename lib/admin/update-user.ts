@@ -1,7 +1,7 @@
 // Instance-admin changes to a user. Disabling a user or changing their password ends their
 // console sessions (a stolen session must not outlive a password reset).
 import "server-only";
-import { credentialsChanged } from "../auth/credentials-changed";
+import { afterRegistryChange } from "../registry/after-registry-change";
 import { recordAudit } from "../audit/record";
 import { hashPassword } from "../auth/secrets";
 import { db, type Prisma } from "../db/client";
@@ -51,6 +51,6 @@ export async function updateUser(userId: string, input: UpdateUserInput, actor: 
     return userView(user);
   };
   const user = await (tx ? run(tx) : db().$transaction(run));
-  await credentialsChanged();
+  await afterRegistryChange({ kind: "access" });
   return user;
 }

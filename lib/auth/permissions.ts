@@ -19,6 +19,8 @@ export const PROJECT_PERMISSIONS = {
   "definitions.plan": "editor",
   "definitions.apply": "editor",
   "definitions.edit": "editor",
+  /** Making a view restricted or lifting its restriction (by apply or a metadata edit). */
+  "definitions.restrict": "admin",
   "members.read": "admin",
   "members.manage": "admin",
   "tokens.manage": "admin",

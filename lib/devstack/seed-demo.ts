@@ -10,8 +10,6 @@ import { db } from "../db/client";
 import { isLarderError } from "../errors";
 import { backfill } from "../jobs/backfill";
 import { applyRepo } from "../registry/apply-repo";
-import "../jobs/schedule-apply-hook";
-import "../online/registry-generation";
 import { loadRepo } from "../registry/load-repo";
 import type { ApplyResult } from "../registry/plan-schema";
 import { generateRetailData } from "../../examples/retail/generate-data";

@@ -14,6 +14,7 @@ import {
   type TestProject,
 } from "./test-support";
 import { deleteQueueKeys } from "./test-support";
+import { INSTANCE_ADMIN } from "../../test/fixtures/auth";
 
 const prefix = jobsTestEnv();
 
@@ -80,7 +81,7 @@ describe("backfill", () => {
     expect(rowsA).toEqual(await offlineRows(b.project, b.view));
     expect(await onlineSnapshot(a.project)).toEqual(await onlineSnapshot(b.project));
 
-    const detail = await getJob(parent.id);
+    const detail = await getJob(parent.id, INSTANCE_ADMIN);
     expect(detail.children).toHaveLength(3);
     expect(detail.children.every((c) => c.status === "succeeded")).toBe(true);
     expect(detail.rowsWrittenOffline).toBe(72);

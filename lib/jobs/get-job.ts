@@ -2,6 +2,8 @@
 import "server-only";
 import { db } from "../db/client";
 import { notFound } from "../errors";
+import type { Principal } from "../auth/principal";
+import { mayReadJob } from "./job-access";
 import { jobJsonInclude, toJobJson, type JobJson } from "./job-json";
 
 export interface JobDetail extends JobJson {
@@ -16,9 +18,11 @@ export async function jobProject(jobId: string): Promise<{ id: string; name: str
   return row.project;
 }
 
-export async function getJob(jobId: string, projectId?: string, logLimit = 500): Promise<JobDetail> {
+/** The job with its log and children; a job whose values the principal may not read is a 404 (job-access.ts). */
+export async function getJob(jobId: string, principal: Principal, projectId?: string, logLimit = 500): Promise<JobDetail> {
   const row = await db().job.findUnique({ where: { id: jobId }, include: jobJsonInclude });
   if (!row || (projectId && row.projectId !== projectId)) throw notFound(`Job "${jobId}" does not exist.`);
+  if (!(await mayReadJob(principal, { id: row.projectId, name: row.project.name }, row))) throw notFound(`Job "${jobId}" does not exist.`);
   const [logs, children] = await Promise.all([
     db().jobLog.findMany({ where: { jobId }, orderBy: { id: "desc" }, take: logLimit }),
     db().job.findMany({ where: { parentId: jobId }, include: jobJsonInclude, orderBy: [{ windowStart: "asc" }, { id: "asc" }] }),

@@ -16,6 +16,15 @@ export type JobWithNames = Prisma.JobGetPayload<{ include: typeof jobJsonInclude
 
 const isoOrNull = (d: Date | null) => (d ? d.toISOString() : null);
 
+/** The job's result without server file paths; a historical job's says where to download it. */
+function publicResult(j: JobWithNames): unknown {
+  const r = j.result;
+  if (!r || typeof r !== "object" || Array.isArray(r)) return r ?? null;
+  const { path: _path, ...rest } = r as Record<string, unknown>;
+  if (j.kind === "historical") return { ...rest, url: `/api/v1/projects/${j.project.name}/historical-features/jobs/${j.id}/result` };
+  return rest;
+}
+
 export function toJobJson(j: JobWithNames): JobJson {
   const params = (j.params && typeof j.params === "object" && !Array.isArray(j.params) ? j.params : {}) as Record<string, unknown>;
   return {
@@ -36,7 +45,7 @@ export function toJobJson(j: JobWithNames): JobJson {
     error: j.error,
     errorStep: j.errorStep,
     params,
-    result: j.result ?? null,
+    result: publicResult(j),
     triggeredBy: j.triggeredBy,
     parentId: j.parentId,
     retryOf: typeof params.retryOf === "string" ? params.retryOf : null,

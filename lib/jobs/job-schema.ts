@@ -23,7 +23,7 @@ export const JobJson = z.object({
   errorStep: z.string().nullable(),
   params: z.record(z.string(), z.unknown()),
   result: z.unknown().nullable().meta({
-    description: "Kind-specific outcome. A historical job: `{path, rows}`, plus `expiredAt` and `ttlHours` once retention deleted its result file.",
+    description: "Kind-specific outcome. A historical job: `{rows, url}` (the download path of its result), plus `expiredAt` and `ttlHours` once retention deleted its result file.",
   }),
   triggeredBy: z.string(),
   parentId: z.string().nullable(),

@@ -4,9 +4,13 @@ import { page, type Page } from "../api/paging";
 import { db } from "../db/client";
 import type { Prisma } from "../db/generated/client";
 import type { JobKind, JobStatus } from "../db/generated/enums";
+import type { Principal } from "../auth/principal";
+import { readableJobsFilter } from "./job-access";
 import { jobJsonInclude, toJobJson, type JobJson } from "./job-json";
 
 export interface ListJobsQuery {
+  /** Who asks: jobs holding values they may not read are left out (job-access.ts). */
+  principal: Principal;
   /** Projects to list from; undefined = all (instance admins only). */
   projectIds?: string[];
   featureView?: string;
@@ -21,6 +25,7 @@ export interface ListJobsQuery {
 
 export async function listJobs(q: ListJobsQuery): Promise<Page<JobJson>> {
   const where: Prisma.JobWhereInput = {
+    ...(await readableJobsFilter(q.principal, q.projectIds)),
     ...(q.projectIds ? { projectId: { in: q.projectIds } } : {}),
     ...(q.featureView ? { featureView: { name: q.featureView } } : {}),
     ...(q.status?.length ? { status: { in: q.status } } : {}),

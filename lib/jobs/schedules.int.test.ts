@@ -1,4 +1,4 @@
-// Cron schedules follow the registry: apply (through the after-apply hook) creates, changes and
+// Cron schedules follow the registry: apply (through its after-change step) creates, changes and
 // removes the view's BullMQ job scheduler; a tick creates a materialize-incremental job.
 import { afterAll, describe, expect, it } from "vitest";
 import { applyTestRepo, deleteQueueKeys, jobsTestEnv, removeDir, createTestProject, testRepo, waitFor, type TestProject } from "./test-support";
@@ -7,9 +7,8 @@ const prefix = jobsTestEnv();
 
 const { db } = await import("../db/client");
 const { QUEUES, closeQueues, queue, scheduleId } = await import("../queues/contracts");
-const { syncSchedules } = await import("./sync-schedules");
+const { syncSchedules } = await import("../registry/sync-schedules");
 const { startWorkers } = await import("../../workers/register");
-await import("./schedule-apply-hook");
 
 let p: TestProject;
 const schedulerOf = async (id: string) => queue(QUEUES.schedules).getJobScheduler(id);

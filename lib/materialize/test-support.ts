@@ -8,7 +8,7 @@ import { withDuckConnection, qid, qlit } from "../duckdb/instance";
 import { parseDuration } from "../registry/duration";
 import { aggregationDtype, aggregationFeatureName, type AggregationDef, type SourceDef } from "../registry/repo-schema";
 import { clockBoundsKey, projectKeyPrefix, unpackValues } from "../online/keys";
-import { registryGenerationKey } from "../online/registry-generation";
+import { registryGenerationKey } from "../redis/generations";
 import type { OnlineRedis } from "../redis/connection";
 import { scanPrefix, unlinkPrefix } from "../redis/prefix";
 

@@ -19,8 +19,9 @@ import { db } from "../db/client";
 import { duckdb, qid, qlit } from "../duckdb/instance";
 import { LarderError, badRequest, conflict, forbidden, gone, unavailable } from "../errors";
 import { gapsWithin } from "../jobs/interval-math";
+import { assertMayReadJobValues } from "../jobs/job-access";
 import { enqueueHistorical } from "../queues/contracts";
-import { getCatalog, resolveFromCatalog, type ResolvedFeature } from "../online/registry-cache";
+import { getFreshCatalog, resolveFromCatalog, type ResolvedFeature } from "../online/registry-cache";
 import { buildHistoricalQuery, partitionFiles, slotLookbackMs, type ViewSlot } from "./historical-sql";
 import { loadEntityTable, type EntitySource, type LoadedEntityTable } from "./load-entity-table";
 
@@ -134,7 +135,7 @@ export async function checkMaterialized(slots: ViewSlot[], minT: number, maxT: n
 }
 
 async function prepare(c: DuckDBConnection, input: HistoricalInput) {
-  const catalog = await getCatalog(input.project);
+  const catalog = await getFreshCatalog(input.project);
   const resolved = resolveFromCatalog(catalog, { features: input.features, feature_service: input.feature_service });
   const plan = planSlots(resolved, input.full_feature_names === true);
   for (const s of plan.slots) {
@@ -307,9 +308,11 @@ async function queueJob(
 }
 
 /** The Parquet result of a finished historical job (409 while running, 404 when unknown). */
-export async function historicalJobResult(projectId: string, project: string, jobId: string): Promise<string> {
+export async function historicalJobResult(projectId: string, project: string, jobId: string, principal: Principal): Promise<string> {
   const job = await db().job.findUnique({ where: { id: jobId } });
   if (!job || job.projectId !== projectId || job.kind !== "historical") throw new LarderError("not_found", `Historical job "${jobId}" does not exist in project "${project}".`);
+  // Readable only by principals that could run the same request now.
+  await assertMayReadJobValues(principal, { id: projectId, name: project }, job);
   if (job.status === "failed") throw conflict(`Historical job ${jobId} failed: ${job.error ?? "unknown error"}`);
   if (job.status !== "succeeded") throw conflict(`Historical job ${jobId} is ${job.status}; poll GET /api/v1/jobs/${jobId} and download when it succeeded.`);
   // Retention (expire-historical-results.ts): an expired result is gone for good, and says so.

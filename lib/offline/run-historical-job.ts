@@ -88,7 +88,7 @@ export async function runHistoricalJob(bull: Pick<BullJob, "data">): Promise<His
     try {
       await fs.access(entities);
     } catch {
-      throw new UnrecoverableError(`The job's entity table (${entities}) is gone; send the request again.`);
+      throw new UnrecoverableError("The job's entity table is gone; send the request again.");
     }
     const table = `hist_entities_${jobId.replace(/\W/g, "_")}`;
     await conn.run(`CREATE TEMP TABLE ${table} AS SELECT * FROM read_parquet(${qlit(entities)})`);
@@ -111,7 +111,7 @@ export async function runHistoricalJob(bull: Pick<BullJob, "data">): Promise<His
           data: { status: "succeeded", progress: 1, finishedAt: new Date(), rowsRead: BigInt(params.rows), result: { path: resultPath, rows: params.rows } },
         }),
       ],
-      `result written: ${resultPath}`,
+      `result written: ${params.rows} rows`,
     );
     finished = true;
     return { status: "succeeded", rows: params.rows };

@@ -25,7 +25,7 @@ import {
   type ProjectCatalog,
   type ResolvedFeature,
 } from "./registry-cache";
-import { AUTH_GENERATION_KEY, registryGenerationKey } from "./registry-generation";
+import { AUTH_GENERATION_KEY, registryGenerationKey } from "../redis/generations";
 
 export type EntityValue = string | number | boolean;
 
@@ -542,10 +542,22 @@ async function readOnline(input: GetOnlineFeaturesInput, bytes = false): Promise
       }
       throw e;
     }
-    for (const view of plan.restrictedViews) {
-      if (!canReadRestrictedView(input.principal, { id: catalog.projectId, name: catalog.project }, view)) {
-        throw forbidden(`Feature view "${view}" is restricted; ask a project admin to grant you access to its values.`);
+    const refused = plan.restrictedViews.find((view) => !canReadRestrictedView(input.principal, { id: catalog.projectId, name: catalog.project }, view));
+    if (refused !== undefined) {
+      // A refusal is decided on fresh data only: the restriction may have been lifted, or the grant
+      // given, since these snapshots were taken (a GET on the refusal path, never on the hot path).
+      if (attempt === 0 && (await sharedRedis("online").get(registryGenerationKey(catalog.project))) !== catalog.generation) {
+        invalidateCatalog(catalog.project);
+        continue;
       }
+      if (input.verifyAuthGeneration === true) {
+        const authGen = await sharedRedis("online").get(AUTH_GENERATION_KEY);
+        if (authGen !== tokenCacheGeneration()) {
+          invalidateTokens(authGen);
+          throw new StaleCredentialsError();
+        }
+      }
+      throw forbidden(`Feature view "${refused}" is restricted; ask a project admin to grant you access to its values.`);
     }
     const n = checkEntities(req.entities, plan);
     const redis = sharedRedis("online");

@@ -25,7 +25,7 @@ import { startTestCluster, type TestCluster } from "../redis/test-cluster";
 import { startFeatureServer } from "./feature-server";
 import { getOnlineFeatures, getOnlineFeaturesJson, type OnlineFeaturesRequest } from "./get-online-features";
 import { entityKey, projectKeyPrefix } from "./keys";
-import { bumpAuthGeneration } from "./registry-generation";
+import { bumpAuthGeneration } from "../redis/generations";
 import { testSourceDir } from "../../test/fixtures/data-roots";
 import { applyTestRepo, tokenFor, uniqueName } from "./retrieval-test-support";
 

@@ -11,7 +11,7 @@ import { sharedRedis } from "../redis/connection";
 import { countSocketWrites } from "../redis/test-writes";
 import { startFeatureServer } from "./feature-server";
 import { getOnlineFeatures } from "./get-online-features";
-import { bumpAuthGeneration } from "./registry-generation";
+import { bumpAuthGeneration } from "../redis/generations";
 import { applyTestRepo, driverRepo, tokenFor, uniqueName } from "./retrieval-test-support";
 
 const PORT = 6601;

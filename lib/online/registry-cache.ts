@@ -1,7 +1,7 @@
 // In-process cache of what the read paths need from the registry: per project, every live view with
 // all its versions (join keys, ttl, features and dtypes) and the feature services; and bearer
 // token → principal. Nothing here is queried from Postgres on a warm request: entries are
-// validated by the generation counters (registry-generation.ts) that the online read fetches in
+// validated by the generation counters (lib/redis/generations.ts) that the online read fetches in
 // the same Redis pipeline as the features, and dropped when a counter moved.
 import { principalFromToken } from "../auth/resolve-principal";
 import type { Principal } from "../auth/principal";
@@ -9,7 +9,7 @@ import { db } from "../db/client";
 import { badRequest, LarderError, notFound } from "../errors";
 import { FEATURE_REF_HELP, parseFeatureRef } from "../registry/refs";
 import { sharedRedis } from "../redis/connection";
-import { AUTH_GENERATION_KEY, registryGenerationKey } from "./registry-generation";
+import { AUTH_GENERATION_KEY, registryGenerationKey } from "../redis/generations";
 
 export interface CatalogFeature {
   name: string;
@@ -117,6 +117,25 @@ export function getCatalog(project: string): Promise<ProjectCatalog> | ProjectCa
     }
     return hit;
   }
+  return startLoad(project);
+}
+
+/**
+ * The catalog checked against the project's registry generation first (one Redis GET), for read
+ * paths that do not fetch the counter with their own round trip (historical retrieval): a registry
+ * change (a new version, a view made restricted) binds the next request, not one 30 s later. When
+ * Redis cannot answer, the catalog is read from Postgres.
+ */
+export async function getFreshCatalog(project: string): Promise<ProjectCatalog> {
+  let generation: string | null | undefined;
+  try {
+    generation = await sharedRedis("online").get(registryGenerationKey(project));
+  } catch {
+    generation = undefined;
+  }
+  const hit = catalogs.get(project);
+  if (hit && generation !== undefined && hit.generation === generation) return hit;
+  invalidateCatalog(project);
   return startLoad(project);
 }
 

@@ -8,7 +8,8 @@ import type { Role } from "../db/generated/enums";
 import { withDuckConnection } from "../duckdb/instance";
 import { LarderError } from "../errors";
 import { generateRetailData } from "../../examples/retail/generate-data";
-import { registerApplyHook, unregisterApplyHook, type ApplyEvent } from "./apply-hooks";
+import { sharedRedis } from "../redis/connection";
+import { registryGenerationKey } from "../redis/generations";
 import { applyRepo } from "./apply-repo";
 import { loadRepo } from "./load-repo";
 import { planRepo } from "./plan-repo";
@@ -78,15 +79,12 @@ async function viewVersions(projectName: string, view: string) {
 describe("applyRepo", () => {
   it("applies a repo; then plan is all unchanged and a second apply changes nothing", async () => {
     const project = `p_${uid()}`;
-    const events: ApplyEvent[] = [];
-    registerApplyHook(`test-${project}`, (e) => {
-      if (e.projectName === project) events.push(e);
-    });
-    try {
+    {
       const r = await applyRepo({ repo: repoOf(project), actor: SYSTEM, projectCreate: true });
       expect(r.applied).toBe(true);
       expect(r.versions).toEqual([{ view: "spend", version: 1 }]);
-      expect(events[0].views).toEqual([{ name: "spend", version: 1, materialization: { online: true, offline: true, schedule: "0 * * * *" }, change: "create" }]);
+      // The after-change step moved the project's registry generation (caches reload).
+      expect(Number(await sharedRedis("online").get(registryGenerationKey(project)))).toBe(1);
 
       const plan = await planRepo({ repo: repoOf(project) });
       expect(plan.hasChanges).toBe(false);
@@ -113,8 +111,6 @@ describe("applyRepo", () => {
         ["is_large", null],
       ]);
       expect(svc.models).toHaveLength(1);
-    } finally {
-      unregisterApplyHook(`test-${project}`);
     }
   });
 
@@ -176,16 +172,17 @@ describe("applyRepo", () => {
       r.feature_views![0].materialization = { online: true, offline: true, schedule: "*/15 * * * *" };
     });
     const r = await applyRepo({ repo: edited, actor: SYSTEM });
-    expect(r.plan.changes.find((c) => c.kind === "feature_view")).toMatchObject({ action: "update", fields: ["description", "tags", "materialization"], toVersion: 1 });
+    expect(r.plan.changes.find((c) => c.kind === "feature_view")).toMatchObject({ action: "update", fields: ["description", "tags", "restricted", "materialization"], toVersion: 1 });
     const versions = await viewVersions(project, "spend");
     expect(versions).toHaveLength(1);
     expect(versions[0].materialization).toEqual({ online: true, offline: true, schedule: "*/15 * * * *" });
     const view = await db().featureView.findFirstOrThrow({ where: { name: "spend", project: { name: project } } });
     expect(view).toMatchObject({ description: "Spend per customer over rolling windows", restricted: true, latestVersion: 1 });
     const audit = await auditRows(project);
-    expect(audit.map((a) => a.action)).toEqual(["apply", "apply", "feature_view.metadata_update"]);
+    expect(audit.map((a) => a.action)).toEqual(["apply", "apply", "feature_view.metadata_update", "feature_view.restriction_change"]);
     expect(audit[2]).toMatchObject({ targetName: "spend", actorType: "system", actorLabel: "test" });
-    expect(audit[2].details).toMatchObject({ fields: ["description", "tags", "materialization"] });
+    expect(audit[2].details).toMatchObject({ fields: ["description", "tags", "restricted", "materialization"] });
+    expect(audit[3]).toMatchObject({ targetName: "spend", details: { from: false, to: true } });
   });
 
   it("refuses to prune a view a feature service depends on (409 naming it), allows it after, restores it later", async () => {

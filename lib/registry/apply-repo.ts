@@ -9,7 +9,8 @@ import { recordAudit, type AuditEntry } from "../audit/record";
 import { db } from "../db/client";
 import { LarderError, notFound } from "../errors";
 import { rebuildSearchDocuments, refreshSearchStatistics } from "../search/rebuild-documents";
-import { runApplyHooks, type AppliedView } from "./apply-hooks";
+import { afterRegistryChange } from "./after-registry-change";
+import { assertMayChangeRestriction } from "./restriction-change";
 import type { CompiledView } from "./compile-view";
 import { sourceHash } from "./definition-hash";
 import { buildPlan } from "./plan-repo";
@@ -154,6 +155,10 @@ export async function applyRepo(input: ApplyRepoInput): Promise<ApplyResult> {
         );
       }
       if (!plan.hasChanges) return { plan, projectId: existing!.id, archivedViews: [] as string[] };
+      if (existing) {
+        const restriction = plan.changes.filter((c) => c.kind === "feature_view" && c.fields.includes("restricted")).map((c) => c.name);
+        assertMayChangeRestriction(input.actor, existing, restriction);
+      }
 
       const project = existing
         ? await tx.project.update({ where: { id: existing.id }, data: repo.description ? { description: repo.description } : {} })
@@ -286,6 +291,14 @@ export async function applyRepo(input: ApplyRepoInput): Promise<ApplyResult> {
           tx,
         );
       }
+      // Restriction changes are access changes: audited on their own row.
+      for (const c of changed.filter((x) => x.kind === "feature_view" && x.fields.includes("restricted"))) {
+        const restricted = isRestricted(repo.feature_views.find((v) => v.name === c.name)!.tags);
+        await recordAudit(
+          { actor: input.actor, projectId, action: "feature_view.restriction_change", targetType: "feature_view", targetName: c.name, details: { from: !restricted, to: restricted } },
+          tx,
+        );
+      }
 
       await rebuildSearchDocuments(tx, projectId);
       return { plan, projectId, archivedViews };
@@ -296,19 +309,11 @@ export async function applyRepo(input: ApplyRepoInput): Promise<ApplyResult> {
   const { plan } = outcome;
   if (plan.hasChanges) await refreshSearchStatistics();
   const viewChanges = new Map(plan.changes.filter((c) => c.kind === "feature_view").map((c) => [c.name, c]));
-  const views: AppliedView[] = repo.feature_views.map((v) => {
-    const c = viewChanges.get(v.name)!;
-    return {
-      name: v.name,
-      version: c?.toVersion ?? 1,
-      materialization: { online: v.materialization.online, offline: v.materialization.offline, ...(v.materialization.schedule ? { schedule: v.materialization.schedule } : {}) },
-      change: (c?.action ?? "unchanged") as AppliedView["change"],
-    };
-  });
-  const hookWarnings = await runApplyHooks({ projectId: outcome.projectId, projectName: repo.project, views, removed: outcome.archivedViews });
+  const versions = repo.feature_views.map((v) => ({ view: v.name, version: viewChanges.get(v.name)?.toVersion ?? 1 }));
+  const afterWarnings = await afterRegistryChange({ kind: "definitions", projectName: repo.project });
   return {
-    plan: { ...plan, warnings: [...plan.warnings, ...hookWarnings] },
+    plan: { ...plan, warnings: [...plan.warnings, ...afterWarnings] },
     applied: plan.hasChanges,
-    versions: views.map((v) => ({ view: v.name, version: v.version })),
+    versions,
   };
 }

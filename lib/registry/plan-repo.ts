@@ -8,7 +8,7 @@ import { canonicalJson, changedViewParts, sourceValue, viewValueParts, type Enti
 import { parseFeatureRef } from "./refs";
 import { loadRegistryState, type DbClient, type RegistryState, type StateMeta } from "./registry-state";
 import type { RepoOrigins } from "./repo-origins";
-import type { RepoDef, SourceDef } from "./repo-schema";
+import { isRestricted, type RepoDef, type SourceDef } from "./repo-schema";
 import { confineSourcePaths } from "./source-paths";
 import { entityKeysFor, sourceFor, validateRepo } from "./validate-repo";
 import type { Plan, PlanAction, PlanChange, PlanConflict, PlanKind } from "./plan-schema";
@@ -94,6 +94,7 @@ export function buildPlan(repoIn: RepoDef, state: RegistryState, opts: { prune?:
       fields.push(...(parts.length ? parts : ["definition"]));
     }
     fields.push(...metaFields(v, stored));
+    if (isRestricted(v.tags) !== stored.restricted) fields.push("restricted");
     if (canonicalJson(c.materialization) !== canonicalJson(latest.materialization)) fields.push("materialization");
     if (!valueChanged) {
       const byName = new Map(latest.features.map((f) => [f.name, f.description]));

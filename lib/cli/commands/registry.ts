@@ -48,8 +48,6 @@ async function runRepoCommand(kind: "plan" | "apply", dir: string, opts: RepoCom
         console.log(renderPlan(await planRepo({ repo: loaded.repo, prune: opts.prune, origins: loaded.origins }), { showUnchanged: opts.verbose }));
       } else {
         const { applyRepo } = await import("../../registry/apply-repo");
-        await import("../../jobs/schedule-apply-hook"); // schedule changes reach BullMQ at once
-        await import("../../online/registry-generation"); // online read caches see the new registry at once
         const r = await applyRepo({ repo: loaded.repo, prune: opts.prune, origins: loaded.origins, actor, projectCreate: true });
         printApplied(r, opts);
       }

@@ -5,5 +5,5 @@ import { readableProjectIds } from "@/lib/jobs/job-routes";
 
 export const GET = handle(listJobsEndpoint, async ({ principal, query }) => {
   const { project, ...rest } = query;
-  return listJobs({ ...rest, projectIds: await readableProjectIds(principal, project) });
+  return listJobs({ ...rest, principal, projectIds: await readableProjectIds(principal, project) });
 });

@@ -5,5 +5,5 @@ import { authorizeOnJob } from "@/lib/jobs/job-routes";
 
 export const GET = handle(getJobEndpoint, async ({ principal, params }) => {
   await authorizeOnJob(principal, "jobs.read", params.jobId);
-  return getJob(params.jobId);
+  return getJob(params.jobId, principal);
 });

@@ -1,6 +1,3 @@
-// Loaded for its side effect: after apply, schedule changes reach BullMQ at once.
-import "@/lib/jobs/schedule-apply-hook";
-import "@/lib/online/registry-generation"; // online read caches see the new registry at once
 import { applyRepoEndpoint } from "@/lib/api/endpoints/registry-write";
 import { handle } from "@/lib/api/handle";
 import { badRequest } from "@/lib/errors";

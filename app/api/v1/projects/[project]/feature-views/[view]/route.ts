@@ -7,5 +7,5 @@ import { updateViewMetadata } from "@/lib/registry/update-view-metadata";
 export const GET = handle(getFeatureView, async ({ project, params }) => getFeatureViewUseCase(project, params.view));
 
 export const PATCH = handle(updateFeatureViewEndpoint, async ({ project, params, body, principal }) =>
-  updateViewMetadata({ projectId: project.id, view: params.view, patch: body, actor: principal }),
+  updateViewMetadata({ project, view: params.view, patch: body, actor: principal }),
 );

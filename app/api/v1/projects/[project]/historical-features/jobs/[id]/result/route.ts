@@ -3,8 +3,8 @@ import { handle } from "@/lib/api/handle";
 import { historicalJobResult } from "@/lib/offline/get-historical-features";
 import { fileResponse } from "@/lib/offline/historical-http";
 
-export const GET = handle(getHistoricalJobResultEndpoint, async ({ project, params, requestId }) => {
-  const file = await historicalJobResult(project.id, project.name, params.id);
+export const GET = handle(getHistoricalJobResultEndpoint, async ({ project, params, requestId, principal }) => {
+  const file = await historicalJobResult(project.id, project.name, params.id, principal);
   return fileResponse(file, "application/vnd.apache.parquet", {
     "x-request-id": requestId,
     "content-disposition": `attachment; filename="historical-${params.id}.parquet"`,
