@@ -11,6 +11,7 @@ import { migrateDeploy } from "../../lib/db/migrate";
 import { applyRepo } from "../../lib/registry/apply-repo";
 import { loadRepo } from "../../lib/registry/load-repo";
 import { generateRetailData } from "../../examples/retail/generate-data";
+import { closeQueues } from "../../lib/queues/contracts";
 import { PASSWORD, ROLES, RUN_DIR, SEED_FILE, emailOf, type SeedInfo } from "./env";
 
 async function main() {
@@ -94,6 +95,7 @@ async function main() {
   const info: SeedInfo = { project: project.name, failedJobId: failed.id, dataStart: data.start.toISOString(), dataEnd: data.end.toISOString() };
   await writeFile(SEED_FILE, JSON.stringify(info, null, 2));
   await disconnectDb();
+  await closeQueues(); // apply's after-change step synced cron schedulers through BullMQ
 }
 
 main().catch((e) => {

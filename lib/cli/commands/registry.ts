@@ -3,6 +3,7 @@
 import type { Command } from "commander";
 import { env } from "../../config/env";
 import { disconnectDb } from "../../db/client";
+import { closeQueues } from "../../queues/contracts";
 import { isLarderError, type InvalidParam } from "../../errors";
 import { LarderHttpError, createClient } from "../../client/http";
 import { repoFileJsonSchemaText } from "../../registry/json-schema";
@@ -64,7 +65,10 @@ async function runRepoCommand(kind: "plan" | "apply", dir: string, opts: RepoCom
     console.error(formatCliError(err));
     process.exitCode = 1;
   } finally {
-    if (opts.local) await disconnectDb();
+    if (opts.local) {
+      await disconnectDb();
+      await closeQueues(); // apply's after-change step synced cron schedulers through BullMQ
+    }
   }
 }
 
