@@ -62,7 +62,7 @@ async function expectProblem(res: Response, status: number | "4xx", label: strin
 
 const json_ = { "content-type": "application/json" };
 const jsonBodyEndpoints = ALL_ENDPOINTS.filter((ep) => ep.body);
-const pagedEndpoints = ALL_ENDPOINTS.filter((ep) => ep.method === "GET" && ep.query && "shape" in ep.query && "limit" in (ep.query as unknown as { shape: object }).shape);
+const pagedEndpoints = ALL_ENDPOINTS.filter((ep) => ep.method === "GET" && ep.query && "shape" in ep.query && ["limit", "offset"].every((k) => k in (ep.query as unknown as { shape: object }).shape));
 
 describe("JSON bodies (every endpoint with a body)", () => {
   it("has endpoints to check", () => {

@@ -5,6 +5,8 @@ import type { OnlineFeaturesResponse } from "../online/get-online-features";
 import { createClient, requestRaw, type ClientOptions, type LarderClient as HttpClient } from "./http";
 
 export type { OnlineFeaturesResponse };
+export type ViewVersionPreview = import("zod").infer<typeof import("../api/endpoints/preview").ViewVersionPreview>;
+export type SourcePreview = import("zod").infer<typeof import("../api/endpoints/preview").SourcePreview>;
 export type EntityValue = string | number | boolean;
 
 export interface FeatureSelection {
@@ -101,6 +103,29 @@ export class LarderClient {
     const fs = this.featureServer();
     if (fs) return fs.request("POST", "/push", { ...req, project });
     return this.http.request("POST", `${this.p(project)}/push`, req);
+  }
+
+  // ── preview ───────────────────────────────────────────────────────────────
+  /** Sample rows of a view version (exact JSON values); `entity` filters by join key (and compares online/offline). */
+  previewFeatureView(
+    project: string,
+    view: string,
+    version: number,
+    opts: { limit?: number; entity?: Record<string, string | number>; start?: string; end?: string } = {},
+  ): Promise<ViewVersionPreview> {
+    const q = new URLSearchParams();
+    if (opts.limit !== undefined) q.set("limit", String(opts.limit));
+    for (const [k, v] of Object.entries(opts.entity ?? {})) q.append("entity", `${k}=${v}`);
+    if (opts.start) q.set("start", opts.start);
+    if (opts.end) q.set("end", opts.end);
+    const qs = q.toString();
+    return this.http.request("GET", `${this.p(project)}/feature-views/${encodeURIComponent(view)}/versions/${version}/preview${qs ? `?${qs}` : ""}`);
+  }
+
+  /** A source's schema and first rows. */
+  previewSource(project: string, source: string, opts: { limit?: number } = {}): Promise<SourcePreview> {
+    const qs = opts.limit !== undefined ? `?limit=${opts.limit}` : "";
+    return this.http.request("GET", `${this.p(project)}/sources/${encodeURIComponent(source)}/preview${qs}`);
   }
 
   // ── historical ────────────────────────────────────────────────────────────

@@ -6,7 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SANDBOX_ATTEMPTS } from "../../test/support/attacks";
-import { openSandbox, parseSingleSelect, type Sandbox } from "./sandbox";
+import { SandboxTimeout, openSandbox, parseSingleSelect, withDeadline, type Sandbox } from "./sandbox";
 
 let base: string;
 let root: string;
@@ -96,6 +96,19 @@ describe("parseSingleSelect", () => {
       for (const bad of ["ATTACH 'x.db'", "INSTALL httpfs", "LOAD httpfs", "SET threads=1", "COPY (SELECT 1) TO '/tmp/x'", "SELECT 1; SELECT 2", "PRAGMA version", "CREATE TABLE t AS SELECT 1"]) {
         expect(await parseSingleSelect(sb.conn, bad), bad).toMatchObject({ ok: false });
       }
+    } finally {
+      sb.close();
+    }
+  });
+});
+
+describe("withDeadline", () => {
+  it("interrupts a query that runs past its deadline", async () => {
+    const sb = await openSandbox({ threads: 1 });
+    try {
+      const started = Date.now();
+      await expect(withDeadline(sb.conn, 200, () => sb.conn.run("SELECT count(*) FROM range(10000000000) a, range(10) b"))).rejects.toBeInstanceOf(SandboxTimeout);
+      expect(Date.now() - started).toBeLessThan(5000);
     } finally {
       sb.close();
     }

@@ -14,7 +14,17 @@ import { checkSourcePath, sandboxRootsFor } from "../registry/data-roots";
 import { duckErrorSummary } from "../registry/transform-columns";
 import { duckType } from "./dtypes";
 import { MaterializationError, causeText } from "./errors";
-import type { ViewSpec } from "./view-spec";
+import type { SourceDef } from "../registry/repo-schema";
+
+/**
+ * What reading a source needs: the project it belongs to, its stored definition, and the name errors
+ * are reported under (the view being materialized, or the source being previewed). A ViewSpec is one.
+ */
+export interface SourceContext {
+  projectName: string;
+  viewName: string;
+  source: SourceDef;
+}
 
 export interface SourceRange {
   /** Inclusive lower bound in epoch microseconds; null = from the beginning. */
@@ -51,7 +61,7 @@ async function describe(conn: DuckDBConnection, relation: string): Promise<{ nam
   return r.getRowObjects().map((o) => ({ name: String(o.column_name), type: String(o.column_type) }));
 }
 
-function checkTimestampColumns(spec: ViewSpec, columns: { name: string; type: string }[]): string {
+function checkTimestampColumns(spec: SourceContext, columns: { name: string; type: string }[]): string {
   const src = spec.source;
   const fail = (m: string) => new MaterializationError(spec.viewName, "read_source", m);
   for (const field of [src.timestamp_field, src.created_timestamp_field].filter(Boolean) as string[]) {
@@ -64,7 +74,7 @@ function checkTimestampColumns(spec: ViewSpec, columns: { name: string; type: st
   return timestampExpr(src.timestamp_field, columns.find((c) => c.name === src.timestamp_field)!.type);
 }
 
-async function expandFiles(conn: DuckDBConnection, spec: ViewSpec, pattern: string): Promise<string[]> {
+async function expandFiles(conn: DuckDBConnection, spec: SourceContext, pattern: string): Promise<string[]> {
   try {
     const r = await conn.runAndReadAll(`SELECT file FROM glob(${qlit(pattern)}) ORDER BY file`);
     return r.getRowObjects().map((o) => String(o.file));
@@ -74,7 +84,7 @@ async function expandFiles(conn: DuckDBConnection, spec: ViewSpec, pattern: stri
 }
 
 /** Locates the source outside DuckDB (see the file comment); throws for a path that is not allowed. */
-export async function prepareSource(spec: ViewSpec, range: SourceRange, scratchDir: string): Promise<PreparedSource> {
+export async function prepareSource(spec: SourceContext, range: SourceRange, scratchDir: string, opts: { limitRows?: number } = {}): Promise<PreparedSource> {
   const src = spec.source;
   const fail = (m: string) => new MaterializationError(spec.viewName, "read_source", m);
   if (src.kind === "parquet" || src.kind === "csv") {
@@ -86,17 +96,17 @@ export async function prepareSource(spec: ViewSpec, range: SourceRange, scratchD
     const files = await pushFiles(spec, range);
     return { kind: "push", files, readDirectories: [], readPaths: files };
   }
-  const pgSrc = src as Extract<ViewSpec["source"], { kind: "postgres" }>;
+  const pgSrc = src as Extract<SourceDef, { kind: "postgres" }>;
   const conn = env().SOURCE_CONNECTIONS[pgSrc.connection];
   if (!conn || (conn.projects !== null && !conn.projects.includes(spec.projectName))) {
     throw fail(`source ${src.name}: connection ${pgSrc.connection} is not configured on the server for project ${spec.projectName} (SOURCE_CONNECTIONS)`);
   }
-  const relation = await copyPostgresToNdjson(spec, conn.url, scratchDir);
+  const relation = await copyPostgresToNdjson(spec, conn.url, scratchDir, opts.limitRows);
   return { kind: "relation", relation, readDirectories: [], readPaths: [] };
 }
 
 /** Creates the view (or table) `source` in the sandbox over what prepareSource found. */
-export async function bindSource(conn: DuckDBConnection, spec: ViewSpec, range: SourceRange, prepared: PreparedSource): Promise<void> {
+export async function bindSource(conn: DuckDBConnection, spec: SourceContext, range: SourceRange, prepared: PreparedSource): Promise<void> {
   const src = spec.source;
   const fail = (m: string, cause?: unknown) => new MaterializationError(spec.viewName, "read_source", m, { cause });
   if (prepared.kind === "files") {
@@ -115,7 +125,7 @@ export async function bindSource(conn: DuckDBConnection, spec: ViewSpec, range: 
     return;
   }
   if (prepared.kind === "push") {
-    const ps = src as Extract<ViewSpec["source"], { kind: "push" }>;
+    const ps = src as Extract<SourceDef, { kind: "push" }>;
     const declared = [
       ...ps.schema.map((c) => ({ name: c.name, type: duckType(c.dtype) })),
       { name: ps.timestamp_field, type: "TIMESTAMP" },
@@ -151,7 +161,7 @@ export async function bindSource(conn: DuckDBConnection, spec: ViewSpec, range: 
 }
 
 /** Pushed-row files of the date partitions that can hold rows in range (contract layout). */
-async function pushFiles(spec: ViewSpec, range: SourceRange): Promise<string[]> {
+async function pushFiles(spec: SourceContext, range: SourceRange): Promise<string[]> {
   const root = path.resolve(env().OFFLINE_STORE_URI, spec.projectName, "_push", spec.source.name);
   let dirs: string[];
   try {
@@ -196,10 +206,12 @@ const PG_TYPES: Record<number, string> = {
  * NDJSON file in the job's work folder, typed with the column types Postgres reports. DuckDB's
  * postgres extension is not used: extensions are never installed or loaded at run time.
  */
-async function copyPostgresToNdjson(spec: ViewSpec, url: string, scratchDir: string): Promise<string> {
-  const src = spec.source as Extract<ViewSpec["source"], { kind: "postgres" }>;
-  const inner = src.table ? `SELECT * FROM ${src.table.split(".").map((p) => `"${p.replace(/"/g, '""')}"`).join(".")}` : src.query!;
-  const client = new pg.Client({ connectionString: url });
+async function copyPostgresToNdjson(spec: SourceContext, url: string, scratchDir: string, limitRows?: number): Promise<string> {
+  const src = spec.source as Extract<SourceDef, { kind: "postgres" }>;
+  const all = src.table ? `SELECT * FROM ${src.table.split(".").map((p) => `"${p.replace(/"/g, '""')}"`).join(".")}` : src.query!;
+  const inner = limitRows === undefined ? all : `SELECT * FROM (${all}) AS limited LIMIT ${Math.trunc(limitRows)}`;
+  // A preview (limitRows) is interactive: bounded in time as well.
+  const client = new pg.Client({ connectionString: url, ...(limitRows === undefined ? {} : { statement_timeout: 10_000 }) });
   const file = path.join(scratchDir, "postgres-source.ndjson");
   try {
     await client.connect();

@@ -10,5 +10,6 @@ import { searchEndpoints } from "./search";
 import { lineageEndpoints } from "./lineage";
 import { metaEndpoints } from "./meta";
 import { statsEndpoints } from "./stats";
+import { previewEndpoints } from "./preview";
 
-export const ALL_ENDPOINTS: Endpoint[] = [...authEndpoints, ...registryEndpoints, ...registryWriteEndpoints, ...adminEndpoints, ...retrievalEndpoints, ...jobsEndpoints, ...searchEndpoints, ...lineageEndpoints, ...metaEndpoints, ...statsEndpoints];
+export const ALL_ENDPOINTS: Endpoint[] = [...authEndpoints, ...registryEndpoints, ...registryWriteEndpoints, ...adminEndpoints, ...retrievalEndpoints, ...jobsEndpoints, ...searchEndpoints, ...lineageEndpoints, ...metaEndpoints, ...statsEndpoints, ...previewEndpoints];

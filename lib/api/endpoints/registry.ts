@@ -21,9 +21,10 @@ import {
 // ---- registry reads (catalog.read) ------------------------------------------------------------
 
 const ProjectParam = z.object({ project: z.string().min(1) });
-const NamedParams = ProjectParam.extend({ name: z.string().min(1) });
+export const NamedParams = ProjectParam.extend({ name: z.string().min(1) });
 const ViewParams = ProjectParam.extend({ view: z.string().min(1) });
-const VersionParams = ViewParams.extend({
+/** `{project}/{view}/{version}` path parameters (also used by stats and preview). */
+export const VersionParams = ViewParams.extend({
   version: z.coerce
     .number({ error: "version must be a whole number like 2" })
     .int("version must be a whole number like 2")

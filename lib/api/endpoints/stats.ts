@@ -2,6 +2,7 @@
 // partition) for the console's charts: histogram, null fraction and mean over partitions.
 import { z } from "zod";
 import { endpoint, type Endpoint } from "../endpoint";
+import { VersionParams } from "./registry";
 
 export const FeatureStatOut = z
   .object({
@@ -36,11 +37,7 @@ export const getFeatureViewVersionStats = endpoint({
   summary:
     "Statistics per feature and date partition of one view version (row count, null fraction, min, max, mean, stddev, distinct, histogram). Restricted views: only for members granted the view.",
   tags: ["registry"],
-  params: z.object({
-    project: z.string().min(1),
-    view: z.string().min(1),
-    version: z.coerce.number({ error: "version must be a whole number like 2" }).int("version must be a whole number like 2").min(1, "version must be 1 or more"),
-  }),
+  params: VersionParams,
   query: z
     .object({
       feature: z.string().min(1).optional().meta({ description: "Only this feature." }),

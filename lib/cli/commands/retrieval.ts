@@ -102,4 +102,49 @@ export function registerRetrievalCommands(program: Command): void {
         } else process.stdout.write(Buffer.from(data).toString("utf8") + "\n");
       },
     );
+
+  program
+    .command("preview")
+    .description("sample rows of a feature view version (offline store), or a source's first rows")
+    .argument("<name>", "a feature view (view or view@v2), or a source with --source")
+    .addOption(projectOption())
+    .option("--source", "<name> is a source")
+    .option("-n, --limit <n>", "rows (at most 500)", (v: string) => Number(v), 20)
+    .option("-e, --entity <key=value>", "only this entity (repeat for composite keys); also shows its online value beside the offline one", (v: string, prev: string[] = []) => [...prev, v])
+    .option("--start <iso>", "rows at or after this time")
+    .option("--end <iso>", "rows before this time")
+    .option("--json", "print the JSON response")
+    .action(async (name: string, o: { project: string; source?: boolean; limit: number; entity?: string[]; start?: string; end?: string; json?: boolean }) => {
+      const c = client();
+      if (o.source) {
+        const res = await c.previewSource(o.project, name, { limit: o.limit });
+        if (o.json) return console.log(JSON.stringify(res, null, 2));
+        console.log(`source ${res.source} (${res.kind}): ${res.columns.map((x) => `${x.name} ${x.type}`).join(", ")}`);
+        printTable(res.rows);
+        if (res.truncated) console.error(`(more rows; showing ${res.rows.length})`);
+        return;
+      }
+      const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:@v(\d+))?$/.exec(name);
+      if (!m) throw new Error(`${name}: write a view as view or view@v2`);
+      let version = m[2] ? Number(m[2]) : null;
+      if (version === null) {
+        const view = await c.http.request<{ latestVersion: number }>("GET", `/api/v1/projects/${encodeURIComponent(o.project)}/feature-views/${encodeURIComponent(m[1])}`);
+        version = view.latestVersion;
+      }
+      const entity = Object.fromEntries((o.entity ?? []).map((e) => {
+        const i = e.indexOf("=");
+        if (i <= 0) throw new Error(`--entity ${e}: write it as join_key=value`);
+        return [e.slice(0, i), e.slice(i + 1)];
+      }));
+      const res = await c.previewFeatureView(o.project, m[1], version, { limit: o.limit, entity, start: o.start, end: o.end });
+      if (o.json) return console.log(JSON.stringify(res, null, 2));
+      console.log(`${res.view}@v${res.version}: partitions ${res.partitions.join(", ") || "(none)"}`);
+      if (res.note) console.error(res.note);
+      printTable(res.rows);
+      if (res.truncated) console.error(`(more rows; showing ${res.rows.length})`);
+      if (res.comparison) {
+        console.log(`\nonline vs offline at ${res.comparison.at ?? "(never materialized online)"}:`);
+        console.log(JSON.stringify({ online: res.comparison.online, offline: res.comparison.offline ?? res.comparison.offline_error }, null, 2));
+      }
+    });
 }
