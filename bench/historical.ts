@@ -29,12 +29,12 @@ process.env.QUEUE_PREFIX = `larder-bench-hist-${process.pid}`;
 const { dropDatabase, migrateDeploy } = await import("../lib/db/migrate");
 const { db, disconnectDb } = await import("../lib/db/client");
 const { withDuckConnection, qlit } = await import("../lib/duckdb/instance");
-const { applyTestRepo, tokenFor } = await import("../lib/online/retrieval-test-support");
+const { applyTestRepo, tokenFor } = await import("../test/support/retrieval");
 const { getHistoricalFeatures } = await import("../lib/offline/get-historical-features");
 const { POST: historicalRoute } = await import("../app/api/v1/projects/[project]/historical-features/route");
 const { startWorkers } = await import("../workers/register");
 const { closeQueues } = await import("../lib/queues/contracts");
-const { deleteQueueKeys } = await import("../lib/jobs/test-support");
+const { deleteQueueKeys } = await import("../test/support/jobs");
 let workers: ReturnType<typeof startWorkers> | undefined;
 
 const project = `bench_hist_${process.pid}`;
@@ -168,7 +168,7 @@ try {
   await deleteQueueKeys(process.env.QUEUE_PREFIX!).catch(() => undefined);
   await disconnectDb().catch(() => undefined);
   const { closeSharedRedis, sharedRedis } = await import("../lib/redis/connection");
-  const { forgetProjectInRedis } = await import("../lib/materialize/test-support");
+  const { forgetProjectInRedis } = await import("../test/support/materialize");
   await forgetProjectInRedis(sharedRedis("online"), project).catch(() => undefined);
   await closeSharedRedis();
   await dropDb().catch((e) => console.error("could not drop bench db:", e));

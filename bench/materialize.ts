@@ -34,7 +34,7 @@ const { db, disconnectDb } = await import("../lib/db/client");
 const { withDuckConnection, qlit } = await import("../lib/duckdb/instance");
 const { createRedis } = await import("../lib/redis/connection");
 const { materializeWindow } = await import("../lib/materialize/materialize-window");
-const { createTestVersion, deleteOnline, unlinkPrefix: unlinkKeys } = await import("../lib/materialize/test-support");
+const { createTestVersion, deleteOnline, unlinkPrefix: unlinkKeys } = await import("../test/support/materialize");
 const { env } = await import("../lib/config/env");
 
 /**

@@ -3,7 +3,7 @@
 // docs/retrieval.md, "Performance notes").
 import { env } from "../lib/config/env";
 import { evictionPolicyWarning } from "../lib/online/eviction-policy";
-import { startFeatureServer } from "../lib/online/feature-server";
+import { startFeatureServer } from "../lib/api/feature-server";
 import { sharedRedis } from "../lib/redis/connection";
 
 const port = env().FEATURE_SERVER_PORT;

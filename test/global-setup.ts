@@ -2,7 +2,7 @@
 // wipe globally. The Redis DB is shared; tests namespace their keys.
 import pg from "pg";
 import { dropDatabase, migrateDeploy } from "../lib/db/migrate";
-import { forgetProjectInRedis } from "../lib/materialize/test-support";
+import { forgetProjectInRedis } from "./support/materialize";
 import { createRedis } from "../lib/redis/connection";
 import { TEST_SOURCES_ROOT } from "./fixtures/data-roots";
 

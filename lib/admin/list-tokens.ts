@@ -1,5 +1,5 @@
 import "server-only";
-import { page, type Page } from "../api/paging";
+import { page, type Page } from "../shared/paging";
 import { db } from "../db/client";
 import { tokenView, type TokenView } from "./views";
 

@@ -1,6 +1,6 @@
 import "server-only";
 import type { Prisma } from "../db/generated/client";
-import { page, type Page } from "../api/paging";
+import { page, type Page } from "../shared/paging";
 import { db } from "../db/client";
 import { USER_INCLUDE, userView, type UserView } from "./views";
 

@@ -5,7 +5,7 @@
 import fs from "node:fs/promises";
 import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BASE_DAY, DAY_MS, createTestProject, deleteQueueKeys, jobsTestEnv, removeDir, uniqueName, waitFor, waitForJob, type TestProject } from "../jobs/test-support";
+import { BASE_DAY, DAY_MS, createTestProject, deleteQueueKeys, jobsTestEnv, removeDir, uniqueName, waitFor, waitForJob, type TestProject } from "../../test/support/jobs";
 
 const SMTP_PORT = 3531;
 const prefix = jobsTestEnv({ SMTP_URL: `smtp://127.0.0.1:${SMTP_PORT}`, PUBLIC_URL: "http://larder.test/", MAIL_FROM: "Larder <alerts@larder.test>" });

@@ -1,7 +1,7 @@
 // Without SMTP_URL a mail is not sent: the outbox row is marked sent with a note and the mail is
 // written to the log; a second delivery of the same row does nothing.
 import { describe, expect, it, vi } from "vitest";
-import { jobsTestEnv, uniqueName } from "../jobs/test-support";
+import { jobsTestEnv, uniqueName } from "../../test/support/jobs";
 
 jobsTestEnv();
 delete process.env.SMTP_URL;

@@ -9,7 +9,8 @@ import { bearerToken, principalFromHeaders } from "../auth/resolve-principal";
 import { env } from "../config/env";
 import { db } from "../db/client";
 import { LarderError, badRequest, forbidden, notFound } from "../errors";
-import { getCatalog, principalForToken } from "../online/registry-cache";
+import { getCatalog } from "../registry/catalog-cache";
+import { principalForToken } from "../auth/token-cache";
 import type { Endpoint } from "./endpoint";
 import { problemResponse, zodIssuesToParams } from "./problem";
 

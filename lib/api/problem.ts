@@ -4,6 +4,8 @@ import type { ZodError } from "zod";
 import { ERROR_STATUS, LarderError, type InvalidParam } from "../errors";
 import { storeUnavailable } from "../errors/store-unavailable";
 
+export { zodIssuesToParams } from "../errors";
+
 export interface Problem {
   type: string;
   title: string;
@@ -31,13 +33,6 @@ const TITLES: Record<string, string> = {
   500: "Internal server error",
   503: "Service unavailable",
 };
-
-export function zodIssuesToParams(error: ZodError, prefix = ""): InvalidParam[] {
-  return error.issues.map((i) => ({
-    name: [prefix, ...i.path.map(String)].filter(Boolean).join(".") || "(root)",
-    reason: i.message,
-  }));
-}
 
 export function problemFromError(err: unknown, requestId: string = randomUUID()): Problem {
   // A store outage is the client's cue to retry (503 + Retry-After), not a bug (500).

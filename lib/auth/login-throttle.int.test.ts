@@ -4,7 +4,7 @@ import { randomBytes, randomInt } from "node:crypto";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { resetEnvForTests } from "../config/env";
 import { db, disconnectDb } from "../db/client";
-import { unlinkPrefix } from "../materialize/test-support";
+import { unlinkPrefix } from "../../test/support/materialize";
 import { createRedis } from "../redis/connection";
 import { callRoute, json } from "../../test/fixtures/api";
 import { TEST_PASSWORD, createTestUser, uniqueName } from "../../test/fixtures/auth";

@@ -7,7 +7,7 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "../db/client";
 import { historicalResultPath } from "../offline/get-historical-features";
-import { applyTestRepo, driverRepo, tokenFor, uniqueName } from "../online/retrieval-test-support";
+import { applyTestRepo, driverRepo, tokenFor, uniqueName } from "../../test/support/retrieval";
 import { callRoute } from "../../test/fixtures/api";
 import { bearer } from "../../test/fixtures/auth";
 import { RepoDef } from "../registry/repo-schema";

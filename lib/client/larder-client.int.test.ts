@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST as historicalRoute } from "@/app/api/v1/projects/[project]/historical-features/route";
 import { db } from "../db/client";
 import { materializeWindow } from "../materialize/materialize-window";
-import { startFeatureServer } from "../online/feature-server";
-import { applyTestRepo, driverRepo, tokenFor, uniqueName } from "../online/retrieval-test-support";
+import { startFeatureServer } from "../api/feature-server";
+import { applyTestRepo, driverRepo, tokenFor, uniqueName } from "../../test/support/retrieval";
 import { parseEntityOption } from "../cli/commands/retrieval";
 import { LarderClient, LarderHttpError, onlineRows } from "./index";
 

@@ -72,3 +72,23 @@ describe("ONLINE_REDIS_CLUSTER", () => {
     online.disconnect();
   });
 });
+
+describe("OFFLINE_STORE_URI", () => {
+  afterEach(() => {
+    delete process.env.OFFLINE_STORE_URI;
+    resetEnvForTests();
+  });
+
+  it("is a folder; object storage is refused with what to do instead", () => {
+    for (const ok of ["./.data/offline", "/mnt/features", "file:///mnt/features"]) {
+      process.env.OFFLINE_STORE_URI = ok;
+      resetEnvForTests();
+      expect(env().OFFLINE_STORE_URI).toBe(ok);
+    }
+    for (const bad of ["s3://bucket/prefix", "gs://bucket", "https://example.com/store"]) {
+      process.env.OFFLINE_STORE_URI = bad;
+      resetEnvForTests();
+      expect(() => env(), bad).toThrow(/OFFLINE_STORE_URI: must be a local or mounted folder/);
+    }
+  });
+});

@@ -37,8 +37,17 @@ const EnvSchema = z.object({
       }
       return nodes;
     }),
-  /** Root of the Parquet offline store: a folder or an s3:// URI. */
-  OFFLINE_STORE_URI: z.string().min(1).default("./.data/offline"),
+  /**
+   * Root of the Parquet offline store: a local or mounted folder (or file:// URI). Object storage
+   * (s3://, gs://, …) would need a DuckDB extension, and none is loaded at run time.
+   */
+  OFFLINE_STORE_URI: z
+    .string()
+    .min(1)
+    .default("./.data/offline")
+    .refine((v) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(v) || /^file:\/\//i.test(v), {
+      message: "must be a local or mounted folder (object storage such as s3:// is not supported: mount the bucket, e.g. with s3fs or mountpoint-s3, and give its folder)",
+    }),
   /** SMTP server for alert e-mails; unset = mails are recorded in the outbox and logged only. */
   SMTP_URL: z.string().url().optional(),
   MAIL_FROM: z.string().default("Larder <larder@localhost>"),

@@ -2,7 +2,7 @@
 // (type-only imports: nothing of the server modules reaches the browser bundle).
 // Where a contract has not landed yet the shape is declared here and marked "local".
 import type { z } from "zod";
-import type { Page } from "@/lib/api/paging";
+import type { Page } from "@/lib/shared/paging";
 import type { Me } from "@/lib/api/endpoints/auth";
 import type { AlertSubscriptionOut, AuditEntryOut, MemberOut, TokenOut } from "@/lib/api/endpoints/admin";
 export type {

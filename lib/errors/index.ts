@@ -1,4 +1,5 @@
 // Typed errors. Services throw these; lib/api/problem.ts maps `code` → HTTP status in one table.
+import type { ZodError } from "zod";
 export type ErrorCode =
   | "bad_request"
   | "validation_failed"
@@ -81,4 +82,12 @@ export const unavailable = (msg: string, retryAfterSeconds = 5, cause?: unknown)
 
 export function isLarderError(e: unknown): e is LarderError {
   return e instanceof LarderError;
+}
+
+/** zod issues as invalid_params: the dotted field path (under `prefix`) and what is wrong. */
+export function zodIssuesToParams(error: ZodError, prefix = ""): InvalidParam[] {
+  return error.issues.map((i) => ({
+    name: [prefix, ...i.path.map(String)].filter(Boolean).join(".") || "(root)",
+    reason: i.message,
+  }));
 }

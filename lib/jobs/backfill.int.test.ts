@@ -12,8 +12,8 @@ import {
   removeDir,
   waitForJob,
   type TestProject,
-} from "./test-support";
-import { deleteQueueKeys } from "./test-support";
+} from "../../test/support/jobs";
+import { deleteQueueKeys } from "../../test/support/jobs";
 import { INSTANCE_ADMIN } from "../../test/fixtures/auth";
 
 const prefix = jobsTestEnv();

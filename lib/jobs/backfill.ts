@@ -10,7 +10,7 @@ import { env } from "../config/env";
 import { conflict } from "../errors";
 import { enqueueBackfillFlow } from "../queues/contracts";
 import { failEnqueue, materializeJobData, type JobRow } from "./create-job";
-import { gapsWithin, splitByUtcDay, type Range } from "./interval-math";
+import { gapsWithin, splitByUtcDay, type Range } from "../shared/intervals";
 import { checkWindow } from "./materialize";
 import { resolveTargetViews, type TargetView } from "./resolve-views";
 

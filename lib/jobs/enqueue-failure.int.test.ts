@@ -1,7 +1,7 @@
 // Redis down when a job is created: the row exists, is marked failed at step "enqueue", and the
 // caller gets a 503 with Retry-After quickly (no request hangs on a dead queue).
 import { afterAll, describe, expect, it } from "vitest";
-import { BASE_DAY, DAY_MS, createTestProject, jobsTestEnv, removeDir, type TestProject } from "./test-support";
+import { BASE_DAY, DAY_MS, createTestProject, jobsTestEnv, removeDir, type TestProject } from "../../test/support/jobs";
 
 jobsTestEnv();
 const { db } = await import("../db/client");

@@ -3,7 +3,7 @@
 import "server-only";
 import { db } from "../db/client";
 import { badRequest, notFound } from "../errors";
-import { clipRanges, gapsWithin, mergeRanges } from "./interval-math";
+import { clipRanges, gapsWithin, mergeRanges } from "../shared/intervals";
 
 export interface IntervalsQuery {
   projectId: string;

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "../db/client";
 import { JobLogger, markCancelled, recordFailure } from "./job-run";
-import { uniqueName } from "./test-support";
+import { uniqueName } from "../../test/support/jobs";
 
 let projectId: string;
 

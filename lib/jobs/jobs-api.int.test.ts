@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { callRoute, json } from "../../test/fixtures/api";
 import { addTestMember, bearer, createTestToken, createTestUser } from "../../test/fixtures/auth";
-import { BASE_DAY, DAY_MS, createTestProject, deleteQueueKeys, jobsTestEnv, removeDir, waitForJob, type TestProject } from "./test-support";
+import { BASE_DAY, DAY_MS, createTestProject, deleteQueueKeys, jobsTestEnv, removeDir, waitForJob, type TestProject } from "../../test/support/jobs";
 
 const prefix = jobsTestEnv();
 const { closeQueues } = await import("../queues/contracts");

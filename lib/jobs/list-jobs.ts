@@ -1,6 +1,6 @@
 // Jobs of one or more projects, newest first, filtered by view, status, kind and parent.
 import "server-only";
-import { page, type Page } from "../api/paging";
+import { page, type Page } from "../shared/paging";
 import { db } from "../db/client";
 import type { Prisma } from "../db/generated/client";
 import type { JobKind, JobStatus } from "../db/generated/enums";

@@ -1,8 +1,8 @@
 // A materialize job end to end through BullMQ and the real engine: lifecycle, counters, log lines,
 // intervals and gaps, incremental windows, retries with backoff, and cancel (queued and running).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { jobsTestEnv, BASE_DAY, DAY_MS, SLOW_TRANSFORM, createTestProject, offlinePartitions, waitFor, waitForJob, removeDir, type TestProject } from "./test-support";
-import { deleteQueueKeys } from "./test-support";
+import { jobsTestEnv, BASE_DAY, DAY_MS, SLOW_TRANSFORM, createTestProject, offlinePartitions, waitFor, waitForJob, removeDir, type TestProject } from "../../test/support/jobs";
+import { deleteQueueKeys } from "../../test/support/jobs";
 
 const prefix = jobsTestEnv();
 

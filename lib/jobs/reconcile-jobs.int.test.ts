@@ -4,7 +4,7 @@
 // status; a second pass, or a row that finished meanwhile, changes and logs nothing.
 import { Worker } from "bullmq";
 import { afterAll, describe, expect, it } from "vitest";
-import { deleteQueueKeys, jobsTestEnv, uniqueName } from "./test-support";
+import { deleteQueueKeys, jobsTestEnv, uniqueName } from "../../test/support/jobs";
 
 const prefix = jobsTestEnv({ JOB_ATTEMPTS: "1" });
 

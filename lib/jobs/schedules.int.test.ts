@@ -1,7 +1,7 @@
 // Cron schedules follow the registry: apply (through its after-change step) creates, changes and
 // removes the view's BullMQ job scheduler; a tick creates a materialize-incremental job.
 import { afterAll, describe, expect, it } from "vitest";
-import { applyTestRepo, deleteQueueKeys, jobsTestEnv, removeDir, createTestProject, testRepo, waitFor, type TestProject } from "./test-support";
+import { applyTestRepo, deleteQueueKeys, jobsTestEnv, removeDir, createTestProject, testRepo, waitFor, type TestProject } from "../../test/support/jobs";
 
 const prefix = jobsTestEnv();
 

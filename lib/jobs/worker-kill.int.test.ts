@@ -16,8 +16,8 @@ import {
   removeDir,
   waitFor,
   waitForJob,
-} from "./test-support";
-import { deleteQueueKeys } from "./test-support";
+} from "../../test/support/jobs";
+import { deleteQueueKeys } from "../../test/support/jobs";
 
 const prefix = jobsTestEnv({ WORKER_LOCK_DURATION_MS: "3000", WORKER_STALLED_INTERVAL_MS: "1000", WORKER_CONCURRENCY: "1" });
 
@@ -26,7 +26,7 @@ const { closeQueues } = await import("../queues/contracts");
 const { backfill } = await import("./backfill");
 const { materialize } = await import("./materialize");
 const { startWorkers } = await import("../../workers/register");
-const { offlineVersionDir } = await import("../materialize/materialize-window");
+const { versionDir: offlineVersionDir } = await import("../shared/offline-layout");
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const children: ChildProcess[] = [];

@@ -6,7 +6,7 @@ import "server-only";
 import type { ProjectRef } from "../auth/authorize";
 import { db } from "../db/client";
 import { notFound } from "../errors";
-import { hrefs } from "../registry/hrefs";
+import { hrefs } from "../shared/hrefs";
 import type { LineageEdge, LineageGraph, LineageNode, NodeLineageQuery } from "./lineage-schema";
 
 export const nodeIds = {

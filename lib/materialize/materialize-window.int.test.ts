@@ -9,9 +9,9 @@ import { db } from "../db/client";
 import { clockBoundsKey, entityKey } from "../online/keys";
 import { materializeWindow, type MaterializeWindowInput } from "./materialize-window";
 import { MaterializationCancelled, MaterializationError } from "./errors";
-import { aggregate, generateRows, latestRow, entitiesUpTo, type AggFunction, type OracleRow } from "./oracle";
+import { aggregate, generateRows, latestRow, entitiesUpTo, type AggFunction, type OracleRow } from "../../test/support/oracle";
 import { testSourceDir } from "../../test/fixtures/data-roots";
-import { createTestVersion, decodeOnline, deleteOnline, readParquetRows, snapshotDir, snapshotOnline, writeParquet, type TestViewInput } from "./test-support";
+import { createTestVersion, decodeOnline, deleteOnline, readParquetRows, snapshotDir, snapshotOnline, writeParquet, type TestViewInput } from "../../test/support/materialize";
 
 const uid = `${Date.now().toString(36)}${process.pid}`;
 const H = 3_600_000;

@@ -21,11 +21,12 @@ import { createRedis, isCluster, type OnlineRedis } from "../redis/connection";
 import { ENTITY_SEP, FIELD_SEP, onlineWriteTrip } from "../online/write-script";
 import { entityKey } from "../online/keys";
 import { computePartitionStats, storeFeatureStats, type FeatureStat } from "../quality/compute-stats";
-import { duckType, dtypeMismatch } from "./dtypes";
+import { duckType, dtypeMismatch } from "../shared/dtypes";
 import { MaterializationCancelled, MaterializationError, causeText, type MaterializeStep } from "./errors";
 import { openSandbox, parseSingleSelect, type Sandbox } from "../duckdb/sandbox";
 import { bindSource, prepareSource, usLiteral, type SourceRange } from "./read-source";
 import { onlineSpanSeconds, onlineSql } from "./online-sql";
+import { versionDir as offlineVersionDir } from "../shared/offline-layout";
 import { loadViewSpec, type ViewSpec } from "./view-spec";
 
 export interface MaterializeWindowInput {
@@ -93,13 +94,6 @@ export function partitionDates(start: Date, end: Date): string[] {
   return out;
 }
 
-export function offlineVersionDir(projectName: string, viewName: string, version: number): string {
-  const root = env().OFFLINE_STORE_URI;
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(root) && !root.startsWith("file://")) {
-    throw new Error(`offline store ${root}: object storage is not supported by this engine yet; use a local folder`);
-  }
-  return path.resolve(root.replace(/^file:\/\//, ""), projectName, viewName, `v${version}`);
-}
 
 export async function materializeWindow(
   input: MaterializeWindowInput,

@@ -3,7 +3,7 @@
 // row is within ttl, and every window aggregate over (end − w, end]. Entities whose rows all lie
 // before the longest window still get count 0 / null aggregates so online values slide.
 import { qid } from "../duckdb/instance";
-import { isFloatDtype } from "./dtypes";
+import { isFloatDtype } from "../shared/dtypes";
 import { usLiteral } from "./read-source";
 import type { AggregationSpec, ViewSpec } from "./view-spec";
 import { projectKeyPrefix } from "../online/keys";

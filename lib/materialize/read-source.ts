@@ -12,8 +12,9 @@ import { env } from "../config/env";
 import { qid, qlit } from "../duckdb/instance";
 import { checkSourcePath, sandboxRootsFor } from "../registry/data-roots";
 import { duckErrorSummary } from "../registry/transform-columns";
-import { duckType } from "./dtypes";
+import { duckType } from "../shared/dtypes";
 import { MaterializationError, causeText } from "./errors";
+import { listPartitionDates, partitionParquetFiles, pushSourceDir, utcDate } from "../shared/offline-layout";
 import type { SourceDef } from "../registry/repo-schema";
 
 /**
@@ -162,23 +163,9 @@ export async function bindSource(conn: DuckDBConnection, spec: SourceContext, ra
 
 /** Pushed-row files of the date partitions that can hold rows in range (contract layout). */
 async function pushFiles(spec: SourceContext, range: SourceRange): Promise<string[]> {
-  const root = path.resolve(env().OFFLINE_STORE_URI, spec.projectName, "_push", spec.source.name);
-  let dirs: string[];
-  try {
-    dirs = (await fs.readdir(root)).filter((d) => /^date=\d{4}-\d{2}-\d{2}$/.test(d));
-  } catch {
-    return [];
-  }
-  const day = (us: number) => new Date(us / 1000).toISOString().slice(0, 10);
-  const lo = range.loUs === null ? "" : day(range.loUs);
-  const hi = day(range.hiUs);
-  const files: string[] = [];
-  for (const d of dirs.sort()) {
-    const date = d.slice(5);
-    if (date < lo || date > hi) continue;
-    for (const f of (await fs.readdir(path.join(root, d))).sort()) if (f.endsWith(".parquet")) files.push(path.join(root, d, f));
-  }
-  return files;
+  const dir = pushSourceDir(spec.projectName, spec.source.name);
+  const dates = await listPartitionDates(dir, range.loUs === null ? null : utcDate(range.loUs / 1000), utcDate(range.hiUs / 1000));
+  return partitionParquetFiles(dir, dates);
 }
 
 const PG_TYPES: Record<number, string> = {

@@ -18,11 +18,12 @@ import { env } from "../config/env";
 import { db } from "../db/client";
 import { duckdb, qid, qlit } from "../duckdb/instance";
 import { LarderError, badRequest, conflict, forbidden, gone, unavailable } from "../errors";
-import { gapsWithin } from "../jobs/interval-math";
-import { assertMayReadJobValues } from "../jobs/job-access";
+import { gapsWithin } from "../shared/intervals";
 import { enqueueHistorical } from "../queues/contracts";
-import { getFreshCatalog, resolveFromCatalog, type ResolvedFeature } from "../online/registry-cache";
+import { getFreshCatalog, resolveFromCatalog, type ResolvedFeature } from "../registry/catalog-cache";
 import { buildHistoricalQuery, partitionFiles, slotLookbackMs, type ViewSlot } from "./historical-sql";
+import { historicalEntitiesPath, historicalResultPath } from "../shared/offline-layout";
+export { historicalEntitiesPath, historicalResultPath } from "../shared/offline-layout";
 import { loadEntityTable, type EntitySource, type LoadedEntityTable } from "./load-entity-table";
 
 export type HistoricalFormat = "json" | "csv" | "parquet";
@@ -192,10 +193,6 @@ export async function computeInto(
   }
 }
 
-export function historicalResultPath(project: string, jobId: string): string {
-  return path.resolve(env().OFFLINE_STORE_URI, project, "_historical", `${jobId}.parquet`);
-}
-
 /** What a historical Job row's `result` says about its file (run-historical-job.ts writes it; expire-historical-results.ts marks its expiry). */
 export interface HistoricalResultJson {
   path?: string;
@@ -213,11 +210,6 @@ export function historicalResultCutoff(now: Date, ttlHours: number): Date {
 
 export function historicalResultOf(result: unknown): HistoricalResultJson {
   return result && typeof result === "object" && !Array.isArray(result) ? (result as HistoricalResultJson) : {};
-}
-
-/** The typed entity table a queued historical job reads (deleted when the job finishes). */
-export function historicalEntitiesPath(project: string, jobId: string): string {
-  return path.resolve(env().OFFLINE_STORE_URI, project, "_historical", `${jobId}.entities.parquet`);
 }
 
 /** What a queued historical job needs besides its entity table (Job.params). */
@@ -307,31 +299,3 @@ async function queueJob(
   return { kind: "job", jobId: job.id, rows: p.table.rows, resultPath: historicalResultPath(p.catalog.project, job.id) };
 }
 
-/** The Parquet result of a finished historical job (409 while running, 404 when unknown). */
-export async function historicalJobResult(projectId: string, project: string, jobId: string, principal: Principal): Promise<string> {
-  const job = await db().job.findUnique({ where: { id: jobId } });
-  if (!job || job.projectId !== projectId || job.kind !== "historical") throw new LarderError("not_found", `Historical job "${jobId}" does not exist in project "${project}".`);
-  // Readable only by principals that could run the same request now.
-  await assertMayReadJobValues(principal, { id: projectId, name: project }, job);
-  if (job.status === "failed") throw conflict(`Historical job ${jobId} failed: ${job.error ?? "unknown error"}`);
-  if (job.status !== "succeeded") throw conflict(`Historical job ${jobId} is ${job.status}; poll GET /api/v1/jobs/${jobId} and download when it succeeded.`);
-  // Retention (expire-historical-results.ts): an expired result is gone for good, and says so.
-  const result = historicalResultOf(job.result);
-  if (result.expiredAt) throw expiredResult(jobId, result.ttlHours ?? env().HISTORICAL_RESULT_TTL_HOURS, result.expiredAt);
-  const resultPath = historicalResultPath(project, jobId);
-  try {
-    await fs.access(resultPath);
-  } catch {
-    // Deleted by a cleanup that has not marked the row yet.
-    const ttlHours = env().HISTORICAL_RESULT_TTL_HOURS;
-    if (job.finishedAt && job.finishedAt < historicalResultCutoff(new Date(), ttlHours)) throw expiredResult(jobId, ttlHours, null);
-    throw new LarderError("not_found", `The result of historical job ${jobId} is no longer available.`);
-  }
-  return resultPath;
-}
-
-function expiredResult(jobId: string, ttlHours: number, expiredAt: string | null): LarderError {
-  return gone(
-    `The result of historical job ${jobId} expired after ${ttlHours} hours (HISTORICAL_RESULT_TTL_HOURS)${expiredAt ? ` and was deleted at ${expiredAt}` : ""}. Run the historical-features request again to compute a new result.`,
-  );
-}

@@ -9,9 +9,9 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { qid, qlit } from "../duckdb/instance";
-import { duckType } from "../materialize/dtypes";
-import { offlineVersionDir } from "../materialize/materialize-window";
-import type { CatalogViewVersion, ResolvedFeature } from "../online/registry-cache";
+import { duckType } from "../shared/dtypes";
+import { listPartitionDates, partitionParquetFiles, utcDate, versionDir } from "../shared/offline-layout";
+import type { CatalogViewVersion, ResolvedFeature } from "../registry/catalog-cache";
 
 export interface ViewSlot {
   vv: CatalogViewVersion;
@@ -42,22 +42,8 @@ export function slotLookbackMs(slot: Pick<ViewSlot, "vv" | "rowFeatures" | "aggF
 
 /** The version's partition files whose dates can hold rows in [lo, hi] (lo null = from the start). */
 export async function partitionFiles(project: string, vv: CatalogViewVersion, loMs: number | null, hiMs: number): Promise<string[]> {
-  const dir = offlineVersionDir(project, vv.view, vv.version);
-  let entries: string[];
-  try {
-    entries = await fs.readdir(dir);
-  } catch {
-    return [];
-  }
-  const loDate = loMs === null ? "" : new Date(loMs).toISOString().slice(0, 10);
-  const hiDate = new Date(hiMs).toISOString().slice(0, 10);
-  const files: string[] = [];
-  for (const e of entries.sort()) {
-    const m = /^date=(\d{4}-\d{2}-\d{2})$/.exec(e);
-    if (!m || m[1] < loDate || m[1] > hiDate) continue;
-    for (const f of (await fs.readdir(path.join(dir, e))).sort()) if (f.endsWith(".parquet")) files.push(path.join(dir, e, f));
-  }
-  return files;
+  const dir = versionDir(project, vv.view, vv.version);
+  return partitionParquetFiles(dir, await listPartitionDates(dir, loMs === null ? null : utcDate(loMs), utcDate(hiMs)));
 }
 
 function fileList(files: string[]): string {

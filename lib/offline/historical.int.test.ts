@@ -11,12 +11,12 @@ import { GET as resultRoute } from "@/app/api/v1/projects/[project]/historical-f
 import { db } from "../db/client";
 import { withDuckConnection, qlit } from "../duckdb/instance";
 import { materializeWindow } from "../materialize/materialize-window";
-import { aggregate, generateRows, latestRow, type AggFunction, type OracleRow } from "../materialize/oracle";
-import { writeParquet } from "../materialize/test-support";
+import { aggregate, generateRows, latestRow, type AggFunction, type OracleRow } from "../../test/support/oracle";
+import { writeParquet } from "../../test/support/materialize";
 import { getOnlineFeatures } from "../online/get-online-features";
-import { applyTestRepo, tokenFor, uniqueName } from "../online/retrieval-test-support";
+import { applyTestRepo, tokenFor, uniqueName } from "../../test/support/retrieval";
 import { createRedis } from "../redis/connection";
-import { deleteQueueKeys, jobsTestEnv, waitForJob } from "../jobs/test-support";
+import { deleteQueueKeys, jobsTestEnv, waitForJob } from "../../test/support/jobs";
 import { testSourceDir } from "../../test/fixtures/data-roots";
 import { historicalEntitiesPath, historicalResultPath } from "./get-historical-features";
 
@@ -25,7 +25,7 @@ const queuePrefix = jobsTestEnv();
 const { startWorkers } = await import("../../workers/register");
 const { closeQueues, queue, QUEUES } = await import("../queues/contracts");
 const { requestCancel } = await import("../jobs/request-cancel");
-const { runHistoricalJob } = await import("./run-historical-job");
+const { runHistoricalJob } = await import("../jobs/run-historical-job");
 let workers: ReturnType<typeof startWorkers> | undefined;
 
 const H = 3_600_000;

@@ -8,7 +8,7 @@ import path from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { qid, qlit } from "../duckdb/instance";
 import { LarderError, badRequest } from "../errors";
-import { duckType } from "../materialize/dtypes";
+import { duckType } from "../shared/dtypes";
 import { parseTimestampMs } from "./timestamps";
 
 export type EntitySource =

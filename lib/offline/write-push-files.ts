@@ -9,7 +9,8 @@ import os from "node:os";
 import path from "node:path";
 import { env } from "../config/env";
 import { qid, qlit, withDuckConnection } from "../duckdb/instance";
-import { duckType } from "../materialize/dtypes";
+import { duckType } from "../shared/dtypes";
+import { partitionName, pushSourceDir } from "../shared/offline-layout";
 import { utcDate } from "./timestamps";
 
 export interface PushFilesInput {
@@ -20,11 +21,6 @@ export interface PushFilesInput {
   values: Record<string, unknown[]>;
   rows: number;
   timestampField: string;
-}
-
-export function pushSourceDir(project: string, source: string): string {
-  const root = env().OFFLINE_STORE_URI;
-  return root.includes("://") ? `${root.replace(/\/$/, "")}/${project}/_push/${source}` : path.resolve(root, project, "_push", source);
 }
 
 export async function writePushFiles(input: PushFilesInput): Promise<{ files: string[] }> {
@@ -45,7 +41,6 @@ export async function writePushFiles(input: PushFilesInput): Promise<{ files: st
   }
   await fs.writeFile(tmp, lines.join("\n"));
   const dir = pushSourceDir(input.project, input.source);
-  const remote = dir.includes("://");
   const files: string[] = [];
   try {
     await withDuckConnection(async (c) => {
@@ -59,15 +54,14 @@ export async function writePushFiles(input: PushFilesInput): Promise<{ files: st
       );
       try {
         for (const date of [...byDate.keys()].sort()) {
-          const partDir = `${dir}/date=${date}`;
-          const name = `${randomUUID()}.parquet`;
-          const final = `${partDir}/${name}`;
-          if (!remote) await fs.mkdir(partDir, { recursive: true });
-          const target = remote ? final : `${final}.tmp`;
+          const partDir = path.join(dir, partitionName(date));
+          const final = path.join(partDir, `${randomUUID()}.parquet`);
+          await fs.mkdir(partDir, { recursive: true });
+          const target = `${final}.tmp`;
           await c.run(
             `COPY (SELECT ${input.columns.map((col) => qid(col.name)).join(", ")} FROM ${table} WHERE __date = ${qlit(date)}) TO ${qlit(target)} (FORMAT parquet)`,
           );
-          if (!remote) await fs.rename(target, final);
+          await fs.rename(target, final);
           files.push(final);
         }
       } finally {

@@ -15,16 +15,8 @@ import { ClusterBatch, groupBySlot } from "../redis/cluster";
 import { coalesceWrites } from "../redis/coalesce";
 import { isCluster, sharedRedis, type OnlineRedis } from "../redis/connection";
 import { aggField, asofField, projectKeyPrefix, rowField, tsField } from "./keys";
-import {
-  getCatalog,
-  invalidateCatalog,
-  invalidateTokens,
-  resolveFromCatalog,
-  tokenCacheGeneration,
-  type CatalogViewVersion,
-  type ProjectCatalog,
-  type ResolvedFeature,
-} from "./registry-cache";
+import { getCatalog, invalidateCatalog, resolveFromCatalog, type CatalogViewVersion, type ProjectCatalog, type ResolvedFeature } from "../registry/catalog-cache";
+import { invalidateTokens, tokenCacheGeneration } from "../auth/token-cache";
 import { AUTH_GENERATION_KEY, registryGenerationKey } from "../redis/generations";
 
 export type EntityValue = string | number | boolean;

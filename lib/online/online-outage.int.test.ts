@@ -8,8 +8,8 @@ import { POST as onlineRoute } from "@/app/api/v1/projects/[project]/online-feat
 import { resetEnvForTests } from "../config/env";
 import { STORE_RETRY_AFTER_SECONDS } from "../errors/store-unavailable";
 import { closeSharedRedis } from "../redis/connection";
-import { startFeatureServer } from "./feature-server";
-import { applyTestRepo, driverRepo, tokenFor, uniqueName } from "./retrieval-test-support";
+import { startFeatureServer } from "../api/feature-server";
+import { applyTestRepo, driverRepo, tokenFor, uniqueName } from "../../test/support/retrieval";
 
 const project = uniqueName("ret_outage");
 const LIVE_URL = process.env.ONLINE_REDIS_URL;

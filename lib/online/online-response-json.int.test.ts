@@ -7,11 +7,11 @@ import type { Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Principal } from "../auth/principal";
 import { sharedRedis } from "../redis/connection";
-import { deleteOnline } from "../materialize/test-support";
+import { deleteOnline } from "../../test/support/materialize";
 import { entityKey, packValues } from "./keys";
-import { startFeatureServer } from "./feature-server";
+import { startFeatureServer } from "../api/feature-server";
 import { getOnlineFeatures, getOnlineFeaturesJson } from "./get-online-features";
-import { applyTestRepo, tokenFor, uniqueName } from "./retrieval-test-support";
+import { applyTestRepo, tokenFor, uniqueName } from "../../test/support/retrieval";
 import { writeOnlineBatch } from "./write-script";
 
 const project = uniqueName("ret_json");

@@ -8,11 +8,11 @@ import { POST as onlineRoute } from "@/app/api/v1/projects/[project]/online-feat
 import { POST as pushRoute } from "@/app/api/v1/projects/[project]/push/route";
 import { db } from "../db/client";
 import { sharedRedis } from "../redis/connection";
-import { countSocketWrites } from "../redis/test-writes";
-import { startFeatureServer } from "./feature-server";
+import { countSocketWrites } from "../../test/support/redis-writes";
+import { startFeatureServer } from "../api/feature-server";
 import { getOnlineFeatures } from "./get-online-features";
 import { bumpAuthGeneration } from "../redis/generations";
-import { applyTestRepo, driverRepo, tokenFor, uniqueName } from "./retrieval-test-support";
+import { applyTestRepo, driverRepo, tokenFor, uniqueName } from "../../test/support/retrieval";
 
 const PORT = 6601;
 const base = `http://127.0.0.1:${PORT}`;

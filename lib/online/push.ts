@@ -10,14 +10,13 @@
 // listed in the response as skipped and are refreshed by the next materialization.
 import "server-only";
 import type { Principal } from "../auth/principal";
-import { LarderError, badRequest } from "../errors";
-import { PushBody } from "../api/endpoints/retrieval";
-import { zodIssuesToParams } from "../api/problem";
+import { LarderError, badRequest, zodIssuesToParams } from "../errors";
+import { PushBody } from "./push-schema";
 import { sharedRedis } from "../redis/connection";
 import { writePushFiles } from "../offline/write-push-files";
 import { parseTimestampMs } from "../offline/timestamps";
 import { entityKey, packValues } from "./keys";
-import { getCatalog, type CatalogViewVersion } from "./registry-cache";
+import { getCatalog, type CatalogViewVersion } from "../registry/catalog-cache";
 import { writeOnlineBatch, type OnlineWriteRow } from "./write-script";
 
 export interface PushResult {

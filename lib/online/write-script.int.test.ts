@@ -5,8 +5,8 @@
 // which is why every writer must go through this script).
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { Redis } from "ioredis";
-import { deleteOnline } from "../materialize/test-support";
-import { countSocketWrites } from "../redis/test-writes";
+import { deleteOnline } from "../../test/support/materialize";
+import { countSocketWrites } from "../../test/support/redis-writes";
 import { asofField, clockBoundsKey, entityKey, packValues, rowField, tsField } from "./keys";
 import { onlineWriteTrip, writeOnlineBatch, type OnlineWriteRow } from "./write-script";
 

@@ -6,7 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { qlit } from "../duckdb/instance";
-import { seededRandom } from "../materialize/oracle";
+import { seededRandom } from "../../test/support/oracle";
 import { openSandbox, type Sandbox } from "../duckdb/sandbox";
 import { computePartitionStats, HISTOGRAM_BINS, type FeatureStat } from "./compute-stats";
 

@@ -9,7 +9,7 @@ import { randomUUID } from "node:crypto";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { db } from "../db/client";
 import { qid, qlit } from "../duckdb/instance";
-import { isFloatDtype, isNumericDtype } from "../materialize/dtypes";
+import { isFloatDtype, isNumericDtype } from "../shared/dtypes";
 import { hashThreshold, samplingShift, scaleCounts } from "./sample-estimates";
 
 export const HISTOGRAM_BINS = 20;

@@ -5,7 +5,7 @@ import { canReadRestrictedView } from "../auth/authorize";
 import type { Principal } from "../auth/principal";
 import { db } from "../db/client";
 import { forbidden, notFound } from "../errors";
-import type { FeatureStatOut } from "../api/endpoints/stats";
+import type { FeatureStatOut } from "./stats-schema";
 
 export async function listVersionStats(
   principal: Principal,

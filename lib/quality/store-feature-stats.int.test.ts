@@ -2,7 +2,7 @@
 // (version, feature, partition) replaces the row (real Postgres, read back through Prisma).
 import { describe, expect, it } from "vitest";
 import { db } from "../db/client";
-import { createTestVersion } from "../materialize/test-support";
+import { createTestVersion } from "../../test/support/materialize";
 import { storeFeatureStats, type FeatureStat } from "./compute-stats";
 
 const uid = `${Date.now().toString(36)}${process.pid}`;

@@ -15,7 +15,7 @@ import type { CompiledView } from "./compile-view";
 import { sourceHash } from "./definition-hash";
 import { buildPlan } from "./plan-repo";
 import type { ApplyResult, PlanChange } from "./plan-schema";
-import { parseFeatureRef } from "./refs";
+import { parseFeatureRef } from "../shared/feature-refs";
 import { loadRegistryState, type RegistryState } from "./registry-state";
 import type { RepoOrigins } from "./repo-origins";
 import { isRestricted, type RepoDef } from "./repo-schema";

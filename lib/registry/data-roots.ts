@@ -7,6 +7,7 @@
 import { realpathSync } from "node:fs";
 import path from "node:path";
 import { env } from "../config/env";
+import { offlineRoot } from "../shared/offline-layout";
 import { LarderError } from "../errors";
 
 export interface DataRoot {
@@ -49,7 +50,7 @@ export function isWithin(child: string, dir: string): boolean {
 }
 
 export function offlineStoreRoot(): { dir: string; real: string } {
-  const dir = path.resolve(env().OFFLINE_STORE_URI);
+  const dir = offlineRoot();
   return { dir, real: physicalPath(dir) };
 }
 

@@ -2,7 +2,7 @@
 import "server-only";
 import { db } from "../db/client";
 import type { Feature, FeatureView, FeatureViewVersion } from "../db/generated/client";
-import { hrefs } from "./hrefs";
+import { hrefs } from "../shared/hrefs";
 import { commonOut, featureKind, iso, isoOrNull, materializationOf, objectOf } from "./read-common";
 import type { FeatureOut, FeatureViewSummaryOut, FeatureViewVersionOut } from "./read-models";
 

@@ -3,7 +3,7 @@ import "server-only";
 import type { ProjectRef } from "../auth/authorize";
 import { db } from "../db/client";
 import { notFound } from "../errors";
-import { hrefs } from "./hrefs";
+import { hrefs } from "../shared/hrefs";
 import { commonOut } from "./read-common";
 import type { FeatureServiceDetailOut } from "./read-models";
 import { resolveServiceFeatures } from "./resolve-service-features";

@@ -3,7 +3,7 @@ import "server-only";
 import type { ProjectRef } from "../auth/authorize";
 import { db } from "../db/client";
 import { notFound } from "../errors";
-import { hrefs } from "./hrefs";
+import { hrefs } from "../shared/hrefs";
 import { loadViewExtras, versionOut, viewSummaryOut } from "./feature-view-out";
 import type { FeatureViewDetailOut } from "./read-models";
 

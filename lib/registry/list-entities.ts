@@ -1,8 +1,8 @@
 // Entities of a project, paged and sorted.
 import "server-only";
 import { db } from "../db/client";
-import { page, type Page } from "../api/paging";
-import { hrefs } from "./hrefs";
+import { page, type Page } from "../shared/paging";
+import { hrefs } from "../shared/hrefs";
 import { archivedFilter, commonOut, orderByFor, type ListOptions } from "./read-common";
 import type { EntityOut } from "./read-models";
 import type { Entity } from "../db/generated/client";

@@ -2,8 +2,8 @@
 import "server-only";
 import type { ProjectRef } from "../auth/authorize";
 import { db } from "../db/client";
-import { page, type Page } from "../api/paging";
-import { hrefs } from "./hrefs";
+import { page, type Page } from "../shared/paging";
+import { hrefs } from "../shared/hrefs";
 import { archivedFilter, commonOut, orderByFor, type ListOptions } from "./read-common";
 import type { FeatureServiceOut } from "./read-models";
 import { resolveServiceFeatures } from "./resolve-service-features";

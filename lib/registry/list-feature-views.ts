@@ -2,7 +2,7 @@
 import "server-only";
 import type { ProjectRef } from "../auth/authorize";
 import { db } from "../db/client";
-import { page, type Page } from "../api/paging";
+import { page, type Page } from "../shared/paging";
 import { loadViewExtras, viewSummaryOut } from "./feature-view-out";
 import { archivedFilter, orderByFor, type ListOptions } from "./read-common";
 import type { FeatureViewSummaryOut } from "./read-models";

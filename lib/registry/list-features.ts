@@ -3,8 +3,8 @@ import "server-only";
 import type { ProjectRef } from "../auth/authorize";
 import { db } from "../db/client";
 import { Prisma } from "../db/generated/client";
-import { pageOf, type Page } from "../api/paging";
-import { hrefs } from "./hrefs";
+import { pageOf, type Page } from "../shared/paging";
+import { hrefs } from "../shared/hrefs";
 import { featureKind, iso, objectOf, tagsOf, type ListOptions } from "./read-common";
 import type { FeatureListItemOut } from "./read-models";
 

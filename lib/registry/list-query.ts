@@ -1,7 +1,7 @@
 // The query of every registry list endpoint (paging, sorting, archived objects hidden by default).
 // Kept free of server-only imports: the endpoint contracts (and so client code) use it.
 import { z } from "zod";
-import { PageQuery } from "../api/paging";
+import { PageQuery } from "../shared/paging";
 
 export const SORTS = ["name", "-name", "updatedAt", "-updatedAt"] as const;
 export type Sort = (typeof SORTS)[number];

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { env } from "../config/env";
 import { db } from "../db/client";
 import { materializeWindow } from "../materialize/materialize-window";
-import { createTestVersion, writeParquet } from "../materialize/test-support";
+import { createTestVersion, writeParquet } from "../../test/support/materialize";
 import { callRoute } from "../../test/fixtures/api";
 import { addTestMember, bearer, createTestProject, createTestToken, createTestUser } from "../../test/fixtures/auth";
 import { testSourceDir } from "../../test/fixtures/data-roots";

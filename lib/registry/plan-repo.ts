@@ -5,7 +5,7 @@ import "server-only";
 import { db } from "../db/client";
 import { compileView, type CompiledView } from "./compile-view";
 import { canonicalJson, changedViewParts, sourceValue, viewValueParts, type EntityKeys, type ViewValueInput } from "./definition-hash";
-import { parseFeatureRef } from "./refs";
+import { parseFeatureRef } from "../shared/feature-refs";
 import { loadRegistryState, type DbClient, type RegistryState, type StateMeta } from "./registry-state";
 import type { RepoOrigins } from "./repo-origins";
 import { isRestricted, type RepoDef, type SourceDef } from "./repo-schema";

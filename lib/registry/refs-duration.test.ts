@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { formatDuration, parseDuration } from "./duration";
-import { formatFeatureRef, parseFeatureRef } from "./refs";
+import { formatFeatureRef, parseFeatureRef } from "../shared/feature-refs";
 
 describe("parseDuration", () => {
   it.each([

@@ -3,7 +3,7 @@
 import "server-only";
 import { db } from "../db/client";
 import { LarderError, badRequest, notFound } from "../errors";
-import { FEATURE_REF_HELP, formatFeatureRef, parseFeatureRef } from "./refs";
+import { FEATURE_REF_HELP, formatFeatureRef, parseFeatureRef } from "../shared/feature-refs";
 import type { DbClient } from "./registry-state";
 
 export interface ResolvedFeature {

@@ -3,7 +3,7 @@
 import "server-only";
 import { db } from "../db/client";
 import type { FeatureServiceFeature } from "../db/generated/client";
-import { hrefs } from "./hrefs";
+import { hrefs } from "../shared/hrefs";
 import type { ResolvedFeatureOut } from "./read-models";
 
 /** A reference to every feature of a view (`view` / `view@v2`) may be stored as "*" or "". */

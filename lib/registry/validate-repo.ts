@@ -10,7 +10,7 @@ import { sandboxRootsFor } from "./data-roots";
 import { compileView } from "./compile-view";
 import type { EntityKeys } from "./definition-hash";
 import { parseDuration } from "./duration";
-import { FEATURE_REF_HELP, parseFeatureRef } from "./refs";
+import { FEATURE_REF_HELP, parseFeatureRef } from "../shared/feature-refs";
 import type { RegistryState } from "./registry-state";
 import { ProblemList, type RepoOrigins, type RepoSection } from "./repo-origins";
 import { aggregationFeatureName, type FeatureViewDef, type RepoDef, type SourceDef } from "./repo-schema";

@@ -1,7 +1,7 @@
 // Active feature views whose latest version reads a source or describes an entity.
 import "server-only";
 import { db } from "../db/client";
-import { hrefs } from "./hrefs";
+import { hrefs } from "../shared/hrefs";
 
 export async function viewsUsing(
   project: { id: string; name: string },

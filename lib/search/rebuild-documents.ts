@@ -4,7 +4,7 @@
 // service and model. Archived objects are not searchable. See docs/search-and-lineage.md.
 import { db } from "../db/client";
 import type { Prisma } from "../db/generated/client";
-import { parseFeatureRef } from "../registry/refs";
+import { parseFeatureRef } from "../shared/feature-refs";
 
 type Json = Prisma.JsonValue;
 

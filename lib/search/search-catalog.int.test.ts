@@ -5,7 +5,7 @@ import { callRoute, json } from "../../test/fixtures/api";
 import { addTestMember, cookie, createTestSession, createTestUser, uniqueName } from "../../test/fixtures/auth";
 import { seedRetailCatalog } from "../../test/fixtures/catalog";
 import { db } from "../db/client";
-import { applyTestRepo } from "../online/retrieval-test-support";
+import { applyTestRepo } from "../../test/support/retrieval";
 import { fillSearchVectors } from "./rebuild-documents";
 import type { SearchResult } from "./search-schema";
 

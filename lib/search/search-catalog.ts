@@ -5,7 +5,7 @@ import "server-only";
 import type { Principal } from "../auth/principal";
 import { db } from "../db/client";
 import { Prisma } from "../db/generated/client";
-import { hrefs } from "../registry/hrefs";
+import { hrefs } from "../shared/hrefs";
 import { FACETS, type Facet, type SearchQuery, type SearchResult, type SearchHit } from "./search-schema";
 
 /** Minimum trigram score for a fuzzy name match. */

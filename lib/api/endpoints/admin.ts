@@ -4,7 +4,7 @@ import { z } from "zod";
 import { ROLES } from "../../auth/permissions";
 import { NAME_PATTERN } from "../../registry/repo-schema";
 import { endpoint, type Endpoint } from "../endpoint";
-import { PageOf, PageQuery } from "../paging";
+import { PageOf, PageQuery } from "../../shared/paging";
 
 const Role = z.enum(ROLES);
 const Id = z.string().min(1).max(64);

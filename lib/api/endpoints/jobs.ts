@@ -4,7 +4,7 @@
 // inside the handler (jobs.read / jobs.run / jobs.cancel).
 import { z } from "zod";
 import { endpoint, type Endpoint } from "../endpoint";
-import { PageOf, PageQuery } from "../paging";
+import { PageOf, PageQuery } from "../../shared/paging";
 import { JOB_KINDS, JOB_STATUSES, JobJson, JobLogJson } from "../../jobs/job-schema";
 
 const ProjectParam = z.object({ project: z.string().min(1) });

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { endpoint, type Endpoint } from "../endpoint";
-import { PageOf, PageQuery } from "../paging";
+import { PageOf, PageQuery } from "../../shared/paging";
 import { ListQuery, SortQuery } from "../../registry/list-query";
 import {
   EntityDetailOut,

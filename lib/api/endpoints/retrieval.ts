@@ -2,6 +2,9 @@
 // The Feast-compatible feature server (bin/feature-server.ts) serves the same bodies and responses.
 import { z } from "zod";
 import { endpoint, type Endpoint } from "../endpoint";
+import { PushBody, PushResult } from "../../online/push-schema";
+
+export { PushBody, PushResult } from "../../online/push-schema";
 
 const ProjectParams = z.object({ project: z.string().min(1) });
 
@@ -106,23 +109,6 @@ export const getHistoricalJobResultEndpoint = endpoint({
   tags: ["retrieval"],
   params: z.object({ project: z.string().min(1), id: z.string().min(1) }),
   errorStatuses: [409, 410],
-});
-
-export const PushBody = z
-  .object({
-    push_source_name: z.string().min(1),
-    df: z.record(z.string(), z.array(z.unknown())).describe("Columns of the pushed rows: column → values (equal lengths)."),
-    to: z.enum(["online", "offline", "online_and_offline"]).default("online"),
-    /** Accepted for Feast compatibility; the registry cache is always used. */
-    allow_registry_cache: z.boolean().optional(),
-  })
-  .strict();
-
-export const PushResult = z.object({
-  push_source_name: z.string(),
-  rows: z.number().int(),
-  online: z.object({ views: z.array(z.string()), rows_written: z.number().int() }).nullable(),
-  offline: z.object({ files: z.array(z.string()), rows_written: z.number().int() }).nullable(),
 });
 
 export const pushEndpoint = endpoint({

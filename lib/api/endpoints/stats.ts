@@ -2,25 +2,10 @@
 // partition) for the console's charts: histogram, null fraction and mean over partitions.
 import { z } from "zod";
 import { endpoint, type Endpoint } from "../endpoint";
-import { VersionParams } from "./registry";
+import { FeatureStatOut } from "../../quality/stats-schema";
 
-export const FeatureStatOut = z
-  .object({
-    featureName: z.string(),
-    /** `date=YYYY-MM-DD` */
-    partition: z.string(),
-    rowCount: z.number(),
-    nullFraction: z.number(),
-    min: z.number().nullable(),
-    max: z.number().nullable(),
-    mean: z.number().nullable(),
-    stddev: z.number().nullable(),
-    distinct: z.number().nullable(),
-    histogram: z.array(z.object({ lo: z.number(), hi: z.number(), count: z.number() })).nullable(),
-    computedAt: z.string(),
-  })
-  .meta({ id: "FeatureStatistic" });
-export type FeatureStatOut = z.infer<typeof FeatureStatOut>;
+export { FeatureStatOut } from "../../quality/stats-schema";
+import { VersionParams } from "./registry";
 
 export const VersionStatsOut = z.object({
   view: z.string(),

@@ -4,7 +4,7 @@ import { Command } from "commander";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { callRoute } from "../../../test/fixtures/api";
 import { addTestMember, createTestToken, createTestUser } from "../../../test/fixtures/auth";
-import { createTestProject, deleteQueueKeys, jobsTestEnv, removeDir, type TestProject } from "../../jobs/test-support";
+import { createTestProject, deleteQueueKeys, jobsTestEnv, removeDir, type TestProject } from "../../../test/support/jobs";
 
 const prefix = jobsTestEnv();
 const { jobsEndpoints } = await import("../../api/endpoints/jobs");

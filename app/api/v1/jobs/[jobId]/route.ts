@@ -1,7 +1,7 @@
 import { getJob as getJobEndpoint } from "@/lib/api/endpoints/jobs";
 import { handle } from "@/lib/api/handle";
 import { getJob } from "@/lib/jobs/get-job";
-import { authorizeOnJob } from "@/lib/jobs/job-routes";
+import { authorizeOnJob } from "@/lib/api/job-routes";
 
 export const GET = handle(getJobEndpoint, async ({ principal, params }) => {
   await authorizeOnJob(principal, "jobs.read", params.jobId);

@@ -1,6 +1,6 @@
 import { cancelJob as cancelJobEndpoint } from "@/lib/api/endpoints/jobs";
 import { handle } from "@/lib/api/handle";
-import { authorizeOnJob, jobJson, triggeredByOf } from "@/lib/jobs/job-routes";
+import { authorizeOnJob, jobJson, triggeredByOf } from "@/lib/api/job-routes";
 import { requestCancel } from "@/lib/jobs/request-cancel";
 
 export const POST = handle(cancelJobEndpoint, async ({ principal, params }) => {

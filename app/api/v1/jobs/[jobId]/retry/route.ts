@@ -1,6 +1,6 @@
 import { retryJob as retryJobEndpoint } from "@/lib/api/endpoints/jobs";
 import { handle } from "@/lib/api/handle";
-import { authorizeOnJob, jobJson, triggeredByOf } from "@/lib/jobs/job-routes";
+import { authorizeOnJob, jobJson, triggeredByOf } from "@/lib/api/job-routes";
 import { retryJob } from "@/lib/jobs/retry-job";
 
 export const POST = handle(retryJobEndpoint, async ({ principal, params }) => {

@@ -1,7 +1,7 @@
 import { backfillJobs } from "@/lib/api/endpoints/jobs";
 import { handle } from "@/lib/api/handle";
 import { backfill } from "@/lib/jobs/backfill";
-import { jobJson, triggeredByOf } from "@/lib/jobs/job-routes";
+import { jobJson, triggeredByOf } from "@/lib/api/job-routes";
 
 export const POST = handle(backfillJobs, async ({ project, body, principal }) => {
   const r = await backfill({

@@ -3,7 +3,7 @@ import { getHistoricalFeaturesEndpoint } from "@/lib/api/endpoints/retrieval";
 import { handle } from "@/lib/api/handle";
 import { principalLabel } from "@/lib/auth/principal";
 import { getHistoricalFeatures } from "@/lib/offline/get-historical-features";
-import { negotiateFormat, outcomeResponse, readHistoricalRequest } from "@/lib/offline/historical-http";
+import { negotiateFormat, outcomeResponse, readHistoricalRequest } from "@/lib/api/historical-http";
 
 export const POST = handle(getHistoricalFeaturesEndpoint, async ({ request, requestId, project, principal, query }) => {
   const format = negotiateFormat(request.headers.get("accept"));

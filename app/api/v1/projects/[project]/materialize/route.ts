@@ -1,7 +1,7 @@
 import { materializeJobs } from "@/lib/api/endpoints/jobs";
 import { handle } from "@/lib/api/handle";
 import { materialize } from "@/lib/jobs/materialize";
-import { jobJson, triggeredByOf } from "@/lib/jobs/job-routes";
+import { jobJson, triggeredByOf } from "@/lib/api/job-routes";
 
 export const POST = handle(materializeJobs, async ({ project, body, principal }) => {
   const rows = await materialize({ projectId: project.id, featureViews: body.featureViews, start: body.start, end: body.end, triggeredBy: triggeredByOf(principal) });

@@ -1,6 +1,6 @@
 import { cancelProjectJob } from "@/lib/api/endpoints/jobs";
 import { handle } from "@/lib/api/handle";
-import { jobJson, triggeredByOf } from "@/lib/jobs/job-routes";
+import { jobJson, triggeredByOf } from "@/lib/api/job-routes";
 import { requestCancel } from "@/lib/jobs/request-cancel";
 
 export const POST = handle(cancelProjectJob, async ({ project, params, principal }) => {

@@ -1,6 +1,6 @@
 import { retryProjectJob } from "@/lib/api/endpoints/jobs";
 import { handle } from "@/lib/api/handle";
-import { jobJson, triggeredByOf } from "@/lib/jobs/job-routes";
+import { jobJson, triggeredByOf } from "@/lib/api/job-routes";
 import { retryJob } from "@/lib/jobs/retry-job";
 
 export const POST = handle(retryProjectJob, async ({ project, params, principal }) => {

@@ -1,6 +1,6 @@
 import { previewSourceEndpoint } from "@/lib/api/endpoints/preview";
 import { handle } from "@/lib/api/handle";
-import { previewSource } from "@/lib/materialize/preview-source";
+import { previewSource } from "@/lib/preview/preview-source";
 
 export const GET = handle(previewSourceEndpoint, async ({ principal, project, params, query, requestId }) => {
   const { body } = await previewSource({ principal, project, source: params.name, limit: query.limit });

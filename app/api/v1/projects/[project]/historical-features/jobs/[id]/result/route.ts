@@ -1,7 +1,7 @@
 import { getHistoricalJobResultEndpoint } from "@/lib/api/endpoints/retrieval";
 import { handle } from "@/lib/api/handle";
-import { historicalJobResult } from "@/lib/offline/get-historical-features";
-import { fileResponse } from "@/lib/offline/historical-http";
+import { historicalJobResult } from "@/lib/jobs/historical-job-result";
+import { fileResponse } from "@/lib/api/historical-http";
 
 export const GET = handle(getHistoricalJobResultEndpoint, async ({ project, params, requestId, principal }) => {
   const file = await historicalJobResult(project.id, project.name, params.id, principal);

@@ -1,6 +1,6 @@
 import { previewFeatureViewVersion } from "@/lib/api/endpoints/preview";
 import { handle } from "@/lib/api/handle";
-import { previewViewVersion } from "@/lib/offline/preview-view-version";
+import { previewViewVersion } from "@/lib/preview/preview-view-version";
 
 export const GET = handle(previewFeatureViewVersion, async ({ principal, project, params, query, requestId }) => {
   const { body } = await previewViewVersion({

@@ -3,14 +3,14 @@
 import { createHash, randomUUID } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
-import { db } from "../db/client";
-import { withDuckConnection, qid, qlit } from "../duckdb/instance";
-import { parseDuration } from "../registry/duration";
-import { aggregationDtype, aggregationFeatureName, type AggregationDef, type SourceDef } from "../registry/repo-schema";
-import { clockBoundsKey, projectKeyPrefix, unpackValues } from "../online/keys";
-import { registryGenerationKey } from "../redis/generations";
-import type { OnlineRedis } from "../redis/connection";
-import { scanPrefix, unlinkPrefix } from "../redis/prefix";
+import { db } from "../../lib/db/client";
+import { withDuckConnection, qid, qlit } from "../../lib/duckdb/instance";
+import { parseDuration } from "../../lib/registry/duration";
+import { aggregationDtype, aggregationFeatureName, type AggregationDef, type SourceDef } from "../../lib/registry/repo-schema";
+import { clockBoundsKey, projectKeyPrefix, unpackValues } from "../../lib/online/keys";
+import { registryGenerationKey } from "../../lib/redis/generations";
+import type { OnlineRedis } from "../../lib/redis/connection";
+import { scanPrefix, unlinkPrefix } from "../../lib/redis/prefix";
 
 export interface TestViewInput {
   projectName: string;

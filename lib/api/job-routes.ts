@@ -6,8 +6,8 @@ import type { ProjectPermission } from "../auth/permissions";
 import { principalLabel, type Principal } from "../auth/principal";
 import { db } from "../db/client";
 import { notFound } from "../errors";
-import { jobProject } from "./get-job";
-import { jobJsonInclude, toJobJson, type JobJson } from "./job-json";
+import { jobProject } from "../jobs/get-job";
+import { jobJsonInclude, toJobJson, type JobJson } from "../jobs/job-json";
 
 export function triggeredByOf(principal: Principal): string {
   return principalLabel(principal);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clipRanges, gapsWithin, mergeRanges, splitByUtcDay } from "./interval-math";
+import { clipRanges, gapsWithin, mergeRanges, splitByUtcDay } from "./intervals";
 
 const D = 86_400_000;
 const t = (iso: string) => Date.parse(iso);

@@ -7,13 +7,13 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
-import { HistoricalFeaturesJsonBody } from "../api/endpoints/retrieval";
-import { readBodyLimited } from "../api/handle";
-import { zodIssuesToParams } from "../api/problem";
+import { HistoricalFeaturesJsonBody } from "./endpoints/retrieval";
+import { readBodyLimited } from "./handle";
+import { zodIssuesToParams } from "./problem";
 import { env } from "../config/env";
 import { LarderError, badRequest } from "../errors";
-import type { HistoricalFormat, HistoricalOutcome } from "./get-historical-features";
-import type { EntitySource } from "./load-entity-table";
+import type { HistoricalFormat, HistoricalOutcome } from "../offline/get-historical-features";
+import type { EntitySource } from "../offline/load-entity-table";
 
 const PARQUET_TYPES = ["application/vnd.apache.parquet", "application/x-parquet", "application/parquet", "application/octet-stream"];
 

@@ -15,11 +15,11 @@ import { jsonRowSql } from "../duckdb/json-values";
 import { qid, qlit } from "../duckdb/instance";
 import { SandboxTimeout, withDeadline, withSandbox } from "../duckdb/sandbox";
 import { LarderError, badRequest, forbidden, notFound } from "../errors";
-import { offlineVersionDir } from "../materialize/materialize-window";
-import { duckType } from "../materialize/dtypes";
+import { duckType } from "../shared/dtypes";
 import { getOnlineFeatures } from "../online/get-online-features";
-import { getFreshCatalog, type CatalogViewVersion } from "../online/registry-cache";
-import { getHistoricalFeatures } from "./get-historical-features";
+import { getFreshCatalog, type CatalogViewVersion } from "../registry/catalog-cache";
+import { listPartitionDates, partitionFile, utcDate, versionDir } from "../shared/offline-layout";
+import { getHistoricalFeatures } from "../offline/get-historical-features";
 
 export const PREVIEW_LIMITS = { maxRows: 500, defaultRows: 20, maxBytes: 1024 * 1024, seconds: 10, recentPartitions: 7 } as const;
 
@@ -63,21 +63,6 @@ function entityFilter(vv: CatalogViewVersion, entity: Record<string, string>): s
     }
     return `${qid(k)} = TRY_CAST(${qlit(v)} AS ${duckType(dtype)})`;
   });
-}
-
-async function partitionDirs(dir: string, start?: Date, end?: Date): Promise<string[]> {
-  let names: string[];
-  try {
-    names = await fs.readdir(dir);
-  } catch {
-    return [];
-  }
-  const lo = start ? start.toISOString().slice(0, 10) : "";
-  const hi = end ? end.toISOString().slice(0, 10) : "9999-12-31";
-  return names
-    .filter((n) => /^date=\d{4}-\d{2}-\d{2}$/.test(n) && n.slice(5) >= lo && n.slice(5) <= hi)
-    .sort()
-    .reverse();
 }
 
 export interface PreviewRows {
@@ -134,11 +119,11 @@ export async function previewViewVersion(input: ViewPreviewInput): Promise<ViewP
   const limit = input.limit ?? PREVIEW_LIMITS.defaultRows;
   if (input.start && input.end && input.start >= input.end) throw badRequest("start must be before end.", [{ name: "start", reason: "must be before end" }]);
   const where = input.entity && Object.keys(input.entity).length ? entityFilter(vv, input.entity) : [];
-  const dir = offlineVersionDir(input.project.name, vv.view, vv.version);
-  let dates = await partitionDirs(dir, input.start, input.end);
+  const dir = versionDir(input.project.name, vv.view, vv.version);
+  let dates = (await listPartitionDates(dir, input.start ? utcDate(input.start.getTime()) : null, input.end ? utcDate(input.end.getTime()) : null)).reverse();
   // Without an entity, the newest partitions hold the newest rows; with one, look through all.
   if (!where.length) dates = dates.slice(0, PREVIEW_LIMITS.recentPartitions);
-  const files = dates.map((d) => path.join(dir, d, "data.parquet"));
+  const files = dates.map((d) => partitionFile(dir, d));
   if (input.start) where.push(`event_timestamp >= ${qlit(input.start.toISOString())}::TIMESTAMP`);
   if (input.end) where.push(`event_timestamp < ${qlit(input.end.toISOString())}::TIMESTAMP`);
   const sample: PreviewRows = files.length
@@ -148,7 +133,7 @@ export async function previewViewVersion(input: ViewPreviewInput): Promise<ViewP
   const head = {
     view: vv.view,
     version: vv.version,
-    partitions: dates.map((d) => d.slice(5)),
+    partitions: dates,
     columns: sample.columns,
     truncated: sample.truncated,
     limits: { rows: limit, bytes: PREVIEW_LIMITS.maxBytes, seconds: PREVIEW_LIMITS.seconds },

@@ -4,13 +4,13 @@
 import { randomBytes } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
-import { resetEnvForTests } from "../config/env";
-import { db } from "../db/client";
-import type { JobStatus } from "../db/generated/enums";
-import { writeParquet } from "../materialize/test-support";
-import { applyRepo } from "../registry/apply-repo";
-import { TEST_SOURCES_ROOT } from "../../test/fixtures/data-roots";
-import { RepoDef, type RepoInput } from "../registry/repo-schema";
+import { resetEnvForTests } from "../../lib/config/env";
+import { db } from "../../lib/db/client";
+import type { JobStatus } from "../../lib/db/generated/enums";
+import { writeParquet } from "./materialize";
+import { applyRepo } from "../../lib/registry/apply-repo";
+import { TEST_SOURCES_ROOT } from "../fixtures/data-roots";
+import { RepoDef, type RepoInput } from "../../lib/registry/repo-schema";
 
 export const DAY_MS = 86_400_000;
 export const BASE_DAY = Date.parse("2024-03-01T00:00:00Z");
@@ -135,7 +135,7 @@ export const SLOW_TRANSFORM =
 
 /** Offline partition folders of a view version (date=YYYY-MM-DD). */
 export async function offlinePartitions(project: string, view: string, version = 1): Promise<string[]> {
-  const { env } = await import("../config/env");
+  const { env } = await import("../../lib/config/env");
   try {
     const names = await fs.readdir(path.resolve(env().OFFLINE_STORE_URI, project, view, `v${version}`));
     return names.filter((n) => n.startsWith("date=")).sort();
@@ -146,16 +146,16 @@ export async function offlinePartitions(project: string, view: string, version =
 
 /** Offline rows of a view version (all partitions), ordered: comparable across projects. */
 export async function offlineRows(project: string, view: string, version = 1): Promise<Record<string, unknown>[]> {
-  const { env } = await import("../config/env");
-  const { readParquetRows } = await import("../materialize/test-support");
+  const { env } = await import("../../lib/config/env");
+  const { readParquetRows } = await import("./materialize");
   return readParquetRows(path.resolve(env().OFFLINE_STORE_URI, project, view, `v${version}`, "date=*", "*.parquet"));
 }
 
 /** Online hashes of a project with the project name cut out of the keys (comparable across projects). */
 export async function onlineSnapshot(project: string): Promise<Record<string, Record<string, string>>> {
-  const { createRedis } = await import("../redis/connection");
-  const { snapshotOnline } = await import("../materialize/test-support");
-  const { projectKeyPrefix } = await import("../online/keys");
+  const { createRedis } = await import("../../lib/redis/connection");
+  const { snapshotOnline } = await import("./materialize");
+  const { projectKeyPrefix } = await import("../../lib/online/keys");
   const r = createRedis("online");
   try {
     const snap = await snapshotOnline(r, project);
@@ -167,8 +167,8 @@ export async function onlineSnapshot(project: string): Promise<Record<string, Re
 
 /** Deletes this test file's BullMQ keys (its own prefix only; never a global wipe). */
 export async function deleteQueueKeys(prefix: string): Promise<void> {
-  const { createRedis } = await import("../redis/connection");
-  const { unlinkPrefix } = await import("../redis/prefix");
+  const { createRedis } = await import("../../lib/redis/connection");
+  const { unlinkPrefix } = await import("../../lib/redis/prefix");
   const r = createRedis("queue");
   try {
     await unlinkPrefix(r, `${prefix}:`);

@@ -1,12 +1,12 @@
 // Test support for retrieval tests: a project applied through the real apply use case, users and
 // API tokens with given roles (rows written directly, as the admin API would), and helpers.
 import { randomBytes } from "node:crypto";
-import { db } from "../db/client";
-import type { Role } from "../db/generated/enums";
-import { hashSecret, newApiToken } from "../auth/secrets";
-import { applyRepo } from "../registry/apply-repo";
-import type { RepoInput } from "../registry/repo-schema";
-import { RepoDef } from "../registry/repo-schema";
+import { db } from "../../lib/db/client";
+import type { Role } from "../../lib/db/generated/enums";
+import { hashSecret, newApiToken } from "../../lib/auth/secrets";
+import { applyRepo } from "../../lib/registry/apply-repo";
+import type { RepoInput } from "../../lib/registry/repo-schema";
+import { RepoDef } from "../../lib/registry/repo-schema";
 
 export function uniqueName(prefix: string): string {
   return `${prefix}_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;

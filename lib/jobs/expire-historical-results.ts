@@ -16,9 +16,10 @@ import path from "node:path";
 import type { Job as BullJob } from "bullmq";
 import { env } from "../config/env";
 import { db } from "../db/client";
-import { JobLogger, isFinal, messageOf } from "../jobs/job-run";
+import { JobLogger, isFinal, messageOf } from "./job-run";
 import { MaintenancePayload } from "../queues/contracts";
-import { historicalResultCutoff, historicalResultOf, historicalResultPath } from "./get-historical-features";
+import { historicalDir, offlineRoot } from "../shared/offline-layout";
+import { historicalResultCutoff, historicalResultOf, historicalResultPath } from "../offline/get-historical-features";
 
 export interface ExpireHistoricalResultsReport {
   /** Jobs whose result expired in this run (file deleted, row marked). */
@@ -53,9 +54,8 @@ export async function expireHistoricalResults(opts: { now?: Date; ttlHours?: num
   }
 
   // 2. Every file under <store>/*/_historical/: leftovers and orphans.
-  const root = path.resolve(env().OFFLINE_STORE_URI);
-  for (const project of await dirNames(root)) {
-    const dir = path.join(root, project, "_historical");
+  for (const project of await dirNames(offlineRoot())) {
+    const dir = historicalDir(project);
     const files = (await dirNames(dir, "files")).map((name) => ({ name, m: FILE_NAME.exec(name) })).filter((f) => f.m);
     for (let i = 0; i < files.length; i += BATCH) {
       const batch = files.slice(i, i + BATCH);

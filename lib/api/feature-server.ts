@@ -7,12 +7,13 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { authorize } from "../auth/authorize";
 import type { Principal } from "../auth/principal";
 import { bearerToken } from "../auth/resolve-principal";
-import { problemFromError, problemHeaders } from "../api/problem";
+import { problemFromError, problemHeaders } from "./problem";
 import { env } from "../config/env";
 import { LarderError, badRequest, forbidden, notFound, unauthenticated } from "../errors";
-import { getOnlineFeaturesJson, readWithFreshCredentialsOnStale } from "./get-online-features";
-import { pushRows } from "./push";
-import { getCatalog, principalForToken } from "./registry-cache";
+import { getOnlineFeaturesJson, readWithFreshCredentialsOnStale } from "../online/get-online-features";
+import { pushRows } from "../online/push";
+import { getCatalog } from "../registry/catalog-cache";
+import { principalForToken } from "../auth/token-cache";
 
 export const PROJECT_HEADER = "x-larder-project";
 

@@ -4,8 +4,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "../db/client";
 import { closeSharedRedis } from "../redis/connection";
-import { principalForToken, TOKEN_CACHE_MS, TOKEN_REFRESH_AHEAD_MS } from "./registry-cache";
-import { applyTestRepo, driverRepo, tokenFor, uniqueName } from "./retrieval-test-support";
+import { principalForToken, TOKEN_CACHE_MS, TOKEN_REFRESH_AHEAD_MS } from "./token-cache";
+import { applyTestRepo, driverRepo, tokenFor, uniqueName } from "../../test/support/retrieval";
 
 let projectId: string;
 

@@ -1,15 +1,13 @@
 // In-process cache of what the read paths need from the registry: per project, every live view with
-// all its versions (join keys, ttl, features and dtypes) and the feature services; and bearer
-// token → principal. Nothing here is queried from Postgres on a warm request: entries are
-// validated by the generation counters (lib/redis/generations.ts) that the online read fetches in
-// the same Redis pipeline as the features, and dropped when a counter moved.
-import { principalFromToken } from "../auth/resolve-principal";
-import type { Principal } from "../auth/principal";
+// all its versions (join keys, ttl, features and dtypes), the feature services and the push
+// sources. Nothing here is queried from Postgres on a warm request: snapshots are validated by the
+// project's registry generation (lib/redis/generations.ts), which the online read fetches in the
+// same Redis round trip as the features, and dropped when it moved.
 import { db } from "../db/client";
-import { badRequest, LarderError, notFound } from "../errors";
-import { FEATURE_REF_HELP, parseFeatureRef } from "../registry/refs";
+import { badRequest, notFound } from "../errors";
 import { sharedRedis } from "../redis/connection";
-import { AUTH_GENERATION_KEY, registryGenerationKey } from "../redis/generations";
+import { registryGenerationKey } from "../redis/generations";
+import { FEATURE_REF_HELP, parseFeatureRef } from "../shared/feature-refs";
 
 export interface CatalogFeature {
   name: string;
@@ -75,23 +73,9 @@ export interface ResolvedFeature {
 const g = globalThis as unknown as {
   larderCatalogs?: Map<string, ProjectCatalog>;
   larderCatalogLoads?: Map<string, Promise<ProjectCatalog>>;
-  larderTokenCache?: { generation: string | null; entries: Map<string, { principal: Principal; at: number }> };
-  larderTokenRefreshes?: Set<string>;
 };
 const catalogs = (g.larderCatalogs ??= new Map());
 const loads = (g.larderCatalogLoads ??= new Map());
-const tokens = (g.larderTokenCache ??= { generation: null, entries: new Map() });
-const tokenRefreshes = (g.larderTokenRefreshes ??= new Set());
-
-/** How long a cached token → principal entry lives without a revoke signal. */
-export const TOKEN_CACHE_MS = 30_000;
-
-/**
- * A token used after its entry is this old is verified again in the background while the entry
- * (still within TOKEN_CACHE_MS) answers, so a token in steady use never makes a request wait for
- * Postgres (the wait was a 20–90 ms latency spike every 30 s on the feature server).
- */
-export const TOKEN_REFRESH_AHEAD_MS = 20_000;
 
 /**
  * A safety net behind the generation counter (e.g. a registry edited by a process that never
@@ -141,11 +125,6 @@ export async function getFreshCatalog(project: string): Promise<ProjectCatalog> 
 
 export function invalidateCatalog(project: string): void {
   catalogs.delete(project);
-}
-
-export function invalidateAllCaches(): void {
-  catalogs.clear();
-  tokens.entries.clear();
 }
 
 async function loadCatalog(project: string): Promise<ProjectCatalog> {
@@ -301,57 +280,4 @@ export function resolveFromCatalog(
     }
   }
   return out;
-}
-
-/** The current auth generation the cached token entries are valid under. */
-export function tokenCacheGeneration(): string | null {
-  return tokens.generation;
-}
-
-/** Drops every cached token → principal entry (after a revoke was signalled). */
-export function invalidateTokens(newGeneration?: string | null): void {
-  tokens.entries.clear();
-  tokens.generation = newGeneration ?? null;
-}
-
-/**
- * Bearer token → principal through the cache. `fresh` is false when the principal came from the
- * cache: the caller then verifies the auth generation in its own round trip.
- */
-export async function principalForToken(token: string): Promise<{ principal: Principal; fromCache: boolean }> {
-  // Keyed by the token as sent: a warm request skips the HMAC over it (hashSecret), which was a
-  // visible share of a small request's time. The entries live only in this process's memory, which
-  // holds the same token in the request headers anyway, and go with the auth generation or 30 s.
-  const hit = tokens.entries.get(token);
-  const age = hit ? Date.now() - hit.at : Infinity;
-  if (hit && age < TOKEN_CACHE_MS) {
-    if (age >= TOKEN_REFRESH_AHEAD_MS && !tokenRefreshes.has(token)) {
-      tokenRefreshes.add(token);
-      verifyAndCacheToken(token)
-        .catch((e) => {
-          // Refused now (revoked, expired, owner disabled): the next request verifies and gets its
-          // 401. Any other failure (Postgres down): the entry still ends at TOKEN_CACHE_MS.
-          if (e instanceof LarderError && e.code === "unauthenticated") tokens.entries.delete(token);
-        })
-        .finally(() => tokenRefreshes.delete(token));
-    }
-    return { principal: hit.principal, fromCache: true };
-  }
-  return { principal: await verifyAndCacheToken(token), fromCache: false };
-}
-
-async function verifyAndCacheToken(token: string): Promise<Principal> {
-  const at = Date.now();
-  // Read the generation before the registry: a revoke committed after this read bumps it, and the
-  // next request's pipelined check then drops this entry.
-  const generation = await sharedRedis("online").get(AUTH_GENERATION_KEY);
-  if (generation !== tokens.generation) invalidateTokens(generation);
-  const principal = await principalFromToken(token);
-  // If another request saw a newer generation meanwhile, a revoke may postdate what was read
-  // above: answer this request, but do not cache it under the newer generation.
-  if (tokens.generation === generation) {
-    if (tokens.entries.size > 10_000) tokens.entries.clear();
-    tokens.entries.set(token, { principal, at });
-  }
-  return principal;
 }

@@ -11,9 +11,9 @@ import path from "node:path";
 import { UnrecoverableError, type Job as BullJob } from "bullmq";
 import { db } from "../db/client";
 import { duckdb, qlit } from "../duckdb/instance";
-import { afterJobFinished } from "../jobs/after-job-finished";
-import { JobLogger, cancelProbe, isFinal, markCancelled, messageOf, recordFailure, workerLabel } from "../jobs/job-run";
-import { getCatalog, invalidateCatalog, resolveFromCatalog } from "../online/registry-cache";
+import { afterJobFinished } from "./after-job-finished";
+import { JobLogger, cancelProbe, isFinal, markCancelled, messageOf, recordFailure, workerLabel } from "./job-run";
+import { getCatalog, invalidateCatalog, resolveFromCatalog } from "../registry/catalog-cache";
 import { HistoricalPayload } from "../queues/contracts";
 import {
   computeInto,
@@ -21,7 +21,7 @@ import {
   historicalResultPath,
   planSlots,
   type HistoricalJobParams,
-} from "./get-historical-features";
+} from "../offline/get-historical-features";
 
 export type HistoricalJobOutcome = { status: "succeeded"; rows: number } | { status: "cancelled" } | { status: "skipped"; reason: string };
 

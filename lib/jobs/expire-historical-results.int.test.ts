@@ -7,7 +7,7 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { deleteQueueKeys, jobsTestEnv, waitFor } from "../jobs/test-support";
+import { deleteQueueKeys, jobsTestEnv, waitFor } from "../../test/support/jobs";
 
 // This file's own offline store: the cleanup scans the whole store, other files' jobs stay out of it.
 const store = await fs.mkdtemp(path.join(os.tmpdir(), "larder-expire-test-"));
@@ -15,9 +15,9 @@ const queuePrefix = jobsTestEnv({ OFFLINE_STORE_URI: store });
 const { GET: resultRoute } = await import("@/app/api/v1/projects/[project]/historical-features/jobs/[id]/result/route");
 const { GET: jobRoute } = await import("@/app/api/v1/jobs/[jobId]/route");
 const { db } = await import("../db/client");
-const { tokenFor, uniqueName } = await import("../online/retrieval-test-support");
+const { tokenFor, uniqueName } = await import("../../test/support/retrieval");
 const { expireHistoricalResults } = await import("./expire-historical-results");
-const { historicalEntitiesPath, historicalResultPath } = await import("./get-historical-features");
+const { historicalEntitiesPath, historicalResultPath } = await import("../offline/get-historical-features");
 const { startWorkers } = await import("../../workers/register");
 const { JOB_NAMES, MAINTENANCE_PATTERN, MAINTENANCE_SCHEDULER_ID, QUEUES, closeQueues, queue } = await import("../queues/contracts");
 

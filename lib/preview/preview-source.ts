@@ -11,10 +11,10 @@ import { canReadRestrictedView, type ProjectRef } from "../auth/authorize";
 import type { Principal } from "../auth/principal";
 import { db } from "../db/client";
 import { LarderError, forbidden, notFound } from "../errors";
-import { PREVIEW_LIMITS, sampleRows } from "../offline/preview-view-version";
+import { PREVIEW_LIMITS, sampleRows } from "./preview-view-version";
 import type { SourceDef } from "../registry/repo-schema";
-import { MaterializationError } from "./errors";
-import { bindSource, prepareSource, type SourceRange } from "./read-source";
+import { MaterializationError } from "../materialize/errors";
+import { bindSource, prepareSource, type SourceRange } from "../materialize/read-source";
 
 export interface SourcePreviewInput {
   principal: Principal;

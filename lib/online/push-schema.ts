@@ -1,0 +1,19 @@
+// The push request and result (Larder's /api/v1 and the feature server share them).
+import { z } from "zod";
+
+export const PushBody = z
+  .object({
+    push_source_name: z.string().min(1),
+    df: z.record(z.string(), z.array(z.unknown())).describe("Columns of the pushed rows: column → values (equal lengths)."),
+    to: z.enum(["online", "offline", "online_and_offline"]).default("online"),
+    /** Accepted for Feast compatibility; the registry cache is always used. */
+    allow_registry_cache: z.boolean().optional(),
+  })
+  .strict();
+
+export const PushResult = z.object({
+  push_source_name: z.string(),
+  rows: z.number().int(),
+  online: z.object({ views: z.array(z.string()), rows_written: z.number().int() }).nullable(),
+  offline: z.object({ files: z.array(z.string()), rows_written: z.number().int() }).nullable(),
+});
