@@ -62,7 +62,7 @@ const { applyTestRepo, tokenFor } = await import("../test/support/retrieval");
 const { forgetProjectInRedis } = await import("../test/support/materialize");
 const { writeOnlineBatch } = await import("../lib/online/write-script");
 const { entityKey, projectKeyPrefix, packValues, rowField, tsField } = await import("../lib/online/keys");
-const { READ_LUA } = await import("../lib/online/get-online-features");
+const { READ_LUA } = await import("../lib/online/read-redis");
 
 const project = `bench_online_${process.pid}`;
 const redis = createRedis("online");

@@ -1,4 +1,4 @@
-// Job alerts (DESIGN §4): a top-level job that failed after its last attempt, or the first success
+// Job alerts (docs/jobs.md): a top-level job that failed after its last attempt, or the first success
 // of a view after failures, queues one e-mail per subscriber (of the project, or of the view).
 // Each mail is recorded in MailOutbox first under a dedupeKey `job:<id>:<event>:<userId>`, so a
 // second trigger for the same job and event finds the row and sends nothing new.

@@ -1,4 +1,4 @@
-// The lean feature server (DESIGN §1): node:http, no Next, only the online read and push paths, in
+// The lean feature server (docs/architecture.md): node:http, no Next, only the online read and push paths, in
 // Feast's shapes: POST /get-online-features, POST /push, GET /health. Bearer tokens are checked
 // against the registry through the in-process cache (registry-cache.ts); the use cases are the same
 // lib functions the Next routes call.

@@ -1,4 +1,4 @@
-// Audit log: every change to definitions or access (DESIGN §6).
+// Audit log: every change to definitions or access (docs/access-control.md).
 import type { Prisma } from "../db/generated/client";
 import type { Principal } from "../auth/principal";
 import { principalLabel } from "../auth/principal";

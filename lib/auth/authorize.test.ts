@@ -45,7 +45,7 @@ describe("permission table", () => {
       expect(ROLES).toContain(role);
     }
   });
-  it("keeps DESIGN §6's ladder: viewers browse, consumers read values, operators run jobs, editors apply, admins manage access", () => {
+  it("keeps the role ladder (docs/access-control.md): viewers browse, consumers read values, operators run jobs, editors apply, admins manage access", () => {
     expect(PROJECT_PERMISSIONS["catalog.read"]).toBe("viewer");
     expect(PROJECT_PERMISSIONS["features.read"]).toBe("consumer");
     expect(PROJECT_PERMISSIONS["jobs.run"]).toBe("operator");

@@ -1,4 +1,4 @@
-// Permissions are data: resource.action → the minimum project role that may do it (DESIGN §6).
+// Permissions are data: resource.action → the minimum project role that may do it (docs/access-control.md).
 // Every route, server action and page asks authorize() with one of these keys.
 import type { Role } from "../db/generated/enums";
 

@@ -6,7 +6,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "../db/client";
-import { historicalResultPath } from "../offline/get-historical-features";
+import { historicalResultPath } from "../shared/offline-layout";
 import { applyTestRepo, driverRepo, tokenFor, uniqueName } from "../../test/support/retrieval";
 import { callRoute } from "../../test/fixtures/api";
 import { bearer } from "../../test/fixtures/auth";

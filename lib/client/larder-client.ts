@@ -1,7 +1,7 @@
 // The typed TypeScript SDK: online features, historical features, push and registry reads, over
 // the REST API (or, for online reads and push, the lean Feast-compatible feature server).
 // Built on the generic client in http.ts (auth, problem+json errors).
-import type { OnlineFeaturesResponse } from "../online/get-online-features";
+import type { OnlineFeaturesResponse } from "../online/read-types";
 import { createClient, requestRaw, type ClientOptions, type LarderClient as HttpClient } from "./http";
 
 export type { OnlineFeaturesResponse };

@@ -17,7 +17,7 @@ const { GET: jobRoute } = await import("@/app/api/v1/jobs/[jobId]/route");
 const { db } = await import("../db/client");
 const { tokenFor, uniqueName } = await import("../../test/support/retrieval");
 const { expireHistoricalResults } = await import("./expire-historical-results");
-const { historicalEntitiesPath, historicalResultPath } = await import("../offline/get-historical-features");
+const { historicalEntitiesPath, historicalResultPath } = await import("../shared/offline-layout");
 const { startWorkers } = await import("../../workers/register");
 const { JOB_NAMES, MAINTENANCE_PATTERN, MAINTENANCE_SCHEDULER_ID, QUEUES, closeQueues, queue } = await import("../queues/contracts");
 

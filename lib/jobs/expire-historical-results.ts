@@ -19,7 +19,8 @@ import { db } from "../db/client";
 import { JobLogger, isFinal, messageOf } from "./job-run";
 import { MaintenancePayload } from "../queues/contracts";
 import { historicalDir, offlineRoot } from "../shared/offline-layout";
-import { historicalResultCutoff, historicalResultOf, historicalResultPath } from "../offline/get-historical-features";
+import { historicalResultCutoff, historicalResultOf } from "../offline/historical-results";
+import { historicalResultPath } from "../shared/offline-layout";
 
 export interface ExpireHistoricalResultsReport {
   /** Jobs whose result expired in this run (file deleted, row marked). */

@@ -7,7 +7,7 @@ import type { Principal } from "../auth/principal";
 import { env } from "../config/env";
 import { db } from "../db/client";
 import { LarderError, conflict, gone } from "../errors";
-import { historicalResultCutoff, historicalResultOf } from "../offline/get-historical-features";
+import { historicalResultCutoff, historicalResultOf } from "../offline/historical-results";
 import { historicalResultPath } from "../shared/offline-layout";
 import { assertMayReadJobValues } from "./job-access";
 

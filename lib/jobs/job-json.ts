@@ -1,4 +1,4 @@
-// A Job row as the API shows it (DESIGN §4): every field, BigInt counters as numbers, names
+// A Job row as the API shows it (docs/jobs.md): every field, BigInt counters as numbers, names
 // instead of ids where people read them.
 import "server-only";
 import { JobJson } from "./job-schema";

@@ -15,13 +15,10 @@ import { afterJobFinished } from "./after-job-finished";
 import { JobLogger, cancelProbe, isFinal, markCancelled, messageOf, recordFailure, workerLabel } from "./job-run";
 import { getCatalog, invalidateCatalog, resolveFromCatalog } from "../registry/catalog-cache";
 import { HistoricalPayload } from "../queues/contracts";
-import {
-  computeInto,
-  historicalEntitiesPath,
-  historicalResultPath,
-  planSlots,
-  type HistoricalJobParams,
-} from "../offline/get-historical-features";
+import { computeInto } from "../offline/historical-compute";
+import { historicalEntitiesPath, historicalResultPath } from "../shared/offline-layout";
+import { planSlots } from "../offline/historical-plan";
+import { type HistoricalJobParams } from "../offline/historical-results";
 
 export type HistoricalJobOutcome = { status: "succeeded"; rows: number } | { status: "cancelled" } | { status: "skipped"; reason: string };
 

@@ -1,4 +1,4 @@
-// Materializes one feature view version for the window [start, end) (issue 3, DESIGN §2–§3).
+// Materializes one feature view version for the window [start, end) (issue 3, docs/materialization.md).
 // The job infrastructure (queues, Job rows, retries, intervals) calls this; it owns no job state.
 //
 // Phases:

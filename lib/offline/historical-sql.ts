@@ -1,4 +1,4 @@
-// The point-in-time join (DESIGN §2), as DuckDB SQL over the offline Parquet store:
+// The point-in-time join (docs/materialization.md, "Time semantics"), as DuckDB SQL over the offline Parquet store:
 //  - row-level features: one ASOF LEFT JOIN per view version on its join keys. The as-of order is
 //    (event_timestamp, created_timestamp) packed into one HUGEINT, so the row picked is the one
 //    with the greatest event time ≤ t and, among ties, the greatest created time (null created

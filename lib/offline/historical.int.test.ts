@@ -18,7 +18,7 @@ import { applyTestRepo, tokenFor, uniqueName } from "../../test/support/retrieva
 import { createRedis } from "../redis/connection";
 import { deleteQueueKeys, jobsTestEnv, waitForJob } from "../../test/support/jobs";
 import { testSourceDir } from "../../test/fixtures/data-roots";
-import { historicalEntitiesPath, historicalResultPath } from "./get-historical-features";
+import { historicalEntitiesPath, historicalResultPath } from "../shared/offline-layout";
 
 // Large requests run on the `historical` queue: this file gets its own queue prefix and a worker.
 const queuePrefix = jobsTestEnv();

@@ -1,4 +1,4 @@
-// Push (DESIGN §5, Feast's push): rows for a push source, validated against its declared schema and
+// Push (docs/retrieval.md, "Push"; Feast's push): rows for a push source, validated against its declared schema and
 // timestamp fields, then written
 //   - online: for every live view whose latest version reads this source, its row-level features
 //     through the newer-wins Lua script (write-script.ts), the latest row per entity (created

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { scanPacked, writeIsoQuoted } from "./get-online-features";
+import { scanPacked, writeIsoQuoted } from "./read-response-bytes";
 import { packValues } from "./keys";
 
 /** The element texts scanPacked finds in a packed value. */

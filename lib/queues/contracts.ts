@@ -1,4 +1,4 @@
-// The one place for queue contracts (DESIGN §7): queue names, a zod payload per job, default job
+// The one place for queue contracts (docs/architecture.md): queue names, a zod payload per job, default job
 // options and typed enqueue functions. Payloads carry only ids: the Postgres row (Job, MailOutbox)
 // is the truth, the BullMQ job is the delivery mechanism.
 import "server-only";

@@ -1,4 +1,4 @@
-// The feature repo format (DESIGN §2): one zod schema validates the YAML, produces the JSON Schema
+// The feature repo format (docs/materialization.md, "Time semantics"): one zod schema validates the YAML, produces the JSON Schema
 // in docs/, and types the registry. Structural checks live here; cross-object checks (references,
 // duplicates, DuckDB parsing of transforms) live in validate-repo.ts.
 import { z } from "zod";
@@ -161,7 +161,7 @@ export function aggregationDtype(a: Pick<AggregationDef, "function" | "dtype">):
   return a.dtype ?? (a.function === "count" ? "int64" : "float64");
 }
 
-/** Restricted views expose values only to members granted them explicitly (DESIGN §6). */
+/** Restricted views expose values only to members granted them explicitly (docs/access-control.md). */
 export function isRestricted(tags: Record<string, string>): boolean {
   return ["true", "yes", "1"].includes((tags.restricted ?? "").toLowerCase());
 }

@@ -1,4 +1,4 @@
-// Test support: an independent, brute-force implementation of the time semantics (DESIGN §2) in
+// Test support: an independent, brute-force implementation of the time semantics (docs/materialization.md, "Time semantics") in
 // plain loops over generated rows. No DuckDB, no SQL — the engine is checked against it.
 
 export interface OracleRow {

@@ -1,4 +1,4 @@
-// Admin API (DESIGN §5 "Admin", §6): users, projects (create), members, API tokens, alert
+// Admin API (docs/access-control.md): users, projects (create), members, API tokens, alert
 // subscriptions and the audit log.
 import { z } from "zod";
 import { ROLES } from "../../auth/permissions";

@@ -1,4 +1,4 @@
-// Jobs API (DESIGN §4, issue 3): start materializations and backfills, list and inspect jobs,
+// Jobs API (docs/jobs.md): start materializations and backfills, list and inspect jobs,
 // retry and cancel them, and read a view's materialized intervals and gaps. Project-scoped paths
 // carry the exact permission; the un-scoped /api/v1/jobs paths authorize on the job's project
 // inside the handler (jobs.read / jobs.run / jobs.cancel).

@@ -1,4 +1,4 @@
-// Retrieval endpoints (DESIGN §5): online features, historical (point-in-time) features, push.
+// Retrieval endpoints (docs/retrieval.md): online features, historical (point-in-time) features, push.
 // The Feast-compatible feature server (bin/feature-server.ts) serves the same bodies and responses.
 import { z } from "zod";
 import { endpoint, type Endpoint } from "../endpoint";

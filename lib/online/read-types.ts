@@ -1,0 +1,35 @@
+// Shapes of the online read (Feast's get-online-features request and response) and what one read
+// fetched; shared by the read's parts (lib/online/get-online-features.ts orchestrates them).
+import type { Redis } from "ioredis";
+import type { OnlinePlan } from "./read-plan";
+import { READ_CHUNK } from "./read-redis";
+
+export type EntityValue = string | number | boolean;
+
+export interface OnlineFeaturesRequest {
+  features?: string[];
+  feature_service?: string;
+  entities: Record<string, EntityValue[]>;
+  full_feature_names?: boolean;
+}
+
+export type FeatureStatus = "PRESENT" | "NOT_FOUND" | "NULL_VALUE" | "OUTSIDE_MAX_AGE";
+
+export interface OnlineFeaturesResponse {
+  metadata: { feature_names: string[] };
+  results: { values: unknown[]; statuses: FeatureStatus[]; event_timestamps: string[] }[];
+}
+
+export const EPOCH_ISO = "1970-01-01T00:00:00Z";
+/** Entity rows one online request may ask for (Feast has no limit; Redis pipelines this fine). */
+export const MAX_ONLINE_ENTITY_ROWS = 10_000;
+
+/** What one online read fetched: the plan, the request, and each group's script replies. */
+export interface OnlineRead {
+  plan: OnlinePlan;
+  req: OnlineFeaturesRequest;
+  n: number;
+  /** chunks[group][c] = the read script's answer for entities c·READ_CHUNK.. (readLua). */
+  chunks: (string | Buffer)[][];
+  now: number;
+}
