@@ -22,8 +22,8 @@ test("search with a typo finds the feature and opens it", async ({ page }) => {
   await hit.click();
   await expect(page).toHaveURL(/\/feature-views\/customer_spend/);
   await expect(page.getByRole("heading", { level: 1 })).toContainText("customer_spend:amount_sum_7d");
-  // An aggregate has no partition statistics: the page says why and links the aggregated column's.
-  await expect(page.getByText("Window aggregates have no partition statistics")).toBeVisible();
+  // An aggregate's statistics say what they describe and link the aggregated column's.
+  await expect(page.getByTestId("aggregate-stats-note")).toBeVisible();
   await shot(page, "feature");
   await page.getByRole("link", { name: "amount", exact: true }).click();
   await expect(page.getByRole("heading", { level: 1 })).toContainText("customer_spend:amount");

@@ -156,6 +156,10 @@ export interface StatRow {
   stddev: number | null;
   distinct: number | null;
   histogram: Array<{ lo: number; hi: number; count: number }>;
+  percentiles: Record<"p1" | "p5" | "p25" | "p50" | "p75" | "p95" | "p99", number> | null;
+  topValues: Array<{ value: string; count: number }> | null;
+  /** Figures that are estimates (distinct, histogram, quantiles, topValues). */
+  approximate: string[];
 }
 
 const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
@@ -175,6 +179,9 @@ export function normalizeStats(raw: unknown): StatRow[] {
       stddev: numOrNull(x.stddev),
       distinct: numOrNull(x.distinct),
       histogram: (Array.isArray(x.histogram) ? x.histogram : []).map((b) => ({ lo: Number((b as Raw).lo), hi: Number((b as Raw).hi), count: Number((b as Raw).count) })),
+      percentiles: x.percentiles && typeof x.percentiles === "object" ? (x.percentiles as StatRow["percentiles"]) : null,
+      topValues: Array.isArray(x.topValues) ? (x.topValues as Raw[]).map((t) => ({ value: String(t.value), count: Number(t.count) })) : null,
+      approximate: Array.isArray(x.approximate) ? x.approximate.map(String) : [],
     }))
     .sort((a, b) => a.partition.localeCompare(b.partition));
 }

@@ -22,6 +22,7 @@ import { ENTITY_SEP, FIELD_SEP, onlineWriteTrip } from "../online/write-script";
 import { entityKey } from "../online/keys";
 import { computePartitionStats, storeFeatureStats, type FeatureStat } from "../quality/compute-stats";
 import { duckType, dtypeMismatch } from "../shared/dtypes";
+import { AGG_ASOF_TABLE, aggregateAsOfTable, aggregateLookbackSeconds } from "./aggregate-stats";
 import { MaterializationCancelled, MaterializationError, causeText, type MaterializeStep } from "./errors";
 import { openSandbox, parseSingleSelect, type Sandbox } from "../duckdb/sandbox";
 import { bindSource, prepareSource, usLiteral, type SourceRange } from "./read-source";
@@ -152,7 +153,9 @@ export async function materializeWindow(
     const endUs = input.end.getTime() * 1000;
     const ranges: SourceRange[] = [];
     if (input.writeOffline) {
-      ranges.push({ loUs: Date.parse(`${dates[0]}T00:00:00Z`) * 1000, hiUs: (Date.parse(`${dates[dates.length - 1]}T00:00:00Z`) + DAY_MS) * 1000 - 1 });
+      // Statistics of aggregation features need each day's longest window before it.
+      const lookbackUs = aggregateLookbackSeconds(spec) * 1e6;
+      ranges.push({ loUs: Date.parse(`${dates[0]}T00:00:00Z`) * 1000 - lookbackUs, hiUs: (Date.parse(`${dates[dates.length - 1]}T00:00:00Z`) + DAY_MS) * 1000 - 1 });
     }
     let previousEnd: Date | null = null;
     if (input.writeOnline) {
@@ -204,10 +207,16 @@ export async function materializeWindow(
           files: partitionFiles,
           sampleKey: [...spec.joinKeys.map((k) => k.name), "event_timestamp", "created_timestamp"],
         });
+        // Aggregation features: their values per entity as of each day's end (aggregate-stats.ts).
+        const aggFeatures = await aggregateAsOfTable(conn, spec, dates);
+        if (aggFeatures.length) {
+          stats.push(...(await computePartitionStats(conn, AGG_ASOF_TABLE, aggFeatures, dates, { sampleKey: [...spec.joinKeys.map((k) => k.name), "event_timestamp"] })));
+          await conn.run(`DROP TABLE IF EXISTS ${AGG_ASOF_TABLE}`);
+        }
       } catch (e) {
         throw fail("stats", causeText(e), e);
       }
-      await log(`computed statistics of ${spec.rowFeatures.length} feature(s) × ${dates.length} partition(s)`);
+      await log(`computed statistics of ${spec.rowFeatures.length + spec.aggregations.length} feature(s) × ${dates.length} partition(s)`);
       await progress(0.55);
     }
 

@@ -19,8 +19,17 @@ export function jsonValueExpr(expr: string, dtype: string): string {
 }
 
 function aggExpr(a: AggregationSpec, endUs: number, outType: string): string {
+  return windowAggregateSql(a, usLiteral(endUs - a.windowSeconds * 1e6), outType);
+}
+
+/**
+ * The aggregate of `a` over the rows with event_timestamp > `sinceSql` (an SQL timestamp
+ * expression; the caller bounds the rows above), cast to `outType`. Also used for the statistics
+ * of aggregation features (lib/materialize/aggregate-stats.ts).
+ */
+export function windowAggregateSql(a: AggregationSpec, sinceSql: string, outType: string): string {
   const c = qid(a.column);
-  const filter = `FILTER (WHERE event_timestamp > ${usLiteral(endUs - a.windowSeconds * 1e6)})`;
+  const filter = `FILTER (WHERE event_timestamp > ${sinceSql})`;
   const order = "struct_pack(t := event_timestamp, c := coalesce(created_timestamp, '-infinity'::TIMESTAMP))";
   const f = {
     sum: `sum(${c})`,

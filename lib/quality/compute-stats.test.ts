@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { qlit } from "../duckdb/instance";
 import { seededRandom } from "../../test/support/oracle";
 import { openSandbox, type Sandbox } from "../duckdb/sandbox";
-import { computePartitionStats, HISTOGRAM_BINS, type FeatureStat } from "./compute-stats";
+import { computePartitionStats, HISTOGRAM_BINS, QUANTILE_POINTS, TOP_VALUES, type FeatureStat } from "./compute-stats";
 
 const FEATURES = [
   { name: "amount", dtype: "float64" },
@@ -95,6 +95,7 @@ function oracle(rows: Row[], dates: string[]): Map<string, Oracle> {
       let mean: number | null = null;
       let stddev: number | null = null;
       let histogram: number[] | null = null;
+      let quantiles: number[] | null = null;
       let finiteCount = 0;
       if (nums) {
         const finite = nums.filter(Number.isFinite);
@@ -105,6 +106,16 @@ function oracle(rows: Row[], dates: string[]): Map<string, Oracle> {
         }
         if (finite.length > 1) stddev = Math.sqrt(finite.reduce((a, b) => a + (b - mean!) ** 2, 0) / (finite.length - 1));
         if (f.dtype !== "bool") {
+          // quantile_cont: linear interpolation between the closest ranks (type 7).
+          const sorted = [...finite].sort((a, b) => a - b);
+          quantiles = sorted.length
+            ? Array.from({ length: QUANTILE_POINTS }, (_, k) => {
+                const pos = (k / (QUANTILE_POINTS - 1)) * (sorted.length - 1);
+                const lo = Math.floor(pos);
+                const hi = Math.ceil(pos);
+                return lo === hi ? sorted[lo] : sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
+              })
+            : [];
           histogram = [];
           finiteCount = finite.length;
           if (min !== null && max !== null) {
@@ -126,11 +137,24 @@ function oracle(rows: Row[], dates: string[]): Map<string, Oracle> {
         stddev,
         distinct: f.dtype.startsWith("list") ? (inDay.length ? null : 0n) : BigInt(new Set(vals.map((v) => (Number.isNaN(v) ? "NaN" : String(v)))).size),
         histogram,
+        quantiles,
+        topValues: f.dtype === "string" || f.dtype === "bool" ? topOf(vals.map(String)) : null,
+        approximate: [],
         finiteCount,
       });
     }
   }
   return out;
+}
+
+/** The TOP_VALUES most frequent values, most frequent first, ties by value. */
+function topOf(vals: string[]): { value: string; count: number }[] {
+  const counts = new Map<string, number>();
+  for (const v of vals) counts.set(v, (counts.get(v) ?? 0) + 1);
+  return [...counts]
+    .map(([value, count]) => ({ value, count }))
+    .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1))
+    .slice(0, TOP_VALUES);
 }
 
 const close = (a: number | null, b: number | null, what: string) => {
@@ -188,6 +212,13 @@ describe("computePartitionStats, partitions up to the sample size (exact)", () =
         const w = want.get(`${g.featureName}|${g.partition.slice(5)}`)!;
         expect(g.distinct, `${g.featureName} ${g.partition} distinct`).toBe(w.distinct);
         expect(g.histogram?.map((h) => h.count) ?? null, `${g.featureName} ${g.partition} histogram`).toEqual(w.histogram);
+        expect(g.topValues, `${g.featureName} ${g.partition} top values`).toEqual(w.topValues);
+        expect(g.approximate, `${g.featureName} ${g.partition} approximate`).toEqual([]);
+        if (w.quantiles === null) expect(g.quantiles).toBeNull();
+        else {
+          expect(g.quantiles!.length, `${g.featureName} ${g.partition} quantiles`).toBe(w.quantiles.length);
+          g.quantiles!.forEach((q, k) => close(q, w.quantiles![k], `${g.featureName} ${g.partition} p${k}`));
+        }
       }
     }
     // The NaN/±infinity day: moments and bins over its finite values; NaN and infinity still count
@@ -234,6 +265,38 @@ describe("computePartitionStats, sampled partitions (sample size lowered to 4096
         expect(Number(g.distinct), `${what} distinct vs ${w.distinct}`).toBeLessThanOrEqual(1.15 * Number(w.distinct));
       }
     }
+    // Labels: sampled histograms/quantiles and distinct estimates say so; top values stay exact
+    // (strings up to CATEGORICAL_EXACT_ROWS, bools always), as does everything on the small day.
+    for (const g of got) {
+      const w = want.get(`${g.featureName}|${g.partition.slice(5)}`)!;
+      const what = `${g.featureName} ${g.partition}`;
+      expect(g.topValues, `${what} top values`).toEqual(w.topValues);
+      expect(g.approximate.includes("histogram"), `${what} histogram label`).toBe(g.histogram !== null && w.finiteCount > 4096);
+      expect(g.approximate.includes("quantiles"), `${what} quantiles label`).toBe(g.histogram !== null && w.finiteCount > 4096);
+      expect(g.approximate.includes("distinct"), `${what} distinct label`).toBe(g.distinct !== w.distinct);
+      if (g.partition === "date=2024-05-03") expect(g.approximate, what).toEqual([]);
+      if (g.quantiles?.length && w.finiteCount > 4096) {
+        // Sampled quantiles: within 3% of the range (a 2k–4k row sample's rank error is ~1–2%).
+        g.quantiles.forEach((q, k) => expect(Math.abs(q - w.quantiles![k]), `${what} p${k}`).toBeLessThanOrEqual(0.03 * (w.max! - w.min!)));
+      }
+    }
+    // Strings above the exact limit: top values from the row sample, scaled, labelled; distinct estimated.
+    const capped = await computePartitionStats(sb.conn, "sampled_rows", FEATURES, dates, { ...opts, files, categoricalExactRows: 1000 });
+    const cat = capped.find((x) => x.featureName === "category" && x.partition === "date=2024-05-02")!;
+    const wcat = want.get("category|2024-05-02")!;
+    expect(cat.approximate).toContain("topValues");
+    expect(cat.topValues!.length).toBe(TOP_VALUES);
+    const catRate = 2 ** Math.ceil(Math.log2((Number(wcat.rowCount) * (1 - wcat.nullFraction)) / 4096));
+    for (const t of cat.topValues!) {
+      // A row sample at rate 1/catRate: each count within 6 standard errors.
+      const exactCount = rows.filter((x) => x.category === t.value && new Date(x.ts).toISOString().startsWith("2024-05-02")).length;
+      expect(Math.abs(t.count - exactCount), `${t.value}: ${t.count} vs ${exactCount}`).toBeLessThanOrEqual(6 * Math.sqrt(exactCount * catRate) + catRate);
+    }
+    expect(cat.distinct).toBe(wcat.distinct); // 40 values: the distinct pass counts them exactly
+    const smallCat = capped.find((x) => x.featureName === "category" && x.partition === "date=2024-05-03")!;
+    expect(smallCat.approximate).toEqual([]);
+    expect(capped.find((x) => x.featureName === "flag" && x.partition === "date=2024-05-02")!.approximate).toEqual([]);
+
     // The large days were sampled (scaled histograms and distinct estimates differ from the exact ones).
     const amount = got.find((x) => x.featureName === "amount" && x.partition === "date=2024-05-02")!;
     expect(amount.histogram!.map((h) => h.count)).not.toEqual(want.get("amount|2024-05-02")!.histogram);

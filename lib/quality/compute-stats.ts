@@ -21,6 +21,19 @@ export const HISTOGRAM_BINS = 20;
 export const SAMPLE_ROWS = 32_768;
 /** Rows sampled over all partitions of one call at most, as a multiple of SAMPLE_ROWS. */
 export const SAMPLE_PARTITIONS_CAP = 16;
+/** Most frequent values kept per string/bool feature and partition. */
+export const TOP_VALUES = 20;
+/**
+ * Non-null values of a string feature in one partition up to which its distinct count and top
+ * values are exact (one GROUP BY over every value); above, both are estimates, labelled as such in
+ * `approximate`. Bool features are always exact (two values).
+ */
+export const CATEGORICAL_EXACT_ROWS = 1_000_000;
+/** The quantile grid: p0, p1, …, p100 (101 points), over the finite values. */
+export const QUANTILE_POINTS = 101;
+
+/** Figures of a FeatureStat that can be estimates (listed in `approximate` when they are). */
+export type ApproximateFigure = "distinct" | "histogram" | "quantiles" | "topValues";
 
 /**
  * Statistics of one feature in one date partition. Moments are over the finite values (NaN and
@@ -55,6 +68,20 @@ export interface FeatureStat {
    * estimated finite count).
    */
   histogram: { lo: number; hi: number; count: number }[] | null;
+  /**
+   * Numeric features: quantiles_cont at p0, p1, …, p100 of the finite values (QUANTILE_POINTS; empty
+   * without finite values). Exact up to SAMPLE_ROWS non-null values per partition, else from the
+   * histogram's row sample. Null for other dtypes.
+   */
+  quantiles: number[] | null;
+  /**
+   * String and bool features: the TOP_VALUES most frequent non-null values (most frequent first,
+   * ties by value), bools as "true"/"false". Exact up to CATEGORICAL_EXACT_ROWS non-null values,
+   * else counts of a row sample scaled to the partition. Null for other dtypes.
+   */
+  topValues: { value: string; count: number }[] | null;
+  /** The figures above that are estimates for this partition (empty: all exact). */
+  approximate: ApproximateFigure[];
 }
 
 export interface StatsOptions {
@@ -64,6 +91,8 @@ export interface StatsOptions {
   sampleKey?: string[];
   /** Override of SAMPLE_ROWS (tests). */
   sampleRows?: number;
+  /** Override of CATEGORICAL_EXACT_ROWS (tests). */
+  categoricalExactRows?: number;
 }
 
 type Feature = { name: string; dtype: string };
@@ -73,6 +102,8 @@ type Moments = { nn: number; mean: number | null; sd: number | null; min: number
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 const finite = (v: number | null) => (v === null || !Number.isFinite(v) ? null : v);
 const isList = (f: Feature) => f.dtype.startsWith("list<");
+/** Features whose values are categories: top values and an exact distinct count. */
+const isCategorical = (f: Feature) => f.dtype === "string" || f.dtype === "bool";
 /** The feature as DOUBLE for moments, or null when it has none (strings, timestamps, lists…). */
 const asNum = (f: Feature, col = qid(f.name)) => (isNumericDtype(f.dtype) || f.dtype === "bool" ? `CAST(${col} AS DOUBLE)` : null);
 /** A DOUBLE literal that DuckDB parses back to exactly `v` (a bare numeric literal goes through DECIMAL). */
@@ -94,7 +125,8 @@ export async function computePartitionStats(
   const files = opts.files;
   const footers = files && dates.every((d) => files.has(d)) ? await footerMinMax(conn, features, files) : null;
   const byDate = await moments(conn, relation, features, dates, footers);
-  const sampled = await sampleStats(conn, relation, features, byDate, opts);
+  const exact = await categoricalExact(conn, relation, features, byDate, opts.categoricalExactRows ?? CATEGORICAL_EXACT_ROWS);
+  const sampled = await sampleStats(conn, relation, features, byDate, exact, opts);
   const out: FeatureStat[] = [];
   features.forEach((f, i) => {
     for (const d of dates) {
@@ -103,6 +135,12 @@ export async function computePartitionStats(
       const m = r?.m[i];
       const nn = m?.nn ?? 0;
       const s = sampled.get(`${i}|${d}`);
+      const c = exact.get(`${i}|${d}`);
+      const numeric = isNumericDtype(f.dtype);
+      const approximate: ApproximateFigure[] = [];
+      if (nn > 0 && !isList(f) && !c && s?.distinctSampled) approximate.push("distinct");
+      if (numeric && s?.rowsSampled) approximate.push("histogram", "quantiles");
+      if (isCategorical(f) && nn > 0 && !c) approximate.push("topValues");
       out.push({
         featureName: f.name,
         partition: `date=${d}`,
@@ -112,8 +150,11 @@ export async function computePartitionStats(
         max: finite(m?.max ?? null),
         mean: finite(m?.mean ?? null),
         stddev: finite(m?.sd ?? null),
-        distinct: isList(f) ? (n === 0 ? 0n : null) : nn === 0 ? 0n : (s?.distinct ?? null),
-        histogram: isNumericDtype(f.dtype) ? (s?.histogram ?? []) : null,
+        distinct: isList(f) ? (n === 0 ? 0n : null) : nn === 0 ? 0n : (c?.distinct ?? s?.distinct ?? null),
+        histogram: numeric ? (s?.histogram ?? []) : null,
+        quantiles: numeric ? (s?.quantiles ?? []) : null,
+        topValues: isCategorical(f) ? (c?.top ?? s?.top ?? []) : null,
+        approximate,
       });
     }
   });
@@ -262,42 +303,114 @@ async function footerMinMax(conn: DuckDBConnection, features: Feature[], files: 
 /** Kept distinct values below which a sampled distinct count is replaced by an exact one. */
 const MIN_KEPT_DISTINCT = 512;
 
-type DistinctAndHistogram = { distinct: bigint | null; histogram: Hist | null };
+type Top = { value: string; count: number }[];
+type Sampled = {
+  distinct: bigint | null;
+  /** The distinct count is a distinct-sampling estimate. */
+  distinctSampled: boolean;
+  histogram: Hist | null;
+  quantiles: number[] | null;
+  /** Top values from the row sample (only where categoricalExact did not count them). */
+  top: Top | null;
+  /** The histogram and quantiles come from a row sample (not every value). */
+  rowsSampled: boolean;
+};
+type ExactCategorical = { distinct: bigint; top: Top };
 
 /**
- * Distinct counts and histograms of every (feature, date) with values, exact or estimated at a
- * rate 2^-shift chosen from the feature's non-null count in the partition (samplingShift):
+ * Exact distinct counts and top values of the string and bool features per date, where the
+ * partition has at most CATEGORICAL_EXACT_ROWS non-null values (bools: always): one GROUP BY
+ * (date, value) per feature; the number of groups is the distinct count.
+ */
+async function categoricalExact(
+  conn: DuckDBConnection,
+  relation: string,
+  features: Feature[],
+  byDate: Map<string, DateMoments>,
+  exactRows: number,
+): Promise<Map<string, ExactCategorical>> {
+  const result = new Map<string, ExactCategorical>();
+  const parts = features
+    .map((f, i) => ({ f, i }))
+    .filter(({ f }) => isCategorical(f))
+    .map(({ f, i }) => ({
+      f,
+      i,
+      dates: [...byDate.keys()].filter((d) => {
+        const nn = byDate.get(d)!.m[i].nn;
+        return nn > 0 && (f.dtype === "bool" || nn <= exactRows);
+      }),
+    }))
+    .filter((p) => p.dates.length);
+  if (!parts.length) return result;
+  const sql = parts
+    .map(
+      ({ f, i, dates }) => `SELECT ${i} AS i, CAST(d AS VARCHAR) AS d, v, c, g FROM (
+        SELECT d, v, c, count(*) OVER (PARTITION BY d) AS g, row_number() OVER (PARTITION BY d ORDER BY c DESC, v) AS rn
+        FROM (SELECT ${dayExpr} AS d, CAST(${qid(f.name)} AS VARCHAR) AS v, count(*) AS c FROM ${relation}
+              WHERE ${dayExpr} IN (${dates.map((d) => `DATE '${d}'`).join(", ")}) AND ${qid(f.name)} IS NOT NULL GROUP BY ALL))
+      WHERE rn <= ${TOP_VALUES}`,
+    )
+    .join(" UNION ALL ");
+  const rows = (await conn.runAndReadAll(sql)).getRowObjects();
+  rows.sort((a, b) => Number(a.i) - Number(b.i) || String(a.d).localeCompare(String(b.d)) || Number(b.c) - Number(a.c) || (String(a.v) < String(b.v) ? -1 : 1));
+  for (const r of rows) {
+    const k = `${r.i}|${r.d}`;
+    if (!result.has(k)) result.set(k, { distinct: BigInt(Number(r.g)), top: [] });
+    result.get(k)!.top.push({ value: String(r.v), count: Number(r.c) });
+  }
+  return result;
+}
+
+/**
+ * Distinct counts, histograms, quantiles (and top values of large string partitions) of every
+ * (feature, date) with values, exact or estimated at a rate 2^-shift chosen from the feature's
+ * non-null count in the partition (samplingShift):
  * - distinct (exact up to SAMPLE_ROWS/2 values): the distinct values whose hash is ≤ the rate's
  *   threshold, counted exactly, times 2^shift. Distinct sampling: a value is in or out whatever its
  *   frequency, so skew does not bias it; relative standard error 1/√kept. Fewer than
  *   MIN_KEPT_DISTINCT kept values means few values, which a second pass counts exactly.
- * - histogram (exact up to SAMPLE_ROWS values): the rows whose hash(sampleKey) is ≤ the threshold,
- *   a row sample; bin counts scaled to the partition.
+ * - histogram and quantiles (exact up to SAMPLE_ROWS values): the rows whose hash(sampleKey) is ≤
+ *   the threshold, a row sample; bin counts scaled to the partition.
  * Per-partition sample sizes shrink when many partitions would exceed SAMPLE_PARTITIONS_CAP.
+ * Pairs already in `exact` (categoricalExact) are not counted again.
  */
 async function sampleStats(
   conn: DuckDBConnection,
   relation: string,
   features: Feature[],
   byDate: Map<string, DateMoments>,
+  exact: Map<string, ExactCategorical>,
   opts: StatsOptions,
-): Promise<Map<string, DistinctAndHistogram>> {
-  const result = new Map<string, DistinctAndHistogram>();
+): Promise<Map<string, Sampled>> {
+  const result = new Map<string, Sampled>();
   const dates = [...byDate.keys()].sort();
   if (!dates.length) return result;
   let perPartition = opts.sampleRows ?? SAMPLE_ROWS;
   const cap = SAMPLE_PARTITIONS_CAP * perPartition;
   const wanted = dates.reduce((a, d) => a + Math.min(byDate.get(d)!.n, perPartition), 0);
   if (wanted > cap) perPartition = Math.max(1, Math.floor((perPartition * cap) / wanted));
-  // Per feature and date: the sampling shift (null: no values); distinct sampling at half the rows.
+  // Per feature and date: the sampling shift (null: no values, or counted exactly already);
+  // distinct sampling at half the rows.
   const shift = (rows: number) => (i: number, d: string) => {
     const nn = byDate.get(d)!.m[i].nn;
-    return nn > 0 ? samplingShift(nn, rows) : null;
+    return nn > 0 && !exact.has(`${i}|${d}`) ? samplingShift(nn, rows) : null;
   };
   const distinct = await distinctCounts(conn, relation, features, dates, shift(Math.max(1, perPartition / 2)));
-  const hist = await histograms(conn, relation, features, byDate, dates, shift(perPartition), opts);
+  const dist = await sampledDistributions(conn, relation, features, byDate, dates, shift(perPartition), opts);
   features.forEach((f, i) => {
-    for (const d of dates) result.set(`${i}|${d}`, { distinct: distinct.get(`${i}|${d}`) ?? null, histogram: hist.get(`${i}|${d}`) ?? null });
+    for (const d of dates) {
+      const k = `${i}|${d}`;
+      const h = dist.get(k);
+      result.set(k, {
+        distinct: distinct.counts.get(k) ?? null,
+        distinctSampled: distinct.sampled.has(k),
+        histogram: h?.histogram ?? null,
+        quantiles: h?.quantiles ?? null,
+        top: h?.top ?? null,
+        rowsSampled: h?.sampled ?? false,
+      });
+    }
   });
   return result;
 }
@@ -331,10 +444,11 @@ async function distinctCounts(
   features: Feature[],
   dates: string[],
   shift: (i: number, d: string) => number | null,
-): Promise<Map<string, bigint>> {
+): Promise<{ counts: Map<string, bigint>; sampled: Set<string> }> {
   const result = new Map<string, bigint>();
+  const sampledKeys = new Set<string>();
   const counted = features.map((f, i) => ({ f, i })).filter(({ f, i }) => !isList(f) && dates.some((d) => shift(i, d) !== null));
-  if (!counted.length) return result;
+  if (!counted.length) return { counts: result, sampled: sampledKeys };
   // Per feature and date: distinct values among those kept (SELECT DISTINCT, then count per date).
   const query = (parts: { i: number; keep: string; where: string }[]) =>
     parts
@@ -362,7 +476,10 @@ async function distinctCounts(
       if (s === null) continue;
       const c = kept.get(`${i}|${d}`) ?? 0;
       if (s === 0) result.set(`${i}|${d}`, BigInt(c));
-      else if (c >= MIN_KEPT_DISTINCT) result.set(`${i}|${d}`, BigInt(c) << BigInt(s));
+      else if (c >= MIN_KEPT_DISTINCT) {
+        result.set(`${i}|${d}`, BigInt(c) << BigInt(s));
+        sampledKeys.add(`${i}|${d}`);
+      }
       else exact.set(i, [...(exact.get(i) ?? []), d]);
     }
   }
@@ -370,16 +487,22 @@ async function distinctCounts(
     const parts = [...exact].map(([i, ds]) => ({ i, keep: "", where: `${dayExpr} IN (${ds.map((d) => `DATE '${d}'`).join(", ")})` }));
     for (const r of (await conn.runAndReadAll(query(parts))).getRowObjects()) result.set(`${r.i}|${r.d}`, BigInt(Number(r.c)));
   }
-  return result;
+  return { counts: result, sampled: sampledKeys };
 }
 
+type Distribution = { histogram: Hist | null; quantiles: number[] | null; top: Top | null; sampled: boolean };
+
+/** The quantile fractions 0, 0.01, …, 1 as a DuckDB list literal. */
+const QUANTILE_LIST = `[${Array.from({ length: QUANTILE_POINTS }, (_, k) => (k / (QUANTILE_POINTS - 1)).toString()).join(", ")}]`;
+
 /**
- * Histograms of the numeric features per date from one row sample: the rows with
- * hash(sampleKey) ≤ the largest threshold any feature needs on that date go to a temp table, each
- * feature then keeps its own sample (a join with per-date thresholds only where they differ) and
- * groups it by bin; sampled counts are scaled to the partition.
+ * Histograms and quantiles of the numeric features per date, and top values of the string
+ * partitions too large for categoricalExact, from one row sample: the rows with hash(sampleKey) ≤
+ * the largest threshold any feature needs on that date go to a temp table, each feature then keeps
+ * its own sample (a join with per-date thresholds only where they differ) and groups it by bin or
+ * value (or takes its quantiles); sampled counts are scaled to the partition.
  */
-async function histograms(
+async function sampledDistributions(
   conn: DuckDBConnection,
   relation: string,
   features: Feature[],
@@ -387,22 +510,26 @@ async function histograms(
   dates: string[],
   shift: (i: number, d: string) => number | null,
   opts: StatsOptions,
-): Promise<Map<string, Hist>> {
-  const result = new Map<string, Hist>();
+): Promise<Map<string, Distribution>> {
+  const result = new Map<string, Distribution>();
   const numeric = features.map((f, i) => ({ f, i })).filter(({ f }) => isNumericDtype(f.dtype));
+  // Strings whose top values are not counted exactly on some date (shift is null where they are).
+  const cats = features.map((f, i) => ({ f, i })).filter(({ f, i }) => f.dtype === "string" && dates.some((d) => shift(i, d) !== null));
+  const members = [...numeric, ...cats];
   // Per date and numeric feature: the bin origin and scale (bins/(max − min); 0 when max = min).
   const bounds = (i: number, d: string) => {
     const m = byDate.get(d)!.m[i];
     const [lo, hi] = [finite(m.min), finite(m.max)];
     return lo === null || hi === null ? null : { lo, hi, scale: hi === lo ? 0 : HISTOGRAM_BINS / (hi - lo) };
   };
+  const isNum = new Set(numeric.map(({ i }) => i));
   const threshold = (i: number, d: string) => {
     const s = shift(i, d);
-    return s === null || !bounds(i, d) ? null : hashThreshold(s);
+    return s === null || (isNum.has(i) && !bounds(i, d)) ? null : hashThreshold(s);
   };
   const params = dates
     .map((d) => {
-      const t = numeric.map(({ i }) => threshold(i, d));
+      const t = members.map(({ i }) => threshold(i, d));
       return { d, t, table: t.reduce<bigint | null>((a, b) => (b !== null && (a === null || b > a) ? b : a), null) };
     })
     .filter((p) => p.table !== null);
@@ -412,12 +539,12 @@ async function histograms(
   const tableT = new Map(params.map((p) => [p.d, p.table]));
   const keep = keepExpr("h", dates, (d) => tableT.get(d) ?? null, "d");
   // A feature needs its own threshold only where it is below the table's.
-  const ownFlag = new Set(numeric.filter((_, j) => params.some((p) => p.t[j] !== p.table)).map(({ i }) => i));
-  const pCols = ["d", ...numeric.filter(({ i }) => ownFlag.has(i)).map(({ i }) => `t${i}`), ...numeric.flatMap(({ i }) => [`lo${i}`, `sc${i}`])];
+  const ownFlag = new Set(members.filter((_, j) => params.some((p) => p.t[j] !== p.table)).map(({ i }) => i));
+  const pCols = ["d", ...members.filter(({ i }) => ownFlag.has(i)).map(({ i }) => `t${i}`), ...numeric.flatMap(({ i }) => [`lo${i}`, `sc${i}`])];
   const pRows = params.map((p) => {
     const vals = [
       `DATE '${p.d}'`,
-      ...numeric.flatMap(({ i }, j) => (ownFlag.has(i) ? [p.t[j] === null ? "NULL::UBIGINT" : `${p.t[j]}::UBIGINT`] : [])),
+      ...members.flatMap(({ i }, j) => (ownFlag.has(i) ? [p.t[j] === null ? "NULL::UBIGINT" : `${p.t[j]}::UBIGINT`] : [])),
       ...numeric.flatMap(({ i }) => {
         const b = bounds(i, p.d);
         return [dbl(b?.lo ?? null), dbl(b?.scale ?? null)];
@@ -425,30 +552,62 @@ async function histograms(
     ];
     return `(${vals.join(", ")})`;
   });
+  const pWith = `WITH p AS (SELECT * FROM (VALUES ${pRows.join(", ")}) p(${pCols.join(", ")}))`;
+  const own = (i: number) => (ownFlag.has(i) ? `s.h <= p.t${i} AND ` : "");
   const sample = "__larder_stats_sample";
   await conn.run(
-    `CREATE OR REPLACE TEMP TABLE ${sample} AS SELECT d, ${ownFlag.size ? "h, " : ""}${numeric.map(({ i }) => `v${i}`).join(", ")}
-     FROM (SELECT ${dayExpr} AS d, hash(${key}) AS h, ${numeric.map(({ f, i }) => `${qid(f.name)} AS v${i}`).join(", ")} FROM ${relation} WHERE ${inRangeOf(dates)})
+    `CREATE OR REPLACE TEMP TABLE ${sample} AS SELECT d, ${ownFlag.size ? "h, " : ""}${members.map(({ i }) => `v${i}`).join(", ")}
+     FROM (SELECT ${dayExpr} AS d, hash(${key}) AS h, ${members.map(({ f, i }) => `${qid(f.name)} AS v${i}`).join(", ")} FROM ${relation} WHERE ${inRangeOf(dates)})
      ${keep ? `WHERE ${keep}` : ""}`,
   );
   const counts = new Map<string, { bins: number[]; kept: number }>();
+  const quantiles = new Map<string, number[]>();
+  const tops = new Map<string, { top: Top; kept: number }>();
   try {
-    // Per numeric feature, date and bin: finite values in its sample. The bin is a DOUBLE (x ≥ min,
-    // so ≥ 0; NaN/±infinity are filtered out first); `kept` counts its non-null sampled values.
-    const perFeature = numeric.map(({ f, i }) => {
-      const x = `CAST(s.v${i} AS DOUBLE)`;
-      const own = ownFlag.has(i) ? `s.h <= p.t${i} AND ` : "";
-      const bin = isFloatDtype(f.dtype) ? `CASE WHEN isfinite(${x}) THEN least(${HISTOGRAM_BINS - 1}, floor((${x} - p.lo${i}) * p.sc${i})) END` : `least(${HISTOGRAM_BINS - 1}, floor((${x} - p.lo${i}) * p.sc${i}))`;
-      return `SELECT ${i} AS i, CAST(d AS VARCHAR) AS d, b, c FROM (
-        SELECT s.d, ${bin} AS b, count(*) AS c FROM ${sample} s JOIN p ON s.d = p.d
-        WHERE ${own}s.v${i} IS NOT NULL AND p.lo${i} IS NOT NULL GROUP BY ALL)`;
-    });
-    for (const r of (await conn.runAndReadAll(`WITH p AS (SELECT * FROM (VALUES ${pRows.join(", ")}) p(${pCols.join(", ")})) ${perFeature.join(" UNION ALL ")}`)).getRowObjects()) {
-      const k = `${r.i}|${r.d}`;
-      if (!counts.has(k)) counts.set(k, { bins: new Array<number>(HISTOGRAM_BINS).fill(0), kept: 0 });
-      const c = counts.get(k)!;
-      c.kept += Number(r.c);
-      if (r.b !== null) c.bins[Math.max(0, Number(r.b))] += Number(r.c);
+    if (numeric.length) {
+      // Per numeric feature, date and bin: finite values in its sample. The bin is a DOUBLE (x ≥ min,
+      // so ≥ 0; NaN/±infinity are filtered out first); `kept` counts its non-null sampled values.
+      const perFeature = numeric.map(({ f, i }) => {
+        const x = `CAST(s.v${i} AS DOUBLE)`;
+        const bin = isFloatDtype(f.dtype) ? `CASE WHEN isfinite(${x}) THEN least(${HISTOGRAM_BINS - 1}, floor((${x} - p.lo${i}) * p.sc${i})) END` : `least(${HISTOGRAM_BINS - 1}, floor((${x} - p.lo${i}) * p.sc${i}))`;
+        return `SELECT ${i} AS i, CAST(d AS VARCHAR) AS d, b, c FROM (
+          SELECT s.d, ${bin} AS b, count(*) AS c FROM ${sample} s JOIN p ON s.d = p.d
+          WHERE ${own(i)}s.v${i} IS NOT NULL AND p.lo${i} IS NOT NULL GROUP BY ALL)`;
+      });
+      for (const r of (await conn.runAndReadAll(`${pWith} ${perFeature.join(" UNION ALL ")}`)).getRowObjects()) {
+        const k = `${r.i}|${r.d}`;
+        if (!counts.has(k)) counts.set(k, { bins: new Array<number>(HISTOGRAM_BINS).fill(0), kept: 0 });
+        const c = counts.get(k)!;
+        c.kept += Number(r.c);
+        if (r.b !== null) c.bins[Math.max(0, Number(r.b))] += Number(r.c);
+      }
+      // Quantiles of the finite sampled values (the same sample as the histogram).
+      const perFeatureQ = numeric.map(({ i }) => {
+        const x = `CAST(s.v${i} AS DOUBLE)`;
+        return `SELECT ${i} AS i, CAST(s.d AS VARCHAR) AS d, quantile_cont(${x}, ${QUANTILE_LIST}) AS q FROM ${sample} s JOIN p ON s.d = p.d
+          WHERE ${own(i)}isfinite(${x}) AND p.lo${i} IS NOT NULL GROUP BY s.d`;
+      });
+      for (const r of (await conn.runAndReadAll(`${pWith} ${perFeatureQ.join(" UNION ALL ")}`)).getRowObjects()) {
+        const q = r.q as { items?: unknown[] } | unknown[] | null;
+        const items = Array.isArray(q) ? q : (q?.items ?? []);
+        quantiles.set(`${r.i}|${r.d}`, items.map(Number));
+      }
+    }
+    if (cats.length) {
+      const perFeature = cats.map(
+        ({ i }) => `SELECT ${i} AS i, CAST(d AS VARCHAR) AS d, v, c, kept FROM (
+          SELECT d, v, c, sum(c) OVER (PARTITION BY d) AS kept, row_number() OVER (PARTITION BY d ORDER BY c DESC, v) AS rn FROM (
+            SELECT s.d, CAST(s.v${i} AS VARCHAR) AS v, count(*) AS c FROM ${sample} s JOIN p ON s.d = p.d
+            WHERE ${own(i)}s.v${i} IS NOT NULL GROUP BY ALL))
+        WHERE rn <= ${TOP_VALUES}`,
+      );
+      const rows = (await conn.runAndReadAll(`${pWith} ${perFeature.join(" UNION ALL ")}`)).getRowObjects();
+      rows.sort((a, b) => Number(b.c) - Number(a.c) || (String(a.v) < String(b.v) ? -1 : String(a.v) > String(b.v) ? 1 : 0));
+      for (const r of rows) {
+        const k = `${r.i}|${r.d}`;
+        if (!tops.has(k)) tops.set(k, { top: [], kept: Number(r.kept) });
+        tops.get(k)!.top.push({ value: String(r.v), count: Number(r.c) });
+      }
     }
   } finally {
     await conn.run(`DROP TABLE IF EXISTS ${sample}`);
@@ -463,12 +622,24 @@ async function histograms(
       const sampleCounts = c.bins.slice(0, bins);
       // Sampled: scale to the partition (the sample's finite share of the exact non-null count).
       const finiteKept = sampleCounts.reduce((a, x) => a + x, 0);
-      const scaled = c.kept >= nn || c.kept === 0 ? sampleCounts : scaleCounts(sampleCounts, Math.round((nn * finiteKept) / c.kept));
+      const sampled = !(c.kept >= nn || c.kept === 0);
+      const scaled = sampled ? scaleCounts(sampleCounts, Math.round((nn * finiteKept) / c.kept)) : sampleCounts;
       const width = (b.hi - b.lo) / bins;
-      result.set(
-        `${i}|${d}`,
-        scaled.map((count, k) => ({ lo: b.lo + k * width, hi: k === bins - 1 ? b.hi : b.lo + (k + 1) * width, count })),
-      );
+      result.set(`${i}|${d}`, {
+        histogram: scaled.map((count, k) => ({ lo: b.lo + k * width, hi: k === bins - 1 ? b.hi : b.lo + (k + 1) * width, count })),
+        quantiles: quantiles.get(`${i}|${d}`) ?? [],
+        top: null,
+        sampled,
+      });
+    }
+  }
+  for (const { i } of cats) {
+    for (const { d } of params) {
+      const t = tops.get(`${i}|${d}`);
+      if (!t) continue;
+      const nn = byDate.get(d)!.m[i].nn;
+      const scale = t.kept > 0 ? nn / t.kept : 1;
+      result.set(`${i}|${d}`, { histogram: null, quantiles: null, top: t.top.map((x) => ({ value: x.value, count: Math.round(x.count * scale) })), sampled: t.kept < nn });
     }
   }
   return result;
@@ -484,17 +655,22 @@ export async function storeFeatureStats(versionId: string, stats: FeatureStat[],
   const now = new Date();
   const col = <T>(f: (s: FeatureStat) => T) => stats.map(f);
   await db().$executeRaw`
-    INSERT INTO "FeatureStatistic" ("id", "versionId", "featureName", "partition", "rowCount", "nullFraction", "min", "max", "mean", "stddev", "distinct", "histogram", "computedAt", "jobId")
-    SELECT s.id, ${versionId}::text, s.feature, s.part, s.rows, s.nulls, s.mn, s.mx, s.mean, s.sd, s.dc, s.hist, ${now.toISOString()}::timestamp(3), ${jobId}::text
+    INSERT INTO "FeatureStatistic" ("id", "versionId", "featureName", "partition", "rowCount", "nullFraction", "min", "max", "mean", "stddev", "distinct", "histogram", "quantiles", "topValues", "approximate", "computedAt", "jobId")
+    SELECT s.id, ${versionId}::text, s.feature, s.part, s.rows, s.nulls, s.mn, s.mx, s.mean, s.sd, s.dc, s.hist, s.q, s.top,
+           CASE WHEN s.approx = '' THEN ARRAY[]::text[] ELSE string_to_array(s.approx, ',') END, ${now.toISOString()}::timestamp(3), ${jobId}::text
     FROM unnest(
       ${col(() => randomUUID())}::text[], ${col((s) => s.featureName)}::text[], ${col((s) => s.partition)}::text[],
       ${col((s) => String(s.rowCount))}::text[]::bigint[], ${col((s) => s.nullFraction)}::float8[],
       ${col((s) => s.min)}::float8[], ${col((s) => s.max)}::float8[], ${col((s) => s.mean)}::float8[], ${col((s) => s.stddev)}::float8[],
       ${col((s) => (s.distinct === null ? null : String(s.distinct)))}::text[]::bigint[],
-      ${col((s) => (s.histogram === null ? null : JSON.stringify(s.histogram)))}::text[]::jsonb[]
-    ) AS s(id, feature, part, rows, nulls, mn, mx, mean, sd, dc, hist)
+      ${col((s) => (s.histogram === null ? null : JSON.stringify(s.histogram)))}::text[]::jsonb[],
+      ${col((s) => (s.quantiles === null ? null : JSON.stringify(s.quantiles)))}::text[]::jsonb[],
+      ${col((s) => (s.topValues === null ? null : JSON.stringify(s.topValues)))}::text[]::jsonb[],
+      ${col((s) => s.approximate.join(","))}::text[]
+    ) AS s(id, feature, part, rows, nulls, mn, mx, mean, sd, dc, hist, q, top, approx)
     ON CONFLICT ("versionId", "featureName", "partition") DO UPDATE SET
       "rowCount" = EXCLUDED."rowCount", "nullFraction" = EXCLUDED."nullFraction", "min" = EXCLUDED."min", "max" = EXCLUDED."max",
       "mean" = EXCLUDED."mean", "stddev" = EXCLUDED."stddev", "distinct" = EXCLUDED."distinct", "histogram" = EXCLUDED."histogram",
+      "quantiles" = EXCLUDED."quantiles", "topValues" = EXCLUDED."topValues", "approximate" = EXCLUDED."approximate",
       "computedAt" = EXCLUDED."computedAt", "jobId" = EXCLUDED."jobId"`;
 }

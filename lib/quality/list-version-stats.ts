@@ -6,6 +6,14 @@ import type { Principal } from "../auth/principal";
 import { db } from "../db/client";
 import { forbidden, notFound } from "../errors";
 import type { FeatureStatOut } from "./stats-schema";
+import { QUANTILE_POINTS } from "./compute-stats";
+
+/** p1 … p99 from the stored p0 … p100 grid (null without finite values or for other dtypes). */
+export function percentilesOf(quantiles: unknown): FeatureStatOut["percentiles"] {
+  if (!Array.isArray(quantiles) || quantiles.length !== QUANTILE_POINTS) return null;
+  const q = quantiles as number[];
+  return { p1: q[1], p5: q[5], p25: q[25], p50: q[50], p75: q[75], p95: q[95], p99: q[99] };
+}
 
 export async function listVersionStats(
   principal: Principal,
@@ -42,6 +50,9 @@ export async function listVersionStats(
       stddev: r.stddev,
       distinct: r.distinct === null ? null : Number(r.distinct),
       histogram: Array.isArray(r.histogram) ? (r.histogram as Array<{ lo: number; hi: number; count: number }>) : null,
+      percentiles: percentilesOf(r.quantiles),
+      topValues: Array.isArray(r.topValues) ? (r.topValues as Array<{ value: string; count: number }>) : null,
+      approximate: r.approximate.filter((a): a is FeatureStatOut["approximate"][number] => ["distinct", "histogram", "quantiles", "topValues"].includes(a)),
       computedAt: r.computedAt.toISOString(),
     })),
   };

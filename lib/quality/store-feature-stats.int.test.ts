@@ -17,16 +17,16 @@ describe("storeFeatureStats", () => {
       features: [{ name: "amount", dtype: "float64" }, { name: "category", dtype: "string" }],
     });
     const first: FeatureStat[] = [
-      { featureName: "amount", partition: "date=2024-05-01", rowCount: 12345678901n, nullFraction: 0.25, min: -1.5, max: 1e300, mean: 0.1, stddev: 2.5e-7, distinct: 42n, histogram: [{ lo: -1.5, hi: 1e300, count: 7 }] },
-      { featureName: "category", partition: "date=2024-05-01", rowCount: 3n, nullFraction: 0, min: null, max: null, mean: null, stddev: null, distinct: null, histogram: null },
+      { featureName: "amount", partition: "date=2024-05-01", rowCount: 12345678901n, nullFraction: 0.25, min: -1.5, max: 1e300, mean: 0.1, stddev: 2.5e-7, distinct: 42n, histogram: [{ lo: -1.5, hi: 1e300, count: 7 }], quantiles: [-1.5, 0.25, 1e300], topValues: null, approximate: ["distinct", "quantiles"] },
+      { featureName: "category", partition: "date=2024-05-01", rowCount: 3n, nullFraction: 0, min: null, max: null, mean: null, stddev: null, distinct: null, histogram: null, quantiles: null, topValues: [{ value: "a,b", count: 2 }, { value: "", count: 1 }], approximate: [] },
     ];
     const before = Date.now();
     await storeFeatureStats(versionId, first, null);
     const read = async () => db().featureStatistic.findMany({ where: { versionId }, orderBy: { featureName: "asc" } });
     let rows = await read();
     expect(rows.map(({ id: _id, versionId: _v, computedAt: _c, ...r }) => r)).toEqual([
-      { featureName: "amount", partition: "date=2024-05-01", rowCount: 12345678901n, nullFraction: 0.25, min: -1.5, max: 1e300, mean: 0.1, stddev: 2.5e-7, distinct: 42n, histogram: [{ lo: -1.5, hi: 1e300, count: 7 }], jobId: null },
-      { featureName: "category", partition: "date=2024-05-01", rowCount: 3n, nullFraction: 0, min: null, max: null, mean: null, stddev: null, distinct: null, histogram: null, jobId: null },
+      { featureName: "amount", partition: "date=2024-05-01", rowCount: 12345678901n, nullFraction: 0.25, min: -1.5, max: 1e300, mean: 0.1, stddev: 2.5e-7, distinct: 42n, histogram: [{ lo: -1.5, hi: 1e300, count: 7 }], quantiles: [-1.5, 0.25, 1e300], topValues: null, approximate: ["distinct", "quantiles"], jobId: null },
+      { featureName: "category", partition: "date=2024-05-01", rowCount: 3n, nullFraction: 0, min: null, max: null, mean: null, stddev: null, distinct: null, histogram: null, quantiles: null, topValues: [{ value: "a,b", count: 2 }, { value: "", count: 1 }], approximate: [], jobId: null },
     ]);
     // computedAt is the store time, read back as the same instant (UTC wall time in timestamp(3)).
     expect(Math.abs(rows[0].computedAt.getTime() - before)).toBeLessThan(60_000);

@@ -135,9 +135,8 @@ function FeatureBody({ project, view, feature }: { project: string; view: Featur
         <CardBody>
           {f.kind === "aggregation" ? (
             <AggregateStatsNote project={project} view={view.name} version={version} column={String(f.aggregation?.column ?? "")} />
-          ) : (
-            <StatsPanel project={project} view={view.name} version={version.version} features={[feature]} initialFeature={feature} />
-          )}
+          ) : null}
+          <StatsPanel project={project} view={view.name} version={version.version} features={[feature]} initialFeature={feature} />
         </CardBody>
       </Card>
       <div className="mb-5 grid gap-4 lg:grid-cols-2">
@@ -181,35 +180,21 @@ function FeatureBody({ project, view, feature }: { project: string; view: Featur
   );
 }
 
-/**
- * Window aggregates are not stored per partition (they are computed as of each read: at
- * materialization for the online store, at each entity row's time for training data), so there
- * is nothing to take partition statistics of; the aggregated column's statistics show its data.
- */
+/** What an aggregation feature's statistics describe, with a link to the aggregated column's. */
 function AggregateStatsNote({ project, view, version, column }: { project: string; view: string; version: FeatureViewVersionOut; column: string }) {
   const columnIsFeature = version.features.some((x) => x.name === column && x.kind !== "aggregation");
   return (
-    <EmptyState
-      title="Window aggregates have no partition statistics"
-      next={
+    <p className="mb-3 text-xs text-fg-muted" data-testid="aggregate-stats-note">
+      Window aggregate statistics: each partition&apos;s figures are over the entities&apos; values as of the last instant of that day.{" "}
+      {columnIsFeature ? (
         <>
-          They are computed when read (as of the materialization for the online store, as of each entity row&apos;s time for training
-          data), not stored per partition.{" "}
-          {columnIsFeature ? (
-            <>
-              The statistics of the aggregated column{" "}
-              <Link className="underline" href={`${links.feature(project, view, column)}?version=${version.version}`}>
-                {column}
-              </Link>{" "}
-              show its data.
-            </>
-          ) : (
-            <>
-              The aggregated column <code>{column}</code> is not a feature of this view, so it has no statistics of its own.
-            </>
-          )}
+          The aggregated column{" "}
+          <Link className="underline" href={`${links.feature(project, view, column)}?version=${version.version}`}>
+            {column}
+          </Link>{" "}
+          has its own.
         </>
-      }
-    />
+      ) : null}
+    </p>
   );
 }

@@ -20,7 +20,7 @@ export const getFeatureViewVersionStats = endpoint({
   path: "/api/v1/projects/{project}/feature-views/{view}/versions/{version}/stats",
   permission: "catalog.read",
   summary:
-    "Statistics per feature and date partition of one view version (row count, null fraction, min, max, mean, stddev, distinct, histogram). Restricted views: only for members granted the view.",
+    "Statistics per feature and date partition of one view version (row count, null fraction, min, max, mean, stddev, percentiles, distinct, top values, histogram; aggregation features as of each partition's end). Restricted views: only for members granted the view.",
   tags: ["registry"],
   params: VersionParams,
   query: z
