@@ -11,6 +11,7 @@ import { qlit, withDuckConnection } from "../duckdb/instance";
 import { materializeWindow } from "../materialize/materialize-window";
 import { seededRandom } from "../../test/support/oracle";
 import { createTestVersion, writeParquet } from "../../test/support/materialize";
+import { testSourceDir } from "../../test/fixtures/data-roots";
 import { HISTOGRAM_BINS, QUANTILE_POINTS } from "./compute-stats";
 
 const uid = `${Date.now().toString(36)}${process.pid}`;
@@ -21,6 +22,7 @@ const DATES = ["2024-06-01", "2024-06-02", "2024-06-03"];
 
 let root: string;
 let src: string;
+let srcDir: string;
 let versionId: string;
 const project = `statsdb_${uid}`;
 
@@ -52,7 +54,8 @@ beforeAll(async () => {
       });
     }
   }
-  src = path.join(root, "src", "tx.parquet");
+  srcDir = await testSourceDir("statsdb");
+  src = path.join(srcDir, "tx.parquet");
   await writeParquet(src, [
     { name: "customer_id", type: "BIGINT" },
     { name: "ts", type: "TIMESTAMP" },
@@ -81,6 +84,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await fs.rm(root, { recursive: true, force: true });
+  await fs.rm(srcDir, { recursive: true, force: true });
   await db().$disconnect();
 });
 
