@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: type check, unit tests, integration tests (real Postgres, Redis, DuckDB), the
+// `npm test`: type check, lint, unit tests, integration tests (real Postgres, Redis, DuckDB), the
 // production build and the browser tests in Chromium — then one summary line.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
@@ -38,6 +38,7 @@ const playwrightReport = (path) => ({
 
 
 run("typecheck", "npx", ["tsc", "--noEmit", "-p", "."]);
+run("lint", "npx", ["eslint", ".", "--max-warnings", "0"]);
 const unit = vitestReport(`${out}/unit.json`);
 run("unit", "npx", ["vitest", "run", "--project", "unit", "--reporter=default", "--reporter=json", `--outputFile.json=${unit.path}`], unit);
 const integ = vitestReport(`${out}/integration.json`);

@@ -39,11 +39,12 @@ export function CommandPalette() {
   });
 
   // cmdk keeps its selection when items arrive later; select the best hit so Enter opens it.
-  const [selected, setSelected] = useState("");
+  // A pick made for the current query wins; otherwise the best hit is selected.
+  const [picked, setPicked] = useState<{ q: string; value: string } | null>(null);
   const first = data?.items[0];
-  useEffect(() => {
-    if (debounced && first) setSelected(`${first.kind}:${first.project}:${first.qualifiedName}`);
-  }, [debounced, first]);
+  const best = debounced && first ? `${first.kind}:${first.project}:${first.qualifiedName}` : "";
+  const selected = picked && picked.q === debounced ? picked.value : best;
+  const setSelected = (value: string) => setPicked({ q: debounced, value });
 
   const go = (href: string) => {
     setOpen(false);

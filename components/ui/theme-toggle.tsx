@@ -1,11 +1,13 @@
 "use client";
 import { Moon, Sun } from "lucide-react";
-import { useEffect, useState } from "react";
+import { useState } from "react";
+import { useClientValue } from "@/lib/console/use-client-value";
 
 /** Flips the `dark` class on <html> and remembers the choice (the root layout applies it before paint). */
 export function ThemeToggle() {
-  const [dark, setDark] = useState<boolean | null>(null);
-  useEffect(() => setDark(document.documentElement.classList.contains("dark")), []);
+  const [chosen, setDark] = useState<boolean | null>(null);
+  const initial = useClientValue<boolean | null>(() => document.documentElement.classList.contains("dark"), null);
+  const dark = chosen ?? initial;
   const toggle = () => {
     const next = !document.documentElement.classList.contains("dark");
     document.documentElement.classList.toggle("dark", next);

@@ -4,7 +4,6 @@ import { expect, test as base, type Locator, type Page } from "@playwright/test"
 import { PASSWORD, SEED_FILE, emailOf, type E2ERole, type SeedInfo } from "./env";
 
 export const test = base.extend<{ seed: SeedInfo }>({
-  // eslint-disable-next-line no-empty-pattern
   seed: async ({}, use) => {
     await use(JSON.parse(readFileSync(SEED_FILE, "utf8")) as SeedInfo);
   },

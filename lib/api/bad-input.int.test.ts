@@ -7,7 +7,7 @@ import { env } from "../config/env";
 import { disconnectDb } from "../db/client";
 import type { Endpoint } from "./endpoint";
 import { ALL_ENDPOINTS } from "./endpoints";
-import { TEST_ORIGIN, callRoute, fillPath, json, loadRoute, pathParamNames } from "../../test/fixtures/api";
+import { TEST_ORIGIN, callRoute, fillPath, loadRoute, pathParamNames } from "../../test/fixtures/api";
 import { createTestProject, createTestSession, createTestUser } from "../../test/fixtures/auth";
 
 interface Problem {

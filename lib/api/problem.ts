@@ -1,6 +1,5 @@
 // application/problem+json (RFC 9457) for every error the API returns.
 import { randomUUID } from "node:crypto";
-import type { ZodError } from "zod";
 import { ERROR_STATUS, LarderError, type InvalidParam } from "../errors";
 import { storeUnavailable } from "../errors/store-unavailable";
 

@@ -8,12 +8,10 @@
 //   commit (not cancellable): upsert statistics, write the online snapshot through the newer-wins
 //     script, then move each partition file over the old one (rename(2) replaces atomically).
 // A failure or cancellation during compute leaves both stores exactly as they were.
-import { randomUUID } from "node:crypto";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { env } from "../config/env";
 import { db } from "../db/client";
 import { qid, qlit } from "../duckdb/instance";
 import { pingMasters } from "../redis/cluster";

@@ -43,7 +43,7 @@ export type PreparedSource =
 const TIMESTAMPISH = /^(TIMESTAMP|TIMESTAMP_NS|TIMESTAMP_MS|TIMESTAMP_S|TIMESTAMP WITH TIME ZONE|DATE|VARCHAR)$/i;
 
 /** A UTC TIMESTAMP expression for a raw timestamp column of any accepted type. */
-export function timestampExpr(column: string, type: string): string {
+export function timestampExpr(column: string, _type: string): string {
   return `CAST(${qid(column)} AS TIMESTAMP)`;
 }
 

@@ -1,6 +1,5 @@
 // What a historical job row records: its parameters and the state of its result file.
 import "server-only";
-import path from "node:path";
 
 /** What a historical Job row's `result` says about its file (run-historical-job.ts writes it; expire-historical-results.ts marks its expiry). */
 export interface HistoricalResultJson {

@@ -3,7 +3,6 @@
 // edges, absent entities, rows before any feature row, two views with different entities and
 // zone offsets in the input; online/offline consistency; uploads, job mode and bad input.
 import fs from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST as historicalRoute } from "@/app/api/v1/projects/[project]/historical-features/route";

@@ -94,7 +94,13 @@ export async function loadEntityTable(
       // Columns in first-seen order; JS checks keys and times so errors name the row.
       const cols: string[] = [];
       const seen = new Set<string>();
-      for (const r of rows) for (const k of Object.keys(r)) if (!seen.has(k)) (seen.add(k), cols.push(k));
+      for (const r of rows) {
+        for (const k of Object.keys(r)) {
+          if (seen.has(k)) continue;
+          seen.add(k);
+          cols.push(k);
+        }
+      }
       if (!seen.has(timestampColumn)) {
         throw badRequest(`The entity rows have no "${timestampColumn}" column; add each row's time there or name the column with event_timestamp_column.`, [
           { name: `entity_rows[0].${timestampColumn}`, reason: "required" },

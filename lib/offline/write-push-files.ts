@@ -7,7 +7,6 @@ import { randomUUID } from "node:crypto";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { env } from "../config/env";
 import { qid, qlit, withDuckConnection } from "../duckdb/instance";
 import { duckType } from "../shared/dtypes";
 import { partitionName, pushSourceDir } from "../shared/offline-layout";

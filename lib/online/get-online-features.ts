@@ -3,7 +3,6 @@
 // lookups from the in-process catalog, ttl enforced at read time (OUTSIDE_MAX_AGE). This file
 // orchestrates the read's parts: validation (read-request.ts), planning (read-plan.ts), the Redis
 // read (read-redis.ts) and the answer as objects (read-response.ts) or bytes (read-response-bytes.ts).
-import type { Redis } from "ioredis";
 import type { Principal } from "../auth/principal";
 import { canReadRestrictedView } from "../auth/authorize";
 import { forbidden } from "../errors";
@@ -12,7 +11,7 @@ import { getCatalog, invalidateCatalog } from "../registry/catalog-cache";
 import { invalidateTokens, tokenCacheGeneration } from "../auth/token-cache";
 import { AUTH_GENERATION_KEY, registryGenerationKey } from "../redis/generations";
 import { compilePlan, type OnlinePlan } from "./read-plan";
-import { READ_CHUNK, readCluster, readSingle } from "./read-redis";
+import { readCluster, readSingle } from "./read-redis";
 import { checkEntities, checkRequestShape } from "./read-request";
 import { buildResponseJson } from "./read-response-bytes";
 import { buildResponse, fieldRows } from "./read-response";

@@ -10,9 +10,7 @@ import type { Cluster, Redis } from "ioredis";
 import { ClusterBatch, groupBySlot } from "../redis/cluster";
 import { coalesceWrites } from "../redis/coalesce";
 import type { OnlineRedis } from "../redis/connection";
-import { readOnline } from "./get-online-features";
 import type { OnlinePlan } from "./read-plan";
-import { put } from "./read-response-bytes";
 import type { EntityValue } from "./read-types";
 
 /**

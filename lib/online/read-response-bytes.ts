@@ -2,10 +2,9 @@
 // feature server sends): no per-value strings, no nested arrays, no JSON.stringify.
 // Longer than ~400 lines on purpose: one writer whose parts share module-level scratch buffers and
 // byte constants on the hot path; split, they would trade locality for indirection.
-import { getOnlineFeaturesJson } from "./get-online-features";
 import { type OnlinePlan, type ViewSlot } from "./read-plan";
 import { READ_CHUNK, US } from "./read-redis";
-import { buildResponse, isoOf } from "./read-response";
+import { isoOf } from "./read-response";
 import { EPOCH_ISO, type OnlineFeaturesRequest } from "./read-types";
 
 // ---- The byte-level JSON writer (getOnlineFeaturesJson) ----
@@ -284,7 +283,7 @@ function epochMsOf(b: Buffer, from: number, to: number): number {
 }
 
 /** Copies `src` into `out` at `at`; returns the new position. A loop beats a native call for small sources. */
-export function put(src: Uint8Array, out: Buffer, at: number): number {
+function put(src: Uint8Array, out: Buffer, at: number): number {
   const len = src.length;
   if (len > 64) {
     out.set(src, at);

@@ -1,8 +1,6 @@
 // Shapes of the online read (Feast's get-online-features request and response) and what one read
 // fetched; shared by the read's parts (lib/online/get-online-features.ts orchestrates them).
-import type { Redis } from "ioredis";
 import type { OnlinePlan } from "./read-plan";
-import { READ_CHUNK } from "./read-redis";
 
 export type EntityValue = string | number | boolean;
 

@@ -5,8 +5,6 @@
 // like every other path. The scan runs in a sandbox that may read only this version's folder, and is
 // bounded in rows, bytes and time. The rows are exact JSON text built by DuckDB (json-values.ts).
 import "server-only";
-import fs from "node:fs/promises";
-import path from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { canReadRestrictedView, type ProjectRef } from "../auth/authorize";
 import type { Principal } from "../auth/principal";

@@ -19,14 +19,6 @@ export interface DataRoot {
   project: string | null;
 }
 
-function realOrSelf(p: string): string {
-  try {
-    return realpathSync(p);
-  } catch {
-    return p;
-  }
-}
-
 /** The real path of `p`'s longest existing ancestor joined with the rest (p need not exist). */
 export function physicalPath(p: string): string {
   const rest: string[] = [];
@@ -91,7 +83,6 @@ export function describeRoots(project: string): string {
 }
 
 const GLOB_CHARS = /[*?[\]{}]/;
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /** The part of a (normalised, absolute) glob before its first segment with a wildcard. */

@@ -50,7 +50,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await fs.rm(dir, { recursive: true, force: true });
   await fs.rm(path.resolve(env().OFFLINE_STORE_URI, other.name), { recursive: true, force: true });
-  // eslint-disable-next-line no-console
   console.info(`[attacks] plan-time transforms ${attemptsRun.transforms}, source paths ${attemptsRun.paths}, escapes ${attemptsRun.escapes}`);
 });
 

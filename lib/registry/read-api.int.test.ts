@@ -7,7 +7,7 @@ import { seedRetailCatalog } from "../../test/fixtures/catalog";
 import { db } from "../db/client";
 
 type Page<T = Record<string, unknown>> = { items: T[]; total: number; limit: number; offset: number; nextOffset: number | null };
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 let project: string;
 let viewer: Record<string, string>;

@@ -135,7 +135,11 @@ export function generateRows(opts: { seed: number; t0: number; days: number; ent
       continue;
     }
     const seen = new Set<number>();
-    for (const r of g) if (r.created !== null && !seen.has(r.created)) (seen.add(r.created), unique.push(r));
+    for (const r of g) {
+      if (r.created === null || seen.has(r.created)) continue;
+      seen.add(r.created);
+      unique.push(r);
+    }
   }
   return { rows: unique, edges: { end: opts.end, windowsMs: opts.windowsMs, ttlMs: opts.ttlMs } };
 }

@@ -153,6 +153,8 @@ function AddMember({ project, onDone }: { project: string; onDone: () => void })
 
 function Tokens({ project }: { project: string }) {
   const client = useQueryClient();
+  // Expiry is judged against the time the list was first shown (render stays pure).
+  const [now] = useState(Date.now);
   const q = useQuery({ queryKey: qk.tokens(project), queryFn: ({ signal }) => api.get<Page<TokenOut>>(`${base(project)}/tokens`, { limit: 200 }, signal) });
   const revoke = useMutation({
     mutationFn: (id: string) => api.delete(`${base(project)}/tokens/${id}`),
@@ -193,7 +195,7 @@ function Tokens({ project }: { project: string }) {
                   {formatDateTime(t.createdAt).slice(0, 10)} <span className="text-xs">by {t.createdBy}</span>
                 </TD>
                 <TD className="text-fg-muted">{formatRelative(t.lastUsedAt)}</TD>
-                <TD>{t.revokedAt ? <Badge tone="muted">revoked {formatRelative(t.revokedAt)}</Badge> : t.expiresAt && Date.parse(t.expiresAt) < Date.now() ? <Badge tone="warning">expired</Badge> : <Badge tone="success">active</Badge>}</TD>
+                <TD>{t.revokedAt ? <Badge tone="muted">revoked {formatRelative(t.revokedAt)}</Badge> : t.expiresAt && Date.parse(t.expiresAt) < now ? <Badge tone="warning">expired</Badge> : <Badge tone="success">active</Badge>}</TD>
                 <TD className="text-right">
                   {!t.revokedAt ? (
                     <Button size="sm" variant="ghost" onClick={() => confirm(`Revoke token “${t.name}”? Programs using it stop working at once.`) && revoke.mutate(t.id)}>

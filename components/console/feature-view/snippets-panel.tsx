@@ -1,11 +1,10 @@
 "use client";
-import { useEffect, useState } from "react";
+import { useClientValue } from "@/lib/console/use-client-value";
 import { curlOnlineSnippet, sdkOnlineSnippet, trainingSnippet, type SnippetInput } from "@/lib/console/snippets";
 import { CodeBlock } from "../../ui/code-block";
 
 export function SnippetsPanel(props: Omit<SnippetInput, "origin">) {
-  const [origin, setOrigin] = useState("http://localhost:3000");
-  useEffect(() => setOrigin(window.location.origin), []);
+  const origin = useClientValue(() => window.location.origin, "http://localhost:3000");
   const input = { ...props, origin };
   return (
     <div className="space-y-4">

@@ -1,6 +1,6 @@
 "use client";
 import { clsx } from "clsx";
-import { useMemo, useState } from "react";
+import { useState } from "react";
 import type { FeatureViewVersionOut } from "@/lib/console/api-types";
 import { definitionDiff, withContext } from "@/lib/console/definition-diff";
 import { formatDateTime } from "@/lib/console/format";
@@ -14,7 +14,7 @@ export function VersionsPanel({ versions, onOpen }: { versions: FeatureViewVersi
   const [from, setFrom] = useState(sorted[1]?.version ?? sorted[0]?.version ?? 1);
   const a = sorted.find((v) => v.version === from);
   const b = sorted.find((v) => v.version === to);
-  const diff = useMemo(() => (a && b ? definitionDiff(a.definition, b.definition) : null), [a, b]);
+  const diff = a && b ? definitionDiff(a.definition, b.definition) : null;
   return (
     <div className="space-y-5">
       <Table label="Versions">

@@ -29,10 +29,17 @@ export function fromUtcInput(v: string): string {
   return new Date(`${v}:00Z`).toISOString();
 }
 
+/** The next whole UTC minute (windows end there by default). */
+function nextMinute(): number {
+  return Math.ceil(Date.now() / 60000) * 60000;
+}
+
 export function MaterializeDialog({ project, view }: { project: string; view: string }) {
   const [open, setOpen] = useState(false);
-  const now = Math.ceil(Date.now() / 60000) * 60000;
-  const [win, setWin] = useState({ start: toUtcInput(now - 7 * 86400e3), end: toUtcInput(now) });
+  const [win, setWin] = useState(() => {
+    const now = nextMinute();
+    return { start: toUtcInput(now - 7 * 86400e3), end: toUtcInput(now) };
+  });
   const client = useQueryClient();
   const router = useRouter();
   const run = useMutation({
@@ -72,7 +79,10 @@ export function MaterializeDialog({ project, view }: { project: string; view: st
       >
         <div className="flex flex-wrap gap-1.5" role="group" aria-label="Window presets">
           {PRESETS.map(([label, span]) => (
-            <Button key={label} size="sm" variant="ghost" className="border-line" onClick={() => setWin({ start: toUtcInput(now - span), end: toUtcInput(now) })}>
+            <Button key={label} size="sm" variant="ghost" className="border-line" onClick={() => {
+                const now = nextMinute();
+                setWin({ start: toUtcInput(now - span), end: toUtcInput(now) });
+              }}>
               {label}
             </Button>
           ))}

@@ -24,7 +24,12 @@ export function SearchPage() {
   const [s, set] = useUrlState(["q", ...FACETS] as const);
   const [text, setText] = useState(s.q);
   const debounced = useDebounced(text.trim(), 200);
-  useEffect(() => setText(s.q), [s.q]);
+  // The box follows the URL when it changes from outside (back button, header search).
+  const [shownQ, setShownQ] = useState(s.q);
+  if (shownQ !== s.q) {
+    setShownQ(s.q);
+    setText(s.q);
+  }
   useEffect(() => {
     if (debounced !== s.q) set({ q: debounced });
   }, [debounced]); // eslint-disable-line react-hooks/exhaustive-deps
