@@ -2,7 +2,7 @@
 // `errorStep` and the message; the original error stays attached as `cause`.
 import { LarderError, type ErrorCode } from "../errors";
 
-export const MATERIALIZE_STEPS = ["load_version", "read_source", "transform", "write_offline", "write_online", "stats"] as const;
+export const MATERIALIZE_STEPS = ["load_version", "read_source", "transform", "write_offline", "write_online", "stats", "quality"] as const;
 export type MaterializeStep = (typeof MATERIALIZE_STEPS)[number];
 
 export class MaterializationError extends LarderError {

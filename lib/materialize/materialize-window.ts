@@ -21,6 +21,8 @@ import { entityKey } from "../online/keys";
 import { computePartitionStats, storeFeatureStats, type FeatureStat } from "../quality/compute-stats";
 import { duckType, dtypeMismatch } from "../shared/dtypes";
 import { AGG_ASOF_TABLE, aggregateAsOfTable, aggregateLookbackSeconds } from "./aggregate-stats";
+import { evaluateRules, hasRules, rulePassSql, runRulePass, storeRuleResults, type RuleResult } from "../quality/rules";
+import { computeAndStoreDrift } from "../quality/drift";
 import { MaterializationCancelled, MaterializationError, causeText, type MaterializeStep } from "./errors";
 import { openSandbox, parseSingleSelect, type Sandbox } from "../duckdb/sandbox";
 import { bindSource, prepareSource, usLiteral, type SourceRange } from "./read-source";
@@ -69,6 +71,8 @@ export interface MaterializeWindowResult extends MaterializeCounts {
   entitiesOnline: number;
   /** Statistics rows upserted. */
   statistics: number;
+  /** Data-quality rule results (empty without rules); none failed with on_fail: fail, or the job threw. */
+  rules: RuleResult[];
   /** Seconds spent writing to the online store, from the first call sent to the last reply (0 without online writes). */
   onlineWriteSeconds: number;
 }
@@ -194,6 +198,9 @@ export async function materializeWindow(
     // ---- write_offline (to the work folder) + stats.
     const partitionFiles = new Map<string, string>();
     let stats: FeatureStat[] = [];
+    const checkRules = hasRules(spec.monitoring);
+    let rulePass = new Map<string, Record<string, number>>();
+    let ruleResults: RuleResult[] = [];
     if (input.writeOffline) {
       counts.rowsWrittenOffline = await writePartitions(conn, spec, dates, workDir, partitionFiles);
       await log(`wrote ${dates.length} partition(s), ${counts.rowsWrittenOffline} rows, to the work folder`);
@@ -205,16 +212,32 @@ export async function materializeWindow(
           files: partitionFiles,
           sampleKey: [...spec.joinKeys.map((k) => k.name), "event_timestamp", "created_timestamp"],
         });
+        // Data-quality rules need a few counts beyond the statistics, from the same rows.
+        if (checkRules) rulePass = await runRulePass(conn, rulePassSql("rows", spec.rowFeatures, spec.monitoring, dates, { joinKeys: spec.joinKeys.map((k) => k.name) }));
         // Aggregation features: their values per entity as of each day's end (aggregate-stats.ts).
         const aggFeatures = await aggregateAsOfTable(conn, spec, dates);
         if (aggFeatures.length) {
           stats.push(...(await computePartitionStats(conn, AGG_ASOF_TABLE, aggFeatures, dates, { sampleKey: [...spec.joinKeys.map((k) => k.name), "event_timestamp"] })));
+          if (checkRules) {
+            for (const [d, c] of await runRulePass(conn, rulePassSql(AGG_ASOF_TABLE, aggFeatures, spec.monitoring, dates))) rulePass.set(d, { ...rulePass.get(d), ...c });
+          }
           await conn.run(`DROP TABLE IF EXISTS ${AGG_ASOF_TABLE}`);
         }
       } catch (e) {
         throw fail("stats", causeText(e), e);
       }
       await log(`computed statistics of ${spec.rowFeatures.length + spec.aggregations.length} feature(s) × ${dates.length} partition(s)`);
+      if (checkRules) {
+        ruleResults = evaluateRules(spec.monitoring, dates, stats, rulePass);
+        const failed = ruleResults.filter((r) => r.status === "fail");
+        const warned = ruleResults.filter((r) => r.status === "warn");
+        await log(`data-quality rules: ${ruleResults.length - failed.length - warned.length} passed, ${warned.length} warned, ${failed.length} failed`);
+        if (failed.length) {
+          // Nothing is written: the results are kept for the job page, the stores stay as they were.
+          await storeRuleResults(spec.versionId, input.jobId, ruleResults).catch(() => undefined);
+          throw fail("quality", `${failed.length} data-quality rule(s) with on_fail: fail violated: ${failed.slice(0, 3).map((r) => `${r.partition} ${r.message}`).join("; ")}${failed.length > 3 ? "; …" : ""}`);
+        }
+      }
       await progress(0.55);
     }
 
@@ -249,6 +272,10 @@ export async function materializeWindow(
     if (stats.length) {
       try {
         await storeFeatureStats(spec.versionId, stats, input.jobId);
+        if (checkRules) await storeRuleResults(spec.versionId, input.jobId, ruleResults);
+        // Drift reuses the distributions just computed (no scan): PSI against the reference.
+        const drift = await computeAndStoreDrift({ versionId: spec.versionId, featureViewId: spec.featureViewId, jobId: input.jobId }, spec.monitoring, stats);
+        if (drift.length) await log(`drift: ${drift.filter((d) => d.drifting).length} of ${drift.length} feature partition(s) above PSI ${spec.monitoring.drift?.threshold}`);
       } catch (e) {
         throw fail("stats", `storing statistics: ${causeText(e)}`, e, "unavailable");
       }
@@ -280,6 +307,7 @@ export async function materializeWindow(
       partitions: dates.map((d) => `date=${d}`),
       entitiesOnline: onlineEntities,
       statistics: stats.length,
+      rules: ruleResults,
       onlineWriteSeconds,
     };
   } catch (e) {

@@ -1,6 +1,7 @@
 // What the engine needs from a stored FeatureViewVersion (contract `definition` JSON), typed.
 import { db } from "../db/client";
 import type { SourceDef } from "../registry/repo-schema";
+import { monitoringOf, type MonitoringConfig } from "../registry/monitoring-config";
 import { MaterializationError } from "./errors";
 
 export interface JoinKeySpec {
@@ -30,6 +31,9 @@ export interface ViewSpec {
   aggregations: AggregationSpec[];
   /** Distinct aggregation input columns that are not already join keys or row-level features. */
   extraColumns: string[];
+  featureViewId: string;
+  /** Freshness objective and data-quality/drift rules (registry/monitoring-config.ts). */
+  monitoring: MonitoringConfig;
 }
 
 interface StoredDefinition {
@@ -41,7 +45,7 @@ interface StoredDefinition {
 export function viewSpecFromVersion(
   projectName: string,
   viewName: string,
-  v: { id: string; version: number; definition: unknown; ttlSeconds: number | null; transform: string | null },
+  v: { id: string; version: number; definition: unknown; ttlSeconds: number | null; transform: string | null; featureViewId?: string; monitoring?: unknown },
 ): ViewSpec {
   const d = v.definition as StoredDefinition;
   if (!d?.source || !Array.isArray(d.join_keys) || !Array.isArray(d.features)) {
@@ -71,6 +75,8 @@ export function viewSpecFromVersion(
     rowFeatures,
     aggregations,
     extraColumns,
+    featureViewId: v.featureViewId ?? "",
+    monitoring: monitoringOf(v.monitoring),
   };
 }
 

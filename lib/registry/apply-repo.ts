@@ -56,6 +56,7 @@ function versionData(c: CompiledView, version: number, createdBy: string) {
     ttlSeconds: c.ttlSeconds,
     transform: c.transform,
     materialization: json(c.materialization),
+    monitoring: json(c.monitoring),
     createdBy,
     features: {
       create: c.features.map((f) => ({
@@ -228,6 +229,9 @@ export async function applyRepo(input: ApplyRepoInput): Promise<ApplyResult> {
         await tx.featureView.update({ where: { id: stored.id }, data: viewData });
         if (c.fields.includes("materialization")) {
           await tx.featureViewVersion.update({ where: { id: latest.id }, data: { materialization: json(cv.materialization) } });
+        }
+        if (c.fields.includes("monitoring")) {
+          await tx.featureViewVersion.update({ where: { id: latest.id }, data: { monitoring: json(cv.monitoring) } });
         }
         if (c.fields.includes("features.description")) {
           const before = new Map(latest.features.map((f) => [f.name, f.description]));

@@ -2,6 +2,7 @@
 // stores: the contract `definition` JSON, the Feature rows and the definition hash.
 import { parseDuration } from "./duration";
 import { definitionHash, type EntityKeys } from "./definition-hash";
+import { compileMonitoring, type MonitoringConfig } from "./monitoring-config";
 import { aggregationDtype, aggregationFeatureName, type FeatureViewDef, type SourceDef } from "./repo-schema";
 
 export interface FeatureRow {
@@ -23,6 +24,8 @@ export interface CompiledView {
   ttlSeconds: number | null;
   transform: string | null;
   materialization: { online: boolean; offline: boolean; schedule?: string };
+  /** Freshness objective and monitoring rules (edited in place, not part of the hash). */
+  monitoring: MonitoringConfig;
   features: FeatureRow[];
 }
 
@@ -91,6 +94,7 @@ export function compileView(view: FeatureViewDef, entities: EntityKeys[], source
       offline: view.materialization.offline,
       ...(view.materialization.schedule ? { schedule: view.materialization.schedule } : {}),
     },
+    monitoring: compileMonitoring(view),
     features,
   };
 }

@@ -52,7 +52,7 @@ function stateOf(input: RepoDef): RegistryState {
       restricted: false,
       latestVersion: 1,
       versions: new Map([
-        [1, { id: "v1", version: 1, definitionHash: c.hash, definition: c.definition, sourceName: c.sourceName, entityNames: c.entityNames, materialization: c.materialization, features: c.features }],
+        [1, { id: "v1", version: 1, definitionHash: c.hash, definition: c.definition, sourceName: c.sourceName, entityNames: c.entityNames, materialization: c.materialization, monitoring: c.monitoring, features: c.features }],
       ]),
     });
   }
@@ -116,6 +116,16 @@ describe("buildPlan", () => {
     expect(a).toContain("update feature_view spend [description,tags,materialization,features.description]");
     expect(a).toContain("update entity customer [owner]");
     expect(renderPlan(buildPlan(repo, state).plan)).toContain("~ update feature_view spend (description, tags, materialization, features.description)");
+  });
+
+  it("edits freshness and monitoring rules in place (no new version)", () => {
+    const state = stateOf(repoOf());
+    const repo = repoOf((r) => {
+      r.feature_views![0].freshness = "2h";
+      r.feature_views![0].monitoring = { row_count: { min: 1 }, features: { amount: { not_null: true, on_fail: "fail" } }, drift: { threshold: 0.3 } };
+    });
+    expect(actions(repo, state)).toContain("update feature_view spend [monitoring]");
+    expect(actions(repo, stateOf(repo))).toContain("unchanged feature_view spend");
   });
 
   it("lists removed objects, archiving them only with prune, and reports blocked archives", () => {

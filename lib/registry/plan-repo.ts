@@ -12,6 +12,7 @@ import { isRestricted, type RepoDef, type SourceDef } from "./repo-schema";
 import { confineSourcePaths } from "./source-paths";
 import { entityKeysFor, sourceFor, validateRepo } from "./validate-repo";
 import type { Plan, PlanAction, PlanChange, PlanConflict, PlanKind } from "./plan-schema";
+import { monitoringOf } from "./monitoring-config";
 
 export interface BuiltPlan {
   plan: Plan;
@@ -96,6 +97,7 @@ export function buildPlan(repoIn: RepoDef, state: RegistryState, opts: { prune?:
     fields.push(...metaFields(v, stored));
     if (isRestricted(v.tags) !== stored.restricted) fields.push("restricted");
     if (canonicalJson(c.materialization) !== canonicalJson(latest.materialization)) fields.push("materialization");
+    if (canonicalJson(c.monitoring) !== canonicalJson(monitoringOf(latest.monitoring))) fields.push("monitoring");
     if (!valueChanged) {
       const byName = new Map(latest.features.map((f) => [f.name, f.description]));
       if (c.features.some((f) => byName.get(f.name) !== f.description)) fields.push("features.description");

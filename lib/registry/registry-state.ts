@@ -42,6 +42,8 @@ export interface StateViewVersion {
   sourceName: string;
   entityNames: string[];
   materialization: { online: boolean; offline: boolean; schedule?: string };
+  /** The stored monitoring JSON (monitoring-config.ts). */
+  monitoring: unknown;
   features: StateFeature[];
 }
 
@@ -117,6 +119,7 @@ export async function loadRegistryState(client: DbClient, projectName: string): 
             sourceName: x.sourceName,
             entityNames: x.entityNames,
             materialization: x.materialization as StateViewVersion["materialization"],
+            monitoring: x.monitoring,
             features: x.features.map((f) => ({ name: f.name, dtype: f.dtype, kind: f.kind, description: f.description })),
           },
         ]),

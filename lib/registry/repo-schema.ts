@@ -97,6 +97,60 @@ export const MaterializationDef = z
   })
   .strict();
 
+const OnFail = z.enum(["warn", "fail"]).default("warn").meta({ description: "warn: record and alert; fail: fail the job, leaving both stores as they were" });
+const finiteNumber = z.number().refine(Number.isFinite, { message: "must be a finite number" });
+const fraction = z.number().min(0, "must be between 0 and 1").max(1, "must be between 0 and 1");
+
+/** Data-quality rules of one feature (checked per materialized partition, docs/monitoring.md). */
+export const FeatureRulesDef = z
+  .object({
+    not_null: z.boolean().optional().meta({ description: "No null values (same as max_null_fraction: 0)." }),
+    max_null_fraction: fraction.optional(),
+    min: finiteNumber.optional().meta({ description: "Every non-null value ≥ min (numeric features)." }),
+    max: finiteNumber.optional().meta({ description: "Every non-null value ≤ max (numeric features)." }),
+    allowed_values: z.array(z.union([z.string(), z.number(), z.boolean()])).min(1).optional().meta({ description: "Every non-null value is one of these." }),
+    unique: z.boolean().optional().meta({ description: "No value occurs twice in a partition (ids)." }),
+    on_fail: OnFail,
+  })
+  .strict()
+  .refine((r) => r.min === undefined || r.max === undefined || r.min <= r.max, { message: "min must not be above max" });
+
+export const DRIFT_REFERENCE_PATTERN = /^(previous|window:\d{4}-\d{2}-\d{2}|version:[1-9]\d*)$/;
+
+/** Monitoring of a feature view: rules per partition, rules per feature, drift (docs/monitoring.md). */
+export const MonitoringDef = z
+  .object({
+    row_count: z
+      .object({ min: z.number().int().min(0).optional(), max: z.number().int().min(0).optional(), on_fail: OnFail })
+      .strict()
+      .refine((r) => r.min !== undefined || r.max !== undefined, { message: "give min, max or both" })
+      .optional()
+      .meta({ description: "Rows per materialized date partition." }),
+    late_rows: z
+      .object({ after: Duration, max_fraction: fraction, on_fail: OnFail })
+      .strict()
+      .optional()
+      .meta({ description: "Rows whose created timestamp is more than `after` past their event timestamp; needs the source's created_timestamp_field." }),
+    unique_keys: z
+      .object({ on_fail: OnFail })
+      .strict()
+      .optional()
+      .meta({ description: "No two rows share join keys and event timestamp within a partition." }),
+    features: z.record(name, FeatureRulesDef).default({}),
+    drift: z
+      .object({
+        reference: z
+          .string()
+          .regex(DRIFT_REFERENCE_PATTERN, 'must be "previous", "window:YYYY-MM-DD" or "version:N"')
+          .default("previous"),
+        threshold: z.number().positive().default(0.2).meta({ description: "PSI above which a feature drifts (0.1 moderate, 0.25 large)." }),
+        features: z.array(name).optional().meta({ description: "Only these features (default: every numeric, string and bool feature)." }),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
 export const FeatureViewDef = z
   .object({
     name,
@@ -107,6 +161,9 @@ export const FeatureViewDef = z
     features: z.array(FeatureDef).default([]),
     aggregations: z.array(AggregationDef).default([]),
     materialization: MaterializationDef.default({ online: true, offline: true }),
+    /** Freshness objective (default: from the schedule). */
+    freshness: Duration.optional().meta({ description: "Stale when the newest materialized event time or the last successful run is older than this (default: twice the schedule's interval)." }),
+    monitoring: MonitoringDef.optional(),
     ...meta,
   })
   .strict()
@@ -147,6 +204,8 @@ export type SourceDef = z.infer<typeof SourceDef>;
 export type FeatureDef = z.infer<typeof FeatureDef>;
 export type AggregationDef = z.infer<typeof AggregationDef>;
 export type FeatureViewDef = z.infer<typeof FeatureViewDef>;
+export type MonitoringDef = z.infer<typeof MonitoringDef>;
+export type FeatureRulesDef = z.infer<typeof FeatureRulesDef>;
 export type FeatureServiceDef = z.infer<typeof FeatureServiceDef>;
 export type ModelDef = z.infer<typeof ModelDef>;
 export type RepoDef = z.infer<typeof RepoDef>;

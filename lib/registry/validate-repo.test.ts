@@ -108,6 +108,17 @@ models:
     source: tx
     transform: DELETE FROM source
     features: [{ name: nope, dtype: int64 }]
+  - name: spend6
+    entities: [customer]
+    source: tx
+    features: [{ name: amount, dtype: float64 }, { name: note, dtype: string }]
+    freshness: 2h
+    monitoring:
+      features:
+        ghost: { not_null: true }
+        customer_id: { unique: true }
+        note: { min: 0 }
+      drift: { features: [amount, nothing] }
 `,
       "services.yaml": `feature_services:
   - { name: svc, features: ["spend3:amt", "spend3@v2:amt", "spend3:nothing", "ghost:x", "not a ref"] }
@@ -131,6 +142,10 @@ models:
       ["feature_view spend3", "feature_views[3].aggregations[0].function", /sum needs a numeric column; "note" is VARCHAR/, "views.yaml"],
       ["feature_view spend4", "feature_views[4].transform", /does not bind.*"nope" not found/, "views.yaml"],
       ["feature_view spend5", "feature_views[5].transform", /single SELECT statement/, "views.yaml"],
+      ["feature_view spend6", "feature_views[6].monitoring.features.ghost", /unknown feature "ghost"; features of this view: amount, note/, "views.yaml"],
+      ["feature_view spend6", "feature_views[6].monitoring.features.customer_id", /a join key: use unique_keys/, "views.yaml"],
+      ["feature_view spend6", "feature_views[6].monitoring.features.note", /min\/max apply to numeric features; "note" is string/, "views.yaml"],
+      ["feature_view spend6", "feature_views[6].monitoring.drift.features[1]", /unknown feature "nothing"/, "views.yaml"],
       ["feature_service svc", "feature_services[0].features[1]", /has no version 2 \(latest after apply: v1\)/, "services.yaml"],
       ["feature_service svc", "feature_services[0].features[2]", /has no feature "nothing"; its features: amt, missing_col, amount_sum_7d, amt_count_7d/, "services.yaml"],
       ["feature_service svc", "feature_services[0].features[3]", /unknown feature view "ghost"/, "services.yaml"],

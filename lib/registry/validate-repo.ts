@@ -15,6 +15,7 @@ import type { RegistryState } from "./registry-state";
 import { ProblemList, type RepoOrigins, type RepoSection } from "./repo-origins";
 import { aggregationFeatureName, type FeatureViewDef, type RepoDef, type SourceDef } from "./repo-schema";
 import { analyzeTransform, describeSource, isNumericType, type ColumnTypes, type SourceColumns } from "./transform-columns";
+import { monitoringProblems } from "./monitoring-config";
 
 /** How long one source schema read or transform bind may take at plan time. */
 const PLAN_SQL_DEADLINE_MS = 15_000;
@@ -208,6 +209,8 @@ export async function collectRepoProblems(repo: RepoDef, opts: ValidateOptions):
       });
       if (new Set(a.windows).size !== a.windows.length) p.at("feature_views", i, v.name, ["aggregations", k, "windows"], "a window is listed twice");
     });
+    if (v.freshness !== undefined && (parseDuration(v.freshness) ?? 0) <= 0) p.at("feature_views", i, v.name, ["freshness"], `invalid duration "${v.freshness}"; use e.g. "2h"`);
+    for (const [rest, message] of monitoringProblems(v, [...joinKeys])) p.at("feature_views", i, v.name, rest, message);
   });
 
   // Feature service references: the view must exist (in the repo or, live, in the registry); a
