@@ -2,6 +2,7 @@
 // share the BullMQ queues. SIGTERM/SIGINT finish the running jobs, then exit (a second signal exits
 // at once; the stalled check hands unfinished jobs to another worker).
 import { env } from "../lib/config/env";
+import { log } from "../lib/config/log";
 import { disconnectDb } from "../lib/db/client";
 import { closeQueues, queuePrefix } from "../lib/queues/contracts";
 import { evictionPolicyWarning } from "../lib/online/eviction-policy";
@@ -9,27 +10,26 @@ import { closeSharedRedis, sharedRedis } from "../lib/redis/connection";
 import { startWorkers } from "./register";
 
 const set = startWorkers({ housekeeping: true });
-console.log(
-  `[larder worker] pid ${process.pid} started: queues ${set.workers.map((w) => w.name).join(", ")}; prefix ${queuePrefix()}; concurrency ${env().WORKER_CONCURRENCY}`,
-);
+// The banner is the process's output (supervisors and the e2e setup wait for it), not a log line.
+console.log(`[larder worker] pid ${process.pid} started: queues ${set.workers.map((w) => w.name).join(", ")}; prefix ${queuePrefix()}; concurrency ${env().WORKER_CONCURRENCY}`);
 
-void evictionPolicyWarning(sharedRedis("online")).then((w) => w && console.warn(`[larder worker] WARNING: ${w}`));
+void evictionPolicyWarning(sharedRedis("online")).then((w) => w && log().warn(w));
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {
   if (stopping) {
-    console.log(`[larder worker] ${signal} again: exiting now`);
+    log().warn(`${signal} again: exiting now`);
     process.exit(1);
   }
   stopping = true;
-  console.log(`[larder worker] ${signal}: finishing running jobs, then exiting (send again to exit now)`);
+  log().info(`${signal}: finishing running jobs, then exiting (send again to exit now)`);
   try {
     await set.close();
     await closeQueues();
     await closeSharedRedis();
     await disconnectDb();
   } catch (err) {
-    console.error("[larder worker] shutdown error:", err);
+    log().error({ err }, "shutdown error");
   }
   process.exit(0);
 }

@@ -12,6 +12,7 @@ import { runHistoricalJob } from "../lib/jobs/run-historical-job";
 import { syncSchedules } from "../lib/registry/sync-schedules";
 import { QUEUES, queuePrefix, upsertMaintenanceScheduler, type QueueName } from "../lib/queues/contracts";
 import { createRedis } from "../lib/redis/connection";
+import { jobLog, log as rootLog, logFailure } from "../lib/config/log";
 
 export interface WorkerSet {
   workers: Worker[];
@@ -42,7 +43,7 @@ export interface StartWorkersOptions {
 
 export function startWorkers(opts: StartWorkersOptions = {}): WorkerSet {
   const e = env();
-  const log = opts.log ?? ((line: string) => console.log(`[larder worker] ${line}`));
+  const log = opts.log ?? ((line: string) => rootLog().info({ worker: true }, line));
   const concurrency = opts.concurrency ?? e.WORKER_CONCURRENCY;
   const names = opts.queues ?? (Object.values(QUEUES) as QueueName[]);
   const workers = names.map((name) => {
@@ -55,12 +56,12 @@ export function startWorkers(opts: StartWorkersOptions = {}): WorkerSet {
       stalledInterval: e.WORKER_STALLED_INTERVAL_MS,
       maxStalledCount: e.WORKER_MAX_STALLED_COUNT,
     });
-    w.on("error", (err) => console.error(`[larder worker] ${name} queue error:`, err));
+    w.on("error", (err) => rootLog().error({ err, queue: name }, "queue error"));
     w.on("failed", (job, err) => log(`${name} job ${job?.id ?? "?"} attempt ${job?.attemptsMade ?? "?"} failed: ${err.message}`));
     if (JOB_ROW_QUEUES.has(name)) {
       w.on("stalled", (jobId) => {
         log(`${name} job ${jobId} stalled (its worker died); it goes back to the queue`);
-        void recordStalled(jobId).catch(() => undefined);
+        void recordStalled(jobId).catch(logFailure(jobLog(jobId), "recording the stall"));
       });
     }
     return w;
@@ -68,7 +69,7 @@ export function startWorkers(opts: StartWorkersOptions = {}): WorkerSet {
 
   // The hourly cleanup's scheduler: whoever runs the maintenance queue makes sure it exists.
   if (names.includes("maintenance")) {
-    void upsertMaintenanceScheduler().catch((err) => console.error("[larder worker] could not register the maintenance scheduler:", err));
+    void upsertMaintenanceScheduler().catch(logFailure(rootLog(), "registering the maintenance scheduler"));
   }
 
   let timer: NodeJS.Timeout | undefined;
@@ -81,7 +82,7 @@ export function startWorkers(opts: StartWorkersOptions = {}): WorkerSet {
         const fixed = await reconcileStuckJobs();
         if (fixed.length) log(`marked ${fixed.length} job(s) failed that the queue had failed: ${fixed.join(", ")}`);
       } catch (err) {
-        console.error("[larder worker] housekeeping failed:", err);
+        rootLog().error({ err }, "housekeeping failed");
       }
     };
     void tick();

@@ -48,8 +48,7 @@ export default async function globalSetup() {
     if (process.env.KEEP_E2E_DB) return;
     const { rm } = await import("node:fs/promises");
     await rm(RUN_DIR, { recursive: true, force: true });
-    const { dropDatabase } = await import("../../lib/db/migrate");
-    await dropDatabase(E2E_ENV.DATABASE_URL);
+    execFileSync(process.execPath, [...NODE_TS, "e2e/support/teardown.ts", E2E_ENV.DATABASE_URL], { stdio: "inherit" });
     // Only this run's queue keys (its own prefix); never a global wipe.
     const { Redis } = await import("ioredis");
     const r = new Redis(E2E_ENV.REDIS_URL);

@@ -1,3 +1,4 @@
+import "server-only";
 import type { AuditEntry } from "../audit/record";
 
 /** Who is making an admin change: an API caller, or the CLI / demo working on the database directly. */

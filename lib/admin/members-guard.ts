@@ -1,3 +1,4 @@
+import "server-only";
 import type { Prisma } from "../db/generated/client";
 import { conflict } from "../errors";
 

@@ -1,5 +1,6 @@
 // Shapes the admin API returns: one mapping per registry row type, so the API, the CLI and the
 // console show the same fields.
+import "server-only";
 import type { Role } from "../auth/permissions";
 
 export interface UserView {

@@ -6,6 +6,7 @@ import { env } from "../config/env";
 import { db } from "../db/client";
 import { AlertPayload } from "../queues/contracts";
 import { mailTransport } from "./mail-transport";
+import { log } from "../config/log";
 
 export async function sendOutboxMail(bull: Pick<BullJob, "data" | "attemptsMade" | "opts">): Promise<{ status: string }> {
   const { outboxId } = AlertPayload.parse(bull.data);
@@ -18,7 +19,7 @@ export async function sendOutboxMail(bull: Pick<BullJob, "data" | "attemptsMade"
 
   const transport = mailTransport();
   if (!transport) {
-    console.log(`[larder] mail (SMTP_URL unset, not sent) to=${row.to} subject=${JSON.stringify(row.subject)}\n${row.text}`);
+    log().info({ to: row.to, subject: row.subject, text: row.text }, "mail recorded, not sent (SMTP_URL unset)");
     await db().mailOutbox.update({
       where: { id: row.id },
       data: { status: "sent", sentAt: new Date(), error: "not sent: SMTP_URL is unset; written to the worker log" },

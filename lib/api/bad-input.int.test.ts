@@ -2,8 +2,9 @@
 // empty, non-object and oversized bodies, unknown fields, wrong types and bad query parameters all
 // get a 4xx application/problem+json that says what to fix. Generic over ALL_ENDPOINTS (so later
 // endpoints are covered), plus field-level checks on a few real endpoints.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { env } from "../config/env";
+import { log } from "../config/log";
 import { disconnectDb } from "../db/client";
 import type { Endpoint } from "./endpoint";
 import { ALL_ENDPOINTS } from "./endpoints";
@@ -184,15 +185,16 @@ describe("a client that goes away mid-request", () => {
       },
     });
     const logged: unknown[] = [];
-    const original = console.error;
-    console.error = (...args: unknown[]) => void logged.push(args);
+    // Every request's lines go through a child of the root logger: catch them there.
+    const fake = { error: (...a: unknown[]) => void logged.push(a), warn: (...a: unknown[]) => void logged.push(a), info: () => {}, debug: () => {} };
+    const child = vi.spyOn(log(), "child").mockReturnValue(fake as unknown as ReturnType<ReturnType<typeof log>["child"]>);
     try {
       const url = new URL(fillPath(ep.path, paramsFor(ep)), TEST_ORIGIN);
       const req = new Request(url, { method: "POST", headers: { ...adminHeaders, ...json_ }, body, signal: abort.signal, duplex: "half" } as RequestInit);
       const res = await handler(req, { params: Promise.resolve(paramsFor(ep)) });
       expect(res.status).toBe(499);
     } finally {
-      console.error = original;
+      child.mockRestore();
     }
     expect(logged).toEqual([]);
   });

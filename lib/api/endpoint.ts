@@ -1,6 +1,7 @@
 // An endpoint contract: method, path, the permission it requires, and the zod schemas of its input
 // and output. Route files implement contracts with handle(); the OpenAPI document and the access
 // matrix test are generated from the same list (lib/api/endpoints/index.ts).
+import "server-only";
 import type { z } from "zod";
 import type { Permission } from "../auth/permissions";
 

@@ -2,6 +2,7 @@
 // Feast's shapes: POST /get-online-features, POST /push, GET /health. Bearer tokens are checked
 // against the registry through the in-process cache (registry-cache.ts); the use cases are the same
 // lib functions the Next routes call.
+import "server-only";
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { authorize } from "../auth/authorize";

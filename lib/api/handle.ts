@@ -1,5 +1,6 @@
 // The one wrapper every /api/v1 route goes through: who is calling, may they, parse the input with
 // zod, call one use case, and turn every error into problem+json.
+import "server-only";
 import { randomUUID } from "node:crypto";
 import type { z } from "zod";
 import { authorize } from "../auth/authorize";
@@ -7,6 +8,7 @@ import { isProjectPermission } from "../auth/permissions";
 import type { Principal } from "../auth/principal";
 import { bearerToken, principalFromHeaders } from "../auth/resolve-principal";
 import { env } from "../config/env";
+import { requestLog, type Logger } from "../config/log";
 import { db } from "../db/client";
 import { LarderError, badRequest, forbidden, notFound } from "../errors";
 import { getCatalog } from "../registry/catalog-cache";
@@ -23,6 +25,8 @@ export interface ProjectRow {
 export interface HandlerContext<P, Q, B> {
   request: Request;
   requestId: string;
+  /** This request's logger (every line carries its request id). */
+  log: Logger;
   principal: Principal;
   params: P;
   query: Q;
@@ -193,6 +197,7 @@ export function handle<P extends z.ZodType, Q extends z.ZodType, B extends z.Zod
       const result = await fn({
         request,
         requestId,
+        log: requestLog(requestId),
         principal,
         params: params as Out<P>,
         query: query as Out<Q>,

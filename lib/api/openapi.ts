@@ -1,5 +1,6 @@
 // The OpenAPI 3.1 document, generated from ALL_ENDPOINTS: the same zod schemas the routes parse
 // their input with and describe their output with. Served at GET /api/v1/openapi.json.
+import "server-only";
 import { z } from "zod";
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject, type ZodOpenApiResponseObject } from "zod-openapi";
 import { isProjectPermission, PROJECT_PERMISSIONS } from "../auth/permissions";

@@ -1,7 +1,9 @@
 // application/problem+json (RFC 9457) for every error the API returns.
+import "server-only";
 import { randomUUID } from "node:crypto";
 import { ERROR_STATUS, LarderError, type InvalidParam } from "../errors";
 import { storeUnavailable } from "../errors/store-unavailable";
+import { requestLog } from "../config/log";
 
 export { zodIssuesToParams } from "../errors";
 
@@ -37,7 +39,7 @@ export function problemFromError(err: unknown, requestId: string = randomUUID())
   // A store outage is the client's cue to retry (503 + Retry-After), not a bug (500).
   const outage = err instanceof LarderError ? undefined : storeUnavailable(err);
   if (outage) {
-    console.warn(`[larder] request ${requestId}: ${outage.message.split(".")[0]}:`, (err as Error)?.message ?? err);
+    requestLog(requestId).warn({ err: (err as Error)?.message ?? String(err) }, outage.message.split(".")[0]);
     err = outage;
   }
   if (err instanceof LarderError) {
@@ -67,7 +69,7 @@ export function problemFromError(err: unknown, requestId: string = randomUUID())
     };
   }
   // Never leak internals: the cause goes to the log with the request id, not to the client.
-  console.error(`[larder] request ${requestId} failed:`, err);
+  requestLog(requestId).error({ err }, "request failed");
   return {
     type: "https://larder.dev/problems/internal",
     title: TITLES[500],

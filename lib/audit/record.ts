@@ -1,4 +1,5 @@
 // Audit log: every change to definitions or access (docs/access-control.md).
+import "server-only";
 import type { Prisma } from "../db/generated/client";
 import type { Principal } from "../auth/principal";
 import { principalLabel } from "../auth/principal";

@@ -1,4 +1,5 @@
 // The one authorization check. Routes, server actions and pages all call authorize() or can().
+import "server-only";
 import { forbidden, unauthenticated } from "../errors";
 import {
   INSTANCE_PERMISSIONS,

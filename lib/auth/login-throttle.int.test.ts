@@ -10,6 +10,7 @@ import { callRoute, json } from "../../test/fixtures/api";
 import { TEST_PASSWORD, createTestUser, uniqueName } from "../../test/fixtures/auth";
 import { DEVICE_COOKIE, newDeviceToken, verifyDeviceToken } from "./device-cookie";
 import { login } from "./login";
+import { log } from "../config/log";
 import {
   DEVICE_BLOCK_SECONDS,
   EMAIL_BLOCK_SECONDS,
@@ -242,7 +243,7 @@ describe("login throttle", () => {
       keyPrefix: `${PREFIX}:down`,
       limits: { ...LOGIN_LIMITS, emailIpFailures: 1, ipFailures: 1, emailFailures: 1 },
     });
-    const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const errors = vi.spyOn(log(), "error").mockImplementation(() => undefined);
     try {
       const user = await createTestUser();
       const from = { clientAddress: newAddress(), throttle };
@@ -251,9 +252,9 @@ describe("login throttle", () => {
       }
       const ok = await login({ email: user.email, password: TEST_PASSWORD }, from);
       expect(ok.user.email).toBe(user.email);
-      const throttleLines = errors.mock.calls.filter((c) => String(c[0]).includes("login throttle"));
+      const throttleLines = errors.mock.calls.filter((c) => c.some((a) => String(a).includes("login throttle")));
       expect(throttleLines).toHaveLength(1);
-      expect(String(throttleLines[0][0])).toMatch(/NOT throttled/);
+      expect(String(throttleLines[0][1])).toMatch(/NOT throttled/);
     } finally {
       errors.mockRestore();
     }

@@ -16,6 +16,7 @@ import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 import { env } from "../config/env";
 import { rateLimited } from "../errors";
 import { createRedis } from "../redis/connection";
+import { log } from "../config/log";
 
 /** Failed attempts in a row for one e-mail address from one client address; the next attempt from there is refused. */
 export const MAX_CONSECUTIVE_FAILURES_PER_EMAIL_AND_IP = 10;
@@ -139,12 +140,12 @@ export function createLoginThrottle(opts: { redis: Redis; keyPrefix: string; lim
   const storeFailed = (err: unknown) => {
     if (storeDown) return;
     storeDown = true;
-    console.error(`[larder] login throttle: Redis is unavailable, logins are NOT throttled until it is back: ${(err as Error)?.message ?? err}`);
+    log().error({ err }, "login throttle: Redis is unavailable, logins are NOT throttled until it is back");
   };
   const storeAnswered = () => {
     if (!storeDown) return;
     storeDown = false;
-    console.error("[larder] login throttle: Redis is back, logins are throttled again.");
+    log().warn("login throttle: Redis is back, logins are throttled again");
   };
   // A connection known to be down fails at once instead of waiting for the command timeout.
   const knownDown = () => redis.status === "reconnecting" || redis.status === "close" || redis.status === "end";

@@ -1,5 +1,6 @@
 // Permissions are data: resource.action → the minimum project role that may do it (docs/access-control.md).
 // Every route, server action and page asks authorize() with one of these keys.
+import "server-only";
 import type { Role } from "../db/generated/enums";
 
 export const ROLES = ["viewer", "consumer", "operator", "editor", "admin"] as const satisfies readonly Role[];

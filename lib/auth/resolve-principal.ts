@@ -1,4 +1,5 @@
 // Who is calling: a bearer API token, a console session cookie, or nobody.
+import "server-only";
 import { db } from "../db/client";
 import { unauthenticated } from "../errors";
 import { lowerRole } from "./permissions";

@@ -1,5 +1,6 @@
 // Secrets that identify a caller (session cookies, API tokens) are random, high entropy, and stored
 // only as keyed hashes (HMAC-SHA256 with SESSION_SECRET). Passwords use argon2id.
+import "server-only";
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { hash as argonHash, verify as argonVerify } from "@node-rs/argon2";
 import { env } from "../config/env";

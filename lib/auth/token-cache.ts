@@ -2,6 +2,7 @@
 // servers): no HMAC and no Postgres query on a warm request. Entries are validated by the auth
 // generation (lib/redis/generations.ts), which the online read checks in its own round trip, and
 // re-verified in the background before they expire.
+import "server-only";
 import { LarderError } from "../errors";
 import { sharedRedis } from "../redis/connection";
 import { AUTH_GENERATION_KEY } from "../redis/generations";

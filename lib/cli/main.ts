@@ -1,5 +1,6 @@
 // `larder` — the command line. Registry and job commands talk to the API (LARDER_URL,
 // LARDER_TOKEN); bootstrap commands (db, users, tokens) work on the database directly.
+import "server-only";
 import { Command } from "commander";
 import { registerAdminCommands } from "./commands/admin";
 import { registerDbCommands } from "./commands/db";

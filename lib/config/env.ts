@@ -1,4 +1,5 @@
 // The one place that reads process.env. Every variable is documented in docs/configuration.md.
+import "server-only";
 import { z } from "zod";
 
 const port = z.coerce.number().int().min(1).max(65535);

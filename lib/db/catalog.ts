@@ -1,5 +1,6 @@
 // A normalized description of a Postgres schema (tables, columns, types, defaults, constraints,
 // indexes, enums, extensions) used to prove that migrations and schema.prisma never drift.
+import "server-only";
 import pg from "pg";
 
 const QUERIES: Record<string, string> = {

@@ -1,4 +1,5 @@
 // One Prisma client per process, over node-postgres through @prisma/adapter-pg.
+import "server-only";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "./generated/client";
 import { env } from "../config/env";

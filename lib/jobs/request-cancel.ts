@@ -10,6 +10,7 @@ import { conflict, notFound } from "../errors";
 import { QUEUES, queue, queueOfJobKind, type QueueName } from "../queues/contracts";
 import { afterJobFinished } from "./after-job-finished";
 import { FINAL_STATUSES, JobLogger, isFinal, markCancelled } from "./job-run";
+import { jobLog, logFailure } from "../config/log";
 
 export interface CancelResult {
   jobId: string;
@@ -76,5 +77,5 @@ export async function requestCancel(jobId: string, projectId: string | undefined
 }
 
 async function afterJobFinishedSafe(childId: string): Promise<void> {
-  await afterJobFinished(childId).catch(() => undefined);
+  await afterJobFinished(childId).catch(logFailure(jobLog(childId), "the after-job step"));
 }

@@ -19,6 +19,7 @@ import { computeInto } from "../offline/historical-compute";
 import { historicalEntitiesPath, historicalResultPath } from "../shared/offline-layout";
 import { planSlots } from "../offline/historical-plan";
 import { type HistoricalJobParams } from "../offline/historical-results";
+import { jobLog, logFailure } from "../config/log";
 
 export type HistoricalJobOutcome = { status: "succeeded"; rows: number } | { status: "cancelled" } | { status: "skipped"; reason: string };
 
@@ -39,7 +40,7 @@ export async function runHistoricalJob(bull: Pick<BullJob, "data">): Promise<His
   const entities = historicalEntitiesPath(project, jobId);
   // A duplicate delivery (a stalled job that had in fact finished), or a job cancelled meanwhile.
   if (isFinal(row.status)) {
-    await fs.rm(entities, { force: true }).catch(() => undefined);
+    await fs.rm(entities, { force: true }).catch(logFailure(jobLog(jobId), "removing the entity table"));
     return { status: "skipped", reason: `job is already ${row.status}` };
   }
   const params = row.params as unknown as HistoricalJobParams;
@@ -114,7 +115,7 @@ export async function runHistoricalJob(bull: Pick<BullJob, "data">): Promise<His
     return { status: "succeeded", rows: params.rows };
   } catch (e) {
     if (e instanceof CancelledJoin || cancelled) {
-      await fs.rm(tmp, { force: true }).catch(() => undefined);
+      await fs.rm(tmp, { force: true }).catch(logFailure(jobLog(jobId), "removing the partial result"));
       finished = await markCancelled(jobId, logger, `cancelled while running (step ${step}); no result was written`);
       return { status: "cancelled" };
     }
@@ -127,8 +128,8 @@ export async function runHistoricalJob(bull: Pick<BullJob, "data">): Promise<His
     clearInterval(watch);
     conn.closeSync();
     // One attempt: the entity table is not needed again, whatever the outcome.
-    await fs.rm(entities, { force: true }).catch(() => undefined);
+    await fs.rm(entities, { force: true }).catch(logFailure(jobLog(jobId), "removing the entity table"));
     await logger.flush();
-    if (finished) await afterJobFinished(jobId).catch(() => undefined);
+    if (finished) await afterJobFinished(jobId).catch(logFailure(jobLog(jobId), "the after-job step"));
   }
 }

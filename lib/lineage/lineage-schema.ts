@@ -1,6 +1,7 @@
 // Lineage graph shapes: nodes `{ id, kind, name, label, version?, archived, href }` and edges
 // `{ id, source, target }` flowing source → view version → feature → feature service → model
 // (and entity → view version). Free of server-only imports so the console can share the types.
+import "server-only";
 import { z } from "zod";
 
 export const LINEAGE_KINDS = ["source", "entity", "feature_view", "feature", "feature_service", "model"] as const;

@@ -4,6 +4,7 @@
 // (t − longest window, t], each aggregate over (t − its window, t], t = the day's 23:59:59.999999.
 // The result is a table with event_timestamp = the day's start and one column per aggregation, fed
 // to computePartitionStats like the row-level features.
+import "server-only";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { qid } from "../duckdb/instance";
 import { duckType } from "../shared/dtypes";

@@ -1,5 +1,6 @@
 // A failed materialization names the view, the step and the cause (issue 3): the job row shows
 // `errorStep` and the message; the original error stays attached as `cause`.
+import "server-only";
 import { LarderError, type ErrorCode } from "../errors";
 
 export const MATERIALIZE_STEPS = ["load_version", "read_source", "transform", "write_offline", "write_online", "stats", "quality"] as const;

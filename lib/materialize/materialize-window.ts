@@ -8,6 +8,7 @@
 //   commit (not cancellable): upsert statistics, write the online snapshot through the newer-wins
 //     script, then move each partition file over the old one (rename(2) replaces atomically).
 // A failure or cancellation during compute leaves both stores exactly as they were.
+import "server-only";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -29,6 +30,7 @@ import { bindSource, prepareSource, usLiteral, type SourceRange } from "./read-s
 import { onlineSpanSeconds, onlineSql } from "./online-sql";
 import { versionDir as offlineVersionDir } from "../shared/offline-layout";
 import { loadViewSpec, type ViewSpec } from "./view-spec";
+import { jobLog, logFailure } from "../config/log";
 
 export interface MaterializeWindowInput {
   projectName: string;
@@ -315,7 +317,7 @@ export async function materializeWindow(
     throw fail("transform", causeText(e), e);
   } finally {
     sandbox?.close();
-    await fs.rm(workDir, { recursive: true, force: true }).catch(() => {});
+    await fs.rm(workDir, { recursive: true, force: true }).catch(logFailure(jobLog(input.jobId), "removing the work folder"));
     // A failed first run leaves no empty folders behind (rmdir refuses non-empty ones).
     if (!committed && createdVersionDir) {
       for (let d = versionDir!; d.length >= createdVersionDir.length; d = path.dirname(d)) {

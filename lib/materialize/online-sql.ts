@@ -2,6 +2,7 @@
 // rows (`rows`): per entity the row-level values of its latest row (ties: latest created) if that
 // row is within ttl, and every window aggregate over (end − w, end]. Entities whose rows all lie
 // before the longest window still get count 0 / null aggregates so online values slide.
+import "server-only";
 import { qid } from "../duckdb/instance";
 import { isFloatDtype } from "../shared/dtypes";
 import { usLiteral } from "./read-source";

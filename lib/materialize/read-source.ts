@@ -4,6 +4,7 @@
 // roots again (the roots may have changed since apply), lists pushed-row files, and copies Postgres
 // rows into the job's work folder; the sandbox is then opened with exactly that access
 // (lib/duckdb/sandbox.ts) and bindSource creates the view over it. No extension is loaded.
+import "server-only";
 import fs from "node:fs/promises";
 import path from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";

@@ -1,4 +1,5 @@
 // What the engine needs from a stored FeatureViewVersion (contract `definition` JSON), typed.
+import "server-only";
 import { db } from "../db/client";
 import type { SourceDef } from "../registry/repo-schema";
 import { monitoringOf, type MonitoringConfig } from "../registry/monitoring-config";

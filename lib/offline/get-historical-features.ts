@@ -24,6 +24,7 @@ import { computeInto } from "./historical-compute";
 import { checkMaterialized } from "./historical-coverage";
 import { planSlots } from "./historical-plan";
 import { type HistoricalJobParams } from "./historical-results";
+import { jobLog, logFailure } from "../config/log";
 
 export type HistoricalFormat = "json" | "csv" | "parquet";
 
@@ -141,9 +142,10 @@ async function queueJob(
     await db().job.update({ where: { id: job.id }, data: { queueJobId: job.id } });
   } catch (e) {
     const message = `could not queue the historical job: ${(e as Error).message.split("\n")[0]}`;
-    await db().job.update({ where: { id: job.id }, data: { status: "failed", finishedAt: new Date(), error: message, errorStep: "enqueue" } }).catch(() => undefined);
-    await fs.rm(entities, { force: true }).catch(() => undefined);
-    await fs.rm(`${entities}.tmp`, { force: true }).catch(() => undefined);
+    const jl = jobLog(job.id);
+    await db().job.update({ where: { id: job.id }, data: { status: "failed", finishedAt: new Date(), error: message, errorStep: "enqueue" } }).catch(logFailure(jl, "marking the job failed"));
+    await fs.rm(entities, { force: true }).catch(logFailure(jl, "removing the entity table"));
+    await fs.rm(`${entities}.tmp`, { force: true }).catch(logFailure(jl, "removing the entity table's temp file"));
     throw unavailable(`${message}. Retry the request in a moment.`, 5, e);
   }
   return { kind: "job", jobId: job.id, rows: p.table.rows, resultPath: historicalResultPath(p.catalog.project, job.id) };

@@ -8,6 +8,7 @@ import { buildHistoricalQuery, partitionFiles, slotLookbackMs } from "./historic
 import { type LoadedEntityTable } from "./load-entity-table";
 import { type HistoricalFormat } from "./get-historical-features";
 import { type Plan } from "./historical-plan";
+import { log, logFailure } from "../config/log";
 
 export async function computeInto(
   c: DuckDBConnection,
@@ -44,6 +45,7 @@ export async function computeInto(
     const opts = format === "parquet" ? "FORMAT parquet" : format === "csv" ? "FORMAT csv, HEADER true" : "FORMAT json, ARRAY true";
     await c.run(`COPY (${select}) TO ${qlit(target)} (${opts})`);
   } finally {
-    for (const s of q.cleanup) await c.run(s).catch(() => undefined);
+    // Temp tables live in the process-wide instance: a failed drop would keep their memory.
+    for (const s of q.cleanup) await c.run(s).catch(logFailure(log(), `historical cleanup (${s})`));
   }
 }

@@ -6,6 +6,7 @@
 //  - window aggregates: a range join per view version on the join keys and (t − w, t] for the
 //    widest window, one FILTERed aggregate per window: exact at each row's own time, not tiled.
 // Everything stays in DuckDB; JavaScript only sees the result.
+import "server-only";
 import { qid, qlit } from "../duckdb/instance";
 import { duckType } from "../shared/dtypes";
 import { listPartitionDates, partitionParquetFiles, utcDate, versionDir } from "../shared/offline-layout";

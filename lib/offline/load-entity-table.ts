@@ -1,6 +1,7 @@
 // Loads an entity table (JSON rows, or an uploaded CSV or Parquet file) into a DuckDB temp table:
 // every input column kept in order, join keys cast to their dtypes, the event timestamp column
 // normalised to a UTC TIMESTAMP (zone offsets converted; no zone = UTC), plus `__row` (input order).
+import "server-only";
 import { randomUUID } from "node:crypto";
 import fs from "node:fs/promises";
 import os from "node:os";

@@ -1,5 +1,6 @@
 // Times in requests (entity tables, pushed rows): ISO 8601 strings (a zone offset is converted to
 // UTC; no zone means UTC, never the server's local zone) or epoch milliseconds.
+import "server-only";
 const HAS_ZONE = /(Z|[+-]\d{2}(:?\d{2})?)$/i;
 const ISO_LIKE = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?/;
 

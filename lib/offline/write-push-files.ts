@@ -3,6 +3,7 @@
 // one file per UTC date of the event timestamp. Files are written beside their final name and
 // renamed, so a reader (a materialization job) never sees half a file; pushing never rewrites
 // existing files, so re-running materialization over them stays idempotent.
+import "server-only";
 import { randomUUID } from "node:crypto";
 import fs from "node:fs/promises";
 import os from "node:os";

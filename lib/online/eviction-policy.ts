@@ -3,6 +3,7 @@
 // older value could overwrite a newer one. Processes that write online values check the policy at
 // start and log a warning naming the fix. Where CONFIG is not available (managed Redis services
 // often rename it) there is nothing to check; docs/configuration.md states the requirement.
+import "server-only";
 import { isCluster, type OnlineRedis } from "../redis/connection";
 
 /** A warning to log when the online Redis may evict the clock bounds; null when it cannot (or cannot be told). Never rejects. */

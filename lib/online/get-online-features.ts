@@ -3,6 +3,7 @@
 // lookups from the in-process catalog, ttl enforced at read time (OUTSIDE_MAX_AGE). This file
 // orchestrates the read's parts: validation (read-request.ts), planning (read-plan.ts), the Redis
 // read (read-redis.ts) and the answer as objects (read-response.ts) or bytes (read-response-bytes.ts).
+import "server-only";
 import type { Principal } from "../auth/principal";
 import { canReadRestrictedView } from "../auth/authorize";
 import { forbidden } from "../errors";

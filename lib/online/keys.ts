@@ -12,6 +12,7 @@
 //   larder:olclk:<project>   fields `<view>@v<version>:__ts` / `:__asof` = the largest value that
 //                            clock holds in ANY entity hash of the project (never lowered).
 // Outside the `larder:ol:<project>:` prefix, so scans of a project's entities never meet it.
+import "server-only";
 
 export const ONLINE_KEY_PREFIX = "larder:ol:";
 

@@ -1,4 +1,5 @@
 // The push request and result (Larder's /api/v1 and the feature server share them).
+import "server-only";
 import { z } from "zod";
 
 export const PushBody = z

@@ -1,6 +1,7 @@
 // Planning an online read: the requested refs resolved against the cached catalog into view slots,
 // Redis field groups and response columns, compiled once per distinct request shape and cached on
 // the catalog snapshot.
+import "server-only";
 import { badRequest } from "../errors";
 import { aggField, asofField, projectKeyPrefix, rowField, tsField } from "./keys";
 import { resolveFromCatalog, type CatalogViewVersion, type ProjectCatalog, type ResolvedFeature } from "../registry/catalog-cache";

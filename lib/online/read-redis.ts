@@ -6,6 +6,7 @@
 // was most of a 100-entity read; Redis does the same HMGETs either way. The script answers with ONE
 // string (fields joined by US, \x1f, which valid JSON and decimal times never contain), so the
 // client decodes one reply, not 100 arrays of 2.
+import "server-only";
 import type { Cluster, Redis } from "ioredis";
 import { ClusterBatch, groupBySlot } from "../redis/cluster";
 import { coalesceWrites } from "../redis/coalesce";

@@ -1,5 +1,6 @@
 // Validation of an online request, by hand in tight loops (it runs on every inference call): the
 // body's shape, and the entity columns against the plan's join keys and their dtypes.
+import "server-only";
 import { LarderError, badRequest } from "../errors";
 import type { OnlinePlan } from "./read-plan";
 import { MAX_ONLINE_ENTITY_ROWS, type OnlineFeaturesRequest } from "./read-types";

@@ -2,6 +2,7 @@
 // feature server sends): no per-value strings, no nested arrays, no JSON.stringify.
 // Longer than ~400 lines on purpose: one writer whose parts share module-level scratch buffers and
 // byte constants on the hot path; split, they would trade locality for indirection.
+import "server-only";
 import { type OnlinePlan, type ViewSlot } from "./read-plan";
 import { READ_CHUNK, US } from "./read-redis";
 import { isoOf } from "./read-response";

@@ -1,5 +1,6 @@
 // The online answer as objects (Feast's response shape): values, statuses (PRESENT, NOT_FOUND,
 // NULL_VALUE, OUTSIDE_MAX_AGE — ttl enforced at read time) and event timestamps.
+import "server-only";
 import { type OnlinePlan, type ViewSlot } from "./read-plan";
 import { EPOCH_ISO, type FeatureStatus, type OnlineFeaturesRequest, type OnlineFeaturesResponse, type OnlineRead } from "./read-types";
 

@@ -1,5 +1,6 @@
 // Shapes of the online read (Feast's get-online-features request and response) and what one read
 // fetched; shared by the read's parts (lib/online/get-online-features.ts orchestrates them).
+import "server-only";
 import type { OnlinePlan } from "./read-plan";
 
 export type EntityValue = string | number | boolean;

@@ -21,6 +21,7 @@
 // Redis Cluster: all keys of one call must hash to one slot, so there the calls of a round trip are
 // regrouped by slot (onlineWriteTrip) and sent all at once, one write per node; the
 // bounds hash lives in one slot, so cluster calls go without it and always read the clocks.
+import "server-only";
 import type { Cluster, Redis } from "ioredis";
 import { ClusterBatch, groupBySlot } from "../redis/cluster";
 import { coalesceWrites } from "../redis/coalesce";

@@ -5,6 +5,7 @@
 // Cost (docs/materialization.md, "Statistics"): one pass over every row gives the exact counts and
 // moments; min and max come from the footers of the Parquet files just written (exact, free); the
 // histograms and distinct counts come from a deterministic hash sample of each large partition.
+import "server-only";
 import { randomUUID } from "node:crypto";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { db } from "../db/client";

@@ -1,5 +1,6 @@
 // Pure helpers of the sampled statistics path (lib/quality/compute-stats.ts): the sampling rate of
 // a partition, its hash threshold, and the scaling of a sample histogram. All deterministic.
+import "server-only";
 
 /**
  * Sampling rate 2^-k for `count` values when at most `sampleRows` should be kept: 1 (exact) when

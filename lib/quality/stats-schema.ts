@@ -1,5 +1,6 @@
 // One feature's statistics in one date partition, as the API answers them (the stats endpoint and the
 // console's charts).
+import "server-only";
 import { z } from "zod";
 
 export const FeatureStatOut = z

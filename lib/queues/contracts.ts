@@ -7,6 +7,7 @@ import { z } from "zod";
 import { env } from "../config/env";
 import { createRedis } from "../redis/connection";
 import type { Redis } from "ioredis";
+import { log } from "../config/log";
 
 export const QUEUES = {
   /** One job per view version and window: calls the engine (materializeWindow). */
@@ -100,7 +101,7 @@ function logQueueError(err: Error): void {
   // The connection retries in the background; one line every 30 s is enough.
   if (Date.now() - lastErrorLog < 30_000) return;
   lastErrorLog = Date.now();
-  console.error(`[larder] queue connection error: ${err.message}`);
+  log().error({ err: err.message }, "queue connection error");
 }
 
 async function withTimeout<T>(p: Promise<T>, what: string): Promise<T> {

@@ -2,6 +2,7 @@
 // slot (else CROSSSLOT): callers group keys by slot
 // (`slotOf`, the slot function ioredis itself uses) and queue per-slot commands on a ClusterBatch,
 // which sends them all at once, one write per node (one round trip of latency).
+import "server-only";
 import calculateSlot from "cluster-key-slot";
 import type { Cluster } from "ioredis";
 import { coalesceWrites } from "./coalesce";

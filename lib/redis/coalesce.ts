@@ -1,6 +1,7 @@
 // Batching a connection's writes without an ioredis Pipeline (docs/retrieval.md, "Performance
 // notes": a Pipeline's constructor gives each instance its own hidden class, which V8 keeps in old
 // space, so everything a Pipeline references survives scavenges until the next mark-compact).
+import "server-only";
 import type { Redis } from "ioredis";
 
 const corked = new WeakSet<object>();

@@ -2,8 +2,10 @@
 // ONLINE_REDIS_URL when set (it may be a separate Redis), else REDIS_URL. With
 // ONLINE_REDIS_CLUSTER=true the online store is a Redis Cluster: the choice is made here, once per
 // connection, and the online paths branch on `isCluster` (single-node code stays as it was).
+import "server-only";
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from "ioredis";
 import { env } from "../config/env";
+import { log } from "../config/log";
 
 /** A client of the online store: one Redis, or a Redis Cluster (ONLINE_REDIS_CLUSTER). */
 export type OnlineRedis = Redis | Cluster;
@@ -56,12 +58,12 @@ function logOutagesOnce(r: OnlineRedis, purpose: string): void {
   r.on("error", (e: Error) => {
     if (down) return;
     down = true;
-    console.warn(`[larder] ${purpose} Redis unreachable (${e.message}); requests that need it answer 503 until it is back.`);
+    log().warn({ redis: purpose, err: e.message }, `${purpose} Redis unreachable; requests that need it answer 503 until it is back`);
   });
   r.on("ready", () => {
     if (!down) return;
     down = false;
-    console.warn(`[larder] ${purpose} Redis reachable again.`);
+    log().warn({ redis: purpose }, `${purpose} Redis reachable again`);
   });
 }
 

@@ -4,6 +4,7 @@
 // memory and check these counters (the online read in the same pipelined round trip as the feature
 // read), so invalidation costs no extra round trip and no Postgres query. Bumped only by the one
 // after-change step (lib/registry/after-registry-change.ts).
+import "server-only";
 import { createRedis } from "./connection";
 
 export const AUTH_GENERATION_KEY = "larder:gen:auth";

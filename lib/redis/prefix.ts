@@ -1,6 +1,7 @@
 // Keys by prefix (SCAN, never KEYS): a project's online hashes, a test's or benchmark's keys. On a
 // Redis Cluster each master holds only its own slots' keys, so every master is scanned, and a
 // multi-key UNLINK is split by slot (CROSSSLOT otherwise).
+import "server-only";
 import type { Redis } from "ioredis";
 import { clusterReady, groupBySlot } from "./cluster";
 import { isCluster, type OnlineRedis } from "./connection";

@@ -14,6 +14,7 @@ import { db } from "../db/client";
 import { bumpAuthGeneration, bumpRegistryGeneration } from "../redis/generations";
 import { rebuildSearchDocuments, refreshSearchStatistics } from "../search/rebuild-documents";
 import { syncSchedules } from "./sync-schedules";
+import { log } from "../config/log";
 
 export type RegistryChange =
   | { kind: "definitions"; projectName: string }
@@ -24,7 +25,7 @@ async function step(name: string, warnings: string[], fn: () => Promise<unknown>
   try {
     await fn();
   } catch (e) {
-    console.error(`[larder] after registry change: ${name} failed:`, e);
+    log().error({ err: e }, `after registry change: ${name} failed`);
     warnings.push(`${name} failed (${(e as Error).message}); caches refresh within 30 s`);
   }
 }

@@ -3,6 +3,7 @@
 // sources. Nothing here is queried from Postgres on a warm request: snapshots are validated by the
 // project's registry generation (lib/redis/generations.ts), which the online read fetches in the
 // same Redis round trip as the features, and dropped when it moved.
+import "server-only";
 import { db } from "../db/client";
 import { badRequest, notFound } from "../errors";
 import { sharedRedis } from "../redis/connection";

@@ -1,5 +1,6 @@
 // Turns a feature view definition (plus its source and entities) into what a FeatureViewVersion
 // stores: the contract `definition` JSON, the Feature rows and the definition hash.
+import "server-only";
 import { parseDuration } from "./duration";
 import { definitionHash, type EntityKeys } from "./definition-hash";
 import { compileMonitoring, type MonitoringConfig } from "./monitoring-config";

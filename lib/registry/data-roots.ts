@@ -4,6 +4,7 @@
 // existing prefix, so a symlink inside a root cannot lead out of it), and never inside the offline
 // store (every project's features, pushed rows and job results live there) or another project's
 // own root. The DuckDB sandbox (lib/duckdb/sandbox.ts) enforces the same roots again on every read.
+import "server-only";
 import { realpathSync } from "node:fs";
 import path from "node:path";
 import { env } from "../config/env";

@@ -1,6 +1,7 @@
 // The definition hash decides whether apply creates a new feature view version: it covers exactly
 // what alters values (source, transform, features, aggregations, entities and their join keys, ttl)
 // and nothing else (description, owner, tags, materialization are edited in place).
+import "server-only";
 import { createHash } from "node:crypto";
 import { parseDuration } from "./duration";
 import { aggregationDtype, type AggregationDef, type SourceDef } from "./repo-schema";

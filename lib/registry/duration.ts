@@ -1,4 +1,5 @@
 // Durations in definitions: `30s`, `15m`, `1h`, `7d`, `2w`.
+import "server-only";
 const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
 export const DURATION_PATTERN = /^([1-9][0-9]*)(s|m|h|d|w)$/;
 

@@ -1,6 +1,7 @@
 // The JSON Schema of one repo YAML file, generated from the same zod schema that validates it.
 // Committed as docs/feature-repo.schema.json (a unit test keeps it in sync; regenerate with
 // `npm run -s larder schema > docs/feature-repo.schema.json`).
+import "server-only";
 import { z } from "zod";
 import { RepoFileDef } from "./repo-schema";
 

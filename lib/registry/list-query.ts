@@ -1,5 +1,6 @@
 // The query of every registry list endpoint (paging, sorting, archived objects hidden by default).
 // Kept free of server-only imports: the endpoint contracts (and so client code) use it.
+import "server-only";
 import { z } from "zod";
 import { PageQuery } from "../shared/paging";
 

@@ -1,6 +1,7 @@
 // Reads a feature repo folder: every *.yaml / *.yml file (recursively, skipping `data/` folders,
 // hidden files and node_modules), parsed with `yaml`, validated with RepoFileDef, merged into one
 // RepoDef. Every problem of every file is collected before failing.
+import "server-only";
 import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { parseDocument } from "yaml";

@@ -1,4 +1,5 @@
 // The plan `larder plan` prints and `POST …/plan` returns: exactly what apply would do.
+import "server-only";
 import { z } from "zod";
 
 export const PLAN_ACTIONS = [

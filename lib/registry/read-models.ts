@@ -1,6 +1,7 @@
 // What the registry read API returns: one zod schema per shape. The use cases in lib/registry
 // produce exactly these types, the endpoint contracts use them as response schemas, and the
 // OpenAPI document is generated from them.
+import "server-only";
 import { z } from "zod";
 import { ROLES } from "../auth/permissions";
 

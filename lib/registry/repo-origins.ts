@@ -1,6 +1,7 @@
 // Where each object of a merged repo came from, so validation errors can name the file. Kept as a
 // JSON-friendly side structure aligned with the merged arrays (index i of `feature_views` ↔
 // `origins.feature_views[i]`), so the CLI can send it along with the repo over HTTP.
+import "server-only";
 import { z } from "zod";
 import type { InvalidParam } from "../errors";
 

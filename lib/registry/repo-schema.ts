@@ -1,6 +1,7 @@
 // The feature repo format (docs/materialization.md, "Time semantics"): one zod schema validates the YAML, produces the JSON Schema
 // in docs/, and types the registry. Structural checks live here; cross-object checks (references,
 // duplicates, DuckDB parsing of transforms) live in validate-repo.ts.
+import "server-only";
 import { z } from "zod";
 import { DURATION_PATTERN } from "./duration";
 

@@ -2,6 +2,7 @@
 // loads a repo (it sends them absolute), and to the server's working directory when a repo arrives
 // over HTTP. On the server every path is then confined to the project's data roots
 // (data-roots.ts): one that escapes is a 400 before anything reads it.
+import "server-only";
 import path from "node:path";
 import { LarderError, type InvalidParam } from "../errors";
 import { checkSourcePath } from "./data-roots";

@@ -8,6 +8,7 @@
 // - with unknown source columns (postgres, missing files) the output columns are the transform's
 //   select list when it is a plain list (no `*`); otherwise columns are not checked.
 // Error texts say what to fix and never carry file contents (see duckErrorSummary).
+import "server-only";
 import { existsSync } from "node:fs";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { qid, qlit } from "../duckdb/instance";

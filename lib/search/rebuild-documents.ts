@@ -2,9 +2,11 @@
 // transaction so search never lags definitions. One document per active entity, source, feature
 // view (its latest version), feature (of latest versions; qualifiedName `view:feature`), feature
 // service and model. Archived objects are not searchable. See docs/search-and-lineage.md.
+import "server-only";
 import { db } from "../db/client";
 import type { Prisma } from "../db/generated/client";
 import { parseFeatureRef } from "../shared/feature-refs";
+import { log } from "../config/log";
 
 type Json = Prisma.JsonValue;
 
@@ -77,7 +79,7 @@ export async function refreshSearchStatistics(): Promise<void> {
   try {
     await db().$executeRaw`ANALYZE "SearchDocument"`;
   } catch (e) {
-    console.warn("[larder] could not ANALYZE the search documents (search may be slow until autovacuum does):", e);
+    log().warn({ err: e }, "could not ANALYZE the search documents (search may be slow until autovacuum does)");
   }
 }
 

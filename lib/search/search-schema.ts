@@ -1,5 +1,6 @@
 // Contract of catalog search: the query (filters may repeat: `?tag=team:risk&tag=pii:false`) and
 // the result with facets. Free of server-only imports so the console can share the types.
+import "server-only";
 import { z } from "zod";
 
 export const SEARCH_KINDS = ["feature_view", "feature", "feature_service", "model", "entity", "source"] as const;

@@ -9,6 +9,7 @@
 //
 // The store is a local (or mounted) folder; the configuration refuses object-storage URIs
 // (lib/config/env.ts), since no DuckDB extension is ever loaded at run time.
+import "server-only";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { env } from "../config/env";

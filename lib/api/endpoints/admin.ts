@@ -1,5 +1,6 @@
 // Admin API (docs/access-control.md): users, projects (create), members, API tokens, alert
 // subscriptions and the audit log.
+import "server-only";
 import { z } from "zod";
 import { ROLES } from "../../auth/permissions";
 import { NAME_PATTERN } from "../../registry/repo-schema";

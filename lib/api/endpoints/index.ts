@@ -1,4 +1,5 @@
 // Every /api/v1 endpoint, in one list: the source of the OpenAPI document and of the access matrix.
+import "server-only";
 import type { Endpoint } from "../endpoint";
 import { authEndpoints } from "./auth";
 import { registryEndpoints } from "./registry";

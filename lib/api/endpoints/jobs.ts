@@ -2,6 +2,7 @@
 // retry and cancel them, and read a view's materialized intervals and gaps. Project-scoped paths
 // carry the exact permission; the un-scoped /api/v1/jobs paths authorize on the job's project
 // inside the handler (jobs.read / jobs.run / jobs.cancel).
+import "server-only";
 import { z } from "zod";
 import { endpoint, type Endpoint } from "../endpoint";
 import { PageOf, PageQuery } from "../../shared/paging";

@@ -1,6 +1,7 @@
 // Data previews (docs/retrieval.md, "Preview"): sample rows of a view version from the offline store
 // (with one entity's online value beside its historical value), and a source's schema and first
 // rows. Both are feature values: features.read, and restricted views only with a grant.
+import "server-only";
 import { z } from "zod";
 import { endpoint, type Endpoint } from "../endpoint";
 import { NamedParams, VersionParams } from "./registry";

@@ -1,4 +1,5 @@
 // Definitions as code over HTTP: plan and apply a repo, and in-place metadata edits.
+import "server-only";
 import { z } from "zod";
 import { endpoint, type Endpoint } from "../endpoint";
 import { ApplyResult, Plan, ViewMetadata, ViewMetadataPatch } from "../../registry/plan-schema";

@@ -1,5 +1,6 @@
 // Retrieval endpoints (docs/retrieval.md): online features, historical (point-in-time) features, push.
 // The Feast-compatible feature server (bin/feature-server.ts) serves the same bodies and responses.
+import "server-only";
 import { z } from "zod";
 import { endpoint, type Endpoint } from "../endpoint";
 import { PushBody, PushResult } from "../../online/push-schema";

@@ -1,3 +1,4 @@
+import "server-only";
 import { endpoint, type Endpoint } from "../endpoint";
 import { SearchQuery, SearchResult } from "../../search/search-schema";
 

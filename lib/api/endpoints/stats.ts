@@ -1,5 +1,6 @@
 // Feature statistics of one view version (computed by materialization, stored per date
 // partition) for the console's charts: histogram, null fraction and mean over partitions.
+import "server-only";
 import { z } from "zod";
 import { endpoint, type Endpoint } from "../endpoint";
 import { FeatureStatOut } from "../../quality/stats-schema";

@@ -1,6 +1,7 @@
 // Bootstrap commands that work on the registry database directly (no API, no token needed):
 // the first admin user, projects, members and API tokens. They share the use cases of the API,
 // so the same checks and audit rows apply; the audit actor is "cli".
+import "server-only";
 import type { Command } from "commander";
 import { CLI_ACTOR } from "../../admin/actor";
 import { addMember } from "../../admin/add-member";

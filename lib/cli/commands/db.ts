@@ -1,3 +1,4 @@
+import "server-only";
 import type { Command } from "commander";
 import { env } from "../../config/env";
 import { createMigration, migrateDeploy } from "../../db/migrate";

@@ -1,5 +1,6 @@
 // `larder materialize | materialize-incremental | backfill | jobs list|get|retry|cancel` — through
 // the jobs API (LARDER_URL, LARDER_TOKEN). Backfill shows a progress bar until the job finishes.
+import "server-only";
 import { SingleBar, Presets } from "cli-progress";
 import type { Command } from "commander";
 import { env } from "../../config/env";

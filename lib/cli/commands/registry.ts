@@ -1,5 +1,6 @@
 // `larder plan|apply <dir>` (through the API with LARDER_URL / LARDER_TOKEN, or `--local` straight
 // against the database for bootstrap and demos) and `larder schema` (the repo JSON Schema).
+import "server-only";
 import type { Command } from "commander";
 import { env } from "../../config/env";
 import { disconnectDb } from "../../db/client";

@@ -1,4 +1,5 @@
 // `larder get-online` and `larder get-historical`: retrieval through the SDK (LARDER_URL, LARDER_TOKEN).
+import "server-only";
 import fs from "node:fs/promises";
 import path from "node:path";
 import type { Command } from "commander";
