@@ -4,6 +4,7 @@
 // top values. Reference: the previous partition of the same version, a pinned partition
 // (`window:YYYY-MM-DD`), or another version (`version:N`, its partition of the same date or else
 // its latest one before it).
+import "server-only";
 import { db } from "../db/client";
 import type { MonitoringConfig } from "../registry/monitoring-config";
 import { QUANTILE_POINTS, type FeatureStat } from "./compute-stats";

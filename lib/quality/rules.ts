@@ -3,6 +3,7 @@
 // one extra grouped aggregate over the same rows for what statistics do not give (values outside
 // allowed_values, duplicates, late rows). Pure evaluation here; materialize-window.ts runs the SQL
 // before anything is written and fails the job (stores untouched) when a `fail` rule is violated.
+import "server-only";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { db } from "../db/client";
 import { qid, qlit } from "../duckdb/instance";

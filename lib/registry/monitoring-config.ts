@@ -1,6 +1,7 @@
 // A view's freshness objective and monitoring block (repo-schema.ts `freshness`, `monitoring`)
 // compiled into what FeatureViewVersion.monitoring stores and the checks read (docs/monitoring.md).
 // Edited in place like `materialization`: changing a rule creates no new version.
+import "server-only";
 import { parseDuration } from "./duration";
 import { aggregationFeatureName, type FeatureViewDef } from "./repo-schema";
 
