@@ -11,7 +11,7 @@ export interface ProjectView {
   id: string;
   name: string;
   description: string;
-  createdAt: Date;
+  createdAt: string;
 }
 
 export async function createProject(
@@ -39,6 +39,6 @@ export async function createProject(
     const project = await tx.project.create({ data: { name: input.name, description: input.description ?? "" } });
     if (adminUserId) await tx.membership.create({ data: { projectId: project.id, userId: adminUserId, role: "admin" } });
     await recordAudit({ actor, projectId: project.id, action: "project.create", targetType: "project", targetName: project.name }, tx);
-    return { id: project.id, name: project.name, description: project.description, createdAt: project.createdAt };
+    return { id: project.id, name: project.name, description: project.description, createdAt: project.createdAt.toISOString() };
   });
 }

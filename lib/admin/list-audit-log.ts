@@ -5,13 +5,13 @@ import { db } from "../db/client";
 
 export interface AuditEntryView {
   id: number;
-  at: Date;
+  at: string;
   actorType: string;
   actorLabel: string;
   action: string;
   targetType: string;
   targetName: string;
-  details: unknown;
+  details: Record<string, unknown>;
 }
 
 /** The project's audit log, newest first. `action` matches exactly, or as a prefix when it ends in ".". */
@@ -29,13 +29,13 @@ export async function listAuditLog(projectId: string, q: { limit: number; offset
     ...p,
     items: p.items.map((r) => ({
       id: Number(r.id),
-      at: r.at,
+      at: r.at.toISOString(),
       actorType: r.actorType,
       actorLabel: r.actorLabel,
       action: r.action,
       targetType: r.targetType,
       targetName: r.targetName,
-      details: r.details,
+      details: r.details && typeof r.details === "object" && !Array.isArray(r.details) ? (r.details as Record<string, unknown>) : {},
     })),
   };
 }

@@ -3,13 +3,17 @@
 import "server-only";
 import type { Role } from "../auth/permissions";
 
+// Times leave as ISO 8601 strings, as the endpoint schemas say (not as Date objects that only the
+// JSON encoder happens to turn into the same text).
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
 export interface UserView {
   id: string;
   email: string;
   name: string;
   isAdmin: boolean;
   disabled: boolean;
-  createdAt: Date;
+  createdAt: string;
   projects: { name: string; role: Role }[];
 }
 
@@ -28,7 +32,7 @@ export function userView(u: {
     name: u.name,
     isAdmin: u.isAdmin,
     disabled: u.disabledAt !== null,
-    createdAt: u.createdAt,
+    createdAt: u.createdAt.toISOString(),
     projects: (u.memberships ?? [])
       .filter((m) => !m.project.archivedAt)
       .map((m) => ({ name: m.project.name, role: m.role }))
@@ -44,8 +48,8 @@ export interface MemberView {
   name: string;
   role: Role;
   restrictedGrants: string[];
-  createdAt: Date;
-  updatedAt: Date;
+  createdAt: string;
+  updatedAt: string;
 }
 
 export function memberView(m: {
@@ -62,8 +66,8 @@ export function memberView(m: {
     name: m.user.name,
     role: m.role,
     restrictedGrants: m.restrictedGrants,
-    createdAt: m.createdAt,
-    updatedAt: m.updatedAt,
+    createdAt: m.createdAt.toISOString(),
+    updatedAt: m.updatedAt.toISOString(),
   };
 }
 
@@ -75,10 +79,10 @@ export interface TokenView {
   restrictedGrants: string[];
   /** E-mail of the user who created it. */
   createdBy: string;
-  createdAt: Date;
-  lastUsedAt: Date | null;
-  expiresAt: Date | null;
-  revokedAt: Date | null;
+  createdAt: string;
+  lastUsedAt: string | null;
+  expiresAt: string | null;
+  revokedAt: string | null;
 }
 
 export function tokenView(t: {
@@ -100,10 +104,10 @@ export function tokenView(t: {
     role: t.role,
     restrictedGrants: t.restrictedGrants,
     createdBy: t.createdBy.email,
-    createdAt: t.createdAt,
-    lastUsedAt: t.lastUsedAt,
-    expiresAt: t.expiresAt,
-    revokedAt: t.revokedAt,
+    createdAt: t.createdAt.toISOString(),
+    lastUsedAt: iso(t.lastUsedAt),
+    expiresAt: iso(t.expiresAt),
+    revokedAt: iso(t.revokedAt),
   };
 }
 
@@ -111,7 +115,7 @@ export interface AlertSubscriptionView {
   id: string;
   user: { id: string; email: string; name: string };
   featureView: string | null;
-  createdAt: Date;
+  createdAt: string;
 }
 
 export function alertSubscriptionView(s: {
@@ -120,7 +124,7 @@ export function alertSubscriptionView(s: {
   user: { id: string; email: string; name: string };
   featureView: { name: string } | null;
 }): AlertSubscriptionView {
-  return { id: s.id, user: { id: s.user.id, email: s.user.email, name: s.user.name }, featureView: s.featureView?.name ?? null, createdAt: s.createdAt };
+  return { id: s.id, user: { id: s.user.id, email: s.user.email, name: s.user.name }, featureView: s.featureView?.name ?? null, createdAt: s.createdAt.toISOString() };
 }
 
 export const SUBSCRIPTION_INCLUDE = {

@@ -11,6 +11,7 @@ export interface Endpoint<
   P extends z.ZodType = z.ZodType,
   Q extends z.ZodType = z.ZodType,
   B extends z.ZodType = z.ZodType,
+  R extends z.ZodType = z.ZodType,
 > {
   /** Unique operation id, e.g. `listProjects`. */
   id: string;
@@ -27,7 +28,8 @@ export interface Endpoint<
   body?: B;
   /** Non-JSON bodies (file uploads): the handler reads the request itself. */
   rawBody?: { contentTypes: string[]; maxBytes: number };
-  response?: z.ZodType;
+  /** The success body; handlers must return a value of this shape (or a Response they build). */
+  response?: R;
   successStatus?: number;
   /** Error statuses beyond those the contract implies (e.g. a GET's 409/410), for the OpenAPI document. */
   errorStatuses?: number[];
@@ -35,6 +37,8 @@ export interface Endpoint<
   maxBodyBytes?: number;
 }
 
-export function endpoint<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType>(e: Endpoint<P, Q, B>): Endpoint<P, Q, B> {
+export function endpoint<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R extends z.ZodType = z.ZodType>(
+  e: Endpoint<P, Q, B, R>,
+): Endpoint<P, Q, B, R> {
   return e;
 }

@@ -153,9 +153,12 @@ export async function loadProject(name: string): Promise<ProjectRow> {
   return { id: p.id, name: p.name, description: p.description };
 }
 
-export function handle<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType>(
-  ep: Endpoint<P, Q, B>,
-  fn: (ctx: HandlerContext<Out<P>, Out<Q>, Out<B>>) => Promise<unknown>,
+/** What a handler may return: the endpoint's response shape, or a Response it built itself. */
+type Result<R> = R extends z.ZodType ? z.input<R> | Response : unknown;
+
+export function handle<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R extends z.ZodType>(
+  ep: Endpoint<P, Q, B, R>,
+  fn: (ctx: HandlerContext<Out<P>, Out<Q>, Out<B>>) => Promise<Result<R>>,
   opts: HandleOptions = {},
 ): (request: Request, context: RouteContext) => Promise<Response> {
   const wrapped = async (request: Request, context: RouteContext): Promise<Response> => {
