@@ -11,7 +11,7 @@ import { describe, expect, it } from "vitest";
 export const LAYERS: { layer: string; folders: string[] }[] = [
   { layer: "infrastructure", folders: ["config", "errors", "db", "redis", "duckdb", "queues"] },
   { layer: "shared", folders: ["shared"] },
-  { layer: "domains", folders: ["auth", "audit", "search", "registry", "lineage", "quality", "offline", "online", "materialize", "preview", "alerts", "jobs", "admin"] },
+  { layer: "domains", folders: ["auth", "audit", "search", "registry", "lineage", "quality", "offline", "online", "materialize", "preview", "alerts", "jobs", "monitoring", "admin"] },
   { layer: "transport", folders: ["api", "client", "console", "cli", "devstack"] },
 ];
 

@@ -2,6 +2,8 @@
 // recovery (lock duration, stalled check) comes from env so tests can shorten it.
 import { Worker, type Processor } from "bullmq";
 import { sendOutboxMail } from "../lib/alerts/send-outbox-mail";
+import { sendAlertDelivery } from "../lib/alerts/send-alert-delivery";
+import { reconcileAfterJob, runMonitorTick, runSkewJob } from "../lib/monitoring/monitor-tick";
 import { env } from "../lib/config/env";
 import { reconcileStuckJobs, recordStalled } from "../lib/jobs/reconcile-jobs";
 import { runBackfillJob } from "../lib/jobs/run-backfill-job";
@@ -10,7 +12,7 @@ import { runScheduledJob } from "../lib/jobs/run-scheduled-job";
 import { runMaintenanceTick } from "../lib/jobs/expire-historical-results";
 import { runHistoricalJob } from "../lib/jobs/run-historical-job";
 import { syncSchedules } from "../lib/registry/sync-schedules";
-import { QUEUES, queuePrefix, upsertMaintenanceScheduler, type QueueName } from "../lib/queues/contracts";
+import { QUEUES, queuePrefix, upsertMaintenanceScheduler, upsertMonitorScheduler, type QueueName } from "../lib/queues/contracts";
 import { createRedis } from "../lib/redis/connection";
 import { jobLog, log as rootLog, logFailure } from "../lib/config/log";
 
@@ -21,12 +23,28 @@ export interface WorkerSet {
 }
 
 const PROCESSORS: Record<QueueName, Processor> = {
-  materialize: (job) => runMaterializeJob(job),
-  backfill: (job) => runBackfillJob(job),
+  // A finished job re-evaluates its project's conditions at once (failure/recovery alerts).
+  materialize: async (job) => {
+    try {
+      return await runMaterializeJob(job);
+    } finally {
+      if (job.data?.jobId) await reconcileAfterJob(String(job.data.jobId));
+    }
+  },
+  backfill: async (job) => {
+    try {
+      return await runBackfillJob(job);
+    } finally {
+      if (job.data?.jobId) await reconcileAfterJob(String(job.data.jobId));
+    }
+  },
   alerts: (job) => sendOutboxMail(job),
   schedules: (job) => runScheduledJob(job),
   historical: (job) => runHistoricalJob(job),
   maintenance: (job) => runMaintenanceTick(job),
+  monitor: () => runMonitorTick(),
+  skew: (job) => runSkewJob(job),
+  deliveries: (job) => sendAlertDelivery(job),
 };
 
 /** Queues whose jobs are Job rows: the heavy ones (WORKER_CONCURRENCY) whose stalls are logged on the row. */
@@ -70,6 +88,9 @@ export function startWorkers(opts: StartWorkersOptions = {}): WorkerSet {
   // The hourly cleanup's scheduler: whoever runs the maintenance queue makes sure it exists.
   if (names.includes("maintenance")) {
     void upsertMaintenanceScheduler().catch(logFailure(rootLog(), "registering the maintenance scheduler"));
+  }
+  if (names.includes("monitor")) {
+    void upsertMonitorScheduler().catch((err) => console.error("[larder worker] could not register the monitor scheduler:", err));
   }
 
   let timer: NodeJS.Timeout | undefined;

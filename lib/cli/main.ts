@@ -7,6 +7,7 @@ import { registerDbCommands } from "./commands/db";
 import { registerJobsCommands } from "./commands/jobs";
 import { registerRegistryCommands } from "./commands/registry";
 import { registerRetrievalCommands } from "./commands/retrieval";
+import { registerStatusCommand } from "./commands/status";
 
 const program = new Command();
 program.name("larder").description("Larder feature store command line").showHelpAfterError();
@@ -16,6 +17,7 @@ registerAdminCommands(program);
 registerRegistryCommands(program);
 registerRetrievalCommands(program);
 registerJobsCommands(program);
+registerStatusCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   const e = err as Error & { problem?: { detail?: string; invalid_params?: { name: string; reason: string }[] } };

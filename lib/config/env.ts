@@ -52,6 +52,16 @@ const EnvSchema = z.object({
   /** SMTP server for alert e-mails; unset = mails are recorded in the outbox and logged only. */
   SMTP_URL: z.string().url().optional(),
   MAIL_FROM: z.string().default("Larder <larder@localhost>"),
+  /** How often the monitor re-evaluates every project's conditions (docs/monitoring.md). */
+  MONITOR_INTERVAL_MS: z.coerce.number().int().min(1000).default(60_000),
+  /** A condition that keeps firing is re-sent after this long (0: never). */
+  ALERT_REMINDER_MS: z.coerce.number().int().min(0).default(24 * 3600_000),
+  /** How often each materialized view gets a training/serving skew check (0: never). */
+  SKEW_CHECK_INTERVAL_MS: z.coerce.number().int().min(0).default(3600_000),
+  /** Entities sampled per skew check. */
+  SKEW_SAMPLE_ENTITIES: z.coerce.number().int().min(1).max(10_000).default(100),
+  /** Webhook delivery attempts (exponential backoff from JOB_BACKOFF_MS). */
+  WEBHOOK_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
   /** Secret used to sign session cookies; must be set (≥ 32 chars) in production. */
   SESSION_SECRET: z.string().min(16).default("larder-development-session-secret-change-me"),
   /** Days a console session stays valid. */

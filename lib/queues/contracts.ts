@@ -22,6 +22,12 @@ export const QUEUES = {
   historical: "historical",
   /** Housekeeping ticks of one job scheduler (hourly): expiry of historical-job files. */
   maintenance: "maintenance",
+  /** Monitor ticks (MONITOR_INTERVAL_MS): evaluate every project's conditions, queue alerts, start skew checks. */
+  monitor: "monitor",
+  /** One training/serving skew check of one view (lib/monitoring/skew-check.ts). */
+  skew: "skew",
+  /** One alert delivery (e-mail or webhook) of the delivery log. */
+  deliveries: "deliveries",
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
@@ -38,6 +44,10 @@ export const SchedulePayload = z.object({ projectName: z.string().min(1), viewNa
 export const HistoricalPayload = z.object({ jobId: z.string().min(1) }).strict();
 /** A tick carries nothing: the cleanup reads the Job rows and the offline store. */
 export const MaintenancePayload = z.object({}).strict();
+/** A tick carries nothing: the monitor reads every project. */
+export const MonitorPayload = z.object({}).strict();
+export const SkewPayload = z.object({ projectName: z.string().min(1), viewName: z.string().min(1) }).strict();
+export const DeliveryPayload = z.object({ deliveryId: z.string().min(1) }).strict();
 
 export type MaterializePayload = z.infer<typeof MaterializePayload>;
 export type BackfillPayload = z.infer<typeof BackfillPayload>;
@@ -45,6 +55,9 @@ export type AlertPayload = z.infer<typeof AlertPayload>;
 export type SchedulePayload = z.infer<typeof SchedulePayload>;
 export type HistoricalPayload = z.infer<typeof HistoricalPayload>;
 export type MaintenancePayload = z.infer<typeof MaintenancePayload>;
+export type MonitorPayload = z.infer<typeof MonitorPayload>;
+export type SkewPayload = z.infer<typeof SkewPayload>;
+export type DeliveryPayload = z.infer<typeof DeliveryPayload>;
 
 export const PAYLOADS = {
   materialize: MaterializePayload,
@@ -53,6 +66,9 @@ export const PAYLOADS = {
   schedules: SchedulePayload,
   historical: HistoricalPayload,
   maintenance: MaintenancePayload,
+  monitor: MonitorPayload,
+  skew: SkewPayload,
+  deliveries: DeliveryPayload,
 } as const satisfies Record<QueueName, z.ZodType>;
 
 /** BullMQ job name used on each queue (one kind of job per queue). */
@@ -63,6 +79,9 @@ export const JOB_NAMES = {
   schedules: "materialize-incremental",
   historical: "historical-join",
   maintenance: "expire-historical-results",
+  monitor: "monitor-tick",
+  skew: "skew-check",
+  deliveries: "deliver-alert",
 } as const satisfies Record<QueueName, string>;
 
 /** Attempts, exponential backoff, and bounded history (the Job rows keep the full history). */
@@ -231,5 +250,38 @@ export async function upsertMaintenanceScheduler(): Promise<void> {
     MAINTENANCE_SCHEDULER_ID,
     { pattern: MAINTENANCE_PATTERN, tz: "UTC" },
     { name: JOB_NAMES.maintenance, data: MaintenancePayload.parse({}), opts: { attempts: 1, removeOnComplete: 100, removeOnFail: 500 } },
+  );
+}
+
+/** One alert delivery; retried with exponential backoff (WEBHOOK_ATTEMPTS), id = the delivery's. */
+export async function enqueueDelivery(payload: DeliveryPayload): Promise<string> {
+  const data = DeliveryPayload.parse(payload);
+  const job = await withTimeout(queue(QUEUES.deliveries).add(JOB_NAMES.deliveries, data, {
+    jobId: `delivery-${data.deliveryId}`,
+    attempts: env().WEBHOOK_ATTEMPTS,
+    backoff: { type: "exponential", delay: Math.max(200, env().JOB_BACKOFF_MS) },
+  }), "the alerts queue (Redis)");
+  return job.id ?? data.deliveryId;
+}
+
+/** One skew check of a view; a check already queued for the view is not queued twice. */
+export async function enqueueSkewCheck(payload: SkewPayload): Promise<void> {
+  const data = SkewPayload.parse(payload);
+  await withTimeout(queue(QUEUES.skew).add(JOB_NAMES.skew, data, {
+    jobId: `skew-${data.projectName}-${data.viewName}-${Math.floor(Date.now() / 60_000)}`,
+    attempts: 1,
+    removeOnComplete: 100,
+    removeOnFail: 500,
+  }), "the monitor queue (Redis)");
+}
+
+export const MONITOR_SCHEDULER_ID = "larder-monitor";
+
+/** The monitor tick's scheduler (every MONITOR_INTERVAL_MS). */
+export async function upsertMonitorScheduler(): Promise<void> {
+  await queue(QUEUES.monitor).upsertJobScheduler(
+    MONITOR_SCHEDULER_ID,
+    { every: env().MONITOR_INTERVAL_MS },
+    { name: JOB_NAMES.monitor, data: MonitorPayload.parse({}), opts: { attempts: 1, removeOnComplete: 100, removeOnFail: 500 } },
   );
 }

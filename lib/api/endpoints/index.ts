@@ -11,6 +11,7 @@ import { searchEndpoints } from "./search";
 import { lineageEndpoints } from "./lineage";
 import { metaEndpoints } from "./meta";
 import { statsEndpoints } from "./stats";
+import { monitoringEndpoints } from "./monitoring";
 import { previewEndpoints } from "./preview";
 
-export const ALL_ENDPOINTS: Endpoint[] = [...authEndpoints, ...registryEndpoints, ...registryWriteEndpoints, ...adminEndpoints, ...retrievalEndpoints, ...jobsEndpoints, ...searchEndpoints, ...lineageEndpoints, ...metaEndpoints, ...statsEndpoints, ...previewEndpoints];
+export const ALL_ENDPOINTS: Endpoint[] = [...authEndpoints, ...registryEndpoints, ...registryWriteEndpoints, ...adminEndpoints, ...retrievalEndpoints, ...jobsEndpoints, ...searchEndpoints, ...lineageEndpoints, ...metaEndpoints, ...statsEndpoints, ...previewEndpoints, ...monitoringEndpoints];
