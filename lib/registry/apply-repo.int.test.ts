@@ -14,7 +14,7 @@ import { loadRepo } from "./load-repo";
 import { planRepo } from "./plan-repo";
 import { RepoDef, type RepoInput } from "./repo-schema";
 import { testSourceDir } from "../../test/fixtures/data-roots";
-import { resolveFeatures } from "./resolve-features";
+import { getFreshCatalog, resolveFromCatalog } from "./catalog-cache";
 
 const SYSTEM = { kind: "system" as const, label: "test" };
 const uid = () => Math.random().toString(36).slice(2, 10);
@@ -136,20 +136,23 @@ describe("applyRepo", () => {
     const view = await db().featureView.findFirstOrThrow({ where: { name: "spend", project: { name: project } } });
     expect(view.latestVersion).toBe(2);
 
-    const projectId = view.projectId;
-    const resolved = await resolveFeatures(projectId, { refs: ["spend@v1:is_large", "spend:amount_count_7d", "spend@v1"] });
-    expect(resolved.map((f) => [f.ref, f.version, f.kind])).toEqual([
-      ["spend@v1:is_large", 1, "field"],
-      ["spend:amount_count_7d", 2, "aggregation"],
-      ["spend@v1:amount_sum_7d", 1, "aggregation"],
-      ["spend@v1:amount_sum_30d", 1, "aggregation"],
+    const catalog = await getFreshCatalog(project);
+    const resolve = (sel: { features?: string[]; feature_service?: string }) => Promise.resolve().then(() => resolveFromCatalog(catalog, sel));
+    const resolved = await resolve({ features: ["spend@v1:is_large", "spend:amount_count_7d", "spend@v1"] });
+    // A whole-view ref expands to every feature of that version (the planners drop repeats).
+    expect(resolved.map((f) => [f.ref, f.feature, f.version, f.kind])).toEqual([
+      ["spend@v1:is_large", "is_large", 1, "field"],
+      ["spend:amount_count_7d", "amount_count_7d", 2, "aggregation"],
+      ["spend@v1", "is_large", 1, "field"],
+      ["spend@v1", "amount_sum_7d", 1, "aggregation"],
+      ["spend@v1", "amount_sum_30d", 1, "aggregation"],
     ]);
-    const bySvc = await resolveFeatures(projectId, { service: "svc" });
+    const bySvc = await resolve({ feature_service: "svc" });
     expect(bySvc.map((f) => f.ref)).toEqual(["spend:amount_sum_7d", "spend:is_large", "spend@v1:amount_sum_30d"]);
-    await expect(resolveFeatures(projectId, { refs: ["spend@v1:amount_count_7d"] })).rejects.toThrow(/v1 has no feature "amount_count_7d".*its features: is_large/);
-    await expect(resolveFeatures(projectId, { refs: ["spend@v9:x"] })).rejects.toThrow(/no version 9.*versions: v1, v2/);
-    await expect(resolveFeatures(projectId, { refs: ["nope:x"] })).rejects.toThrow(/"nope".*feature views: spend/);
-    await expect(resolveFeatures(projectId, { service: "ghost" })).rejects.toThrow(/feature services: svc/);
+    await expect(resolve({ features: ["spend@v1:amount_count_7d"] })).rejects.toThrow(/"amount_count_7d" does not exist in spend@v1.*features: is_large/);
+    await expect(resolve({ features: ["spend@v9:x"] })).rejects.toThrow(/no version 9.*versions: v1, v2/);
+    await expect(resolve({ features: ["nope:x"] })).rejects.toThrow(/"nope".*feature views: spend/);
+    await expect(resolve({ feature_service: "ghost" })).rejects.toThrow(/feature services: svc/);
 
     // Pinning a version that does not exist fails validation with the field named.
     // (The changed repo matches v2, so v3 would not exist after apply.)
@@ -246,9 +249,8 @@ describe("applyRepo", () => {
       { view: "customer_spend", version: 1 },
       { view: "customer_profile", version: 1 },
     ]);
-    const p = await db().project.findUniqueOrThrow({ where: { name: project } });
-    const resolved = await resolveFeatures(p.id, { service: "churn_v1" });
-    expect(resolved.map((f) => f.ref)).toEqual([
+    const resolved = resolveFromCatalog(await getFreshCatalog(project), { feature_service: "churn_v1" });
+    expect(resolved.map((f) => `${f.view}:${f.feature}`)).toEqual([
       "customer_spend:amount_sum_7d",
       "customer_spend:amount_sum_30d",
       "customer_spend:amount_count_30d",

@@ -227,7 +227,7 @@ export function resolveFromCatalog(
     if (input.features && input.features.length > 0) throw badRequest('Send either "features" or "feature_service", not both.');
     const svc = catalog.services.get(input.feature_service);
     if (!svc) {
-      throw badRequest(`Feature service "${input.feature_service}" does not exist in project "${catalog.project}".`, [
+      throw badRequest(`Feature service "${input.feature_service}" does not exist in project "${catalog.project}"; feature services: ${[...catalog.services.keys()].sort().join(", ") || "(none)"}.`, [
         { name: "feature_service", reason: `unknown feature service; known: ${[...catalog.services.keys()].join(", ") || "(none)"}` },
       ]);
     }
@@ -247,7 +247,7 @@ export function resolveFromCatalog(
     if (!parsed) throw badRequest(`"${ref}" is not a feature reference. ${FEATURE_REF_HELP}`, [{ name: where, reason: FEATURE_REF_HELP }]);
     const view = catalog.views.get(parsed.view);
     if (!view) {
-      throw badRequest(`Feature view "${parsed.view}" (in "${ref}") does not exist in project "${catalog.project}".`, [
+      throw badRequest(`Feature view "${parsed.view}" (in "${ref}") does not exist in project "${catalog.project}"; feature views: ${[...catalog.views.keys()].sort().join(", ") || "(none)"}.`, [
         { name: where, reason: `unknown feature view "${parsed.view}"` },
       ]);
     }
