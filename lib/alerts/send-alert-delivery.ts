@@ -8,6 +8,7 @@ import { db } from "../db/client";
 import { DeliveryPayload } from "../queues/contracts";
 import { signWebhook } from "./condition-alert";
 import { mailTransport } from "./mail-transport";
+import { log } from "../config/log";
 
 /** How long one webhook call may take. */
 export const WEBHOOK_TIMEOUT_MS = 10_000;
@@ -34,7 +35,7 @@ export async function sendAlertDelivery(bull: Pick<BullJob, "data" | "attemptsMa
       const p = row.payload as { to: string; subject: string; text: string };
       const transport = mailTransport();
       if (!transport) {
-        console.log(`[larder] alert mail (SMTP_URL unset, not sent) to=${p.to} subject=${JSON.stringify(p.subject)}\n${p.text}`);
+        log().info({ to: p.to, subject: p.subject, text: p.text }, "alert mail recorded, not sent (SMTP_URL unset)");
         await db().alertDelivery.update({ where: { id: row.id }, data: { status: "sent", sentAt: new Date(), lastError: "not sent: SMTP_URL is unset; written to the worker log" } });
         return { status: "logged" };
       }

@@ -1,6 +1,7 @@
 // Monitored conditions as data (docs/monitoring.md): each evaluator (one per kind, evaluators/)
 // reports what it observes now for a project; reconcile.ts compares that with the stored
 // MonitorCondition rows and records transitions, which is what alerts fire on.
+import "server-only";
 export const CONDITION_KINDS = ["job_failed", "stale", "rule_failed", "drift", "skew"] as const;
 export type ConditionKind = (typeof CONDITION_KINDS)[number];
 

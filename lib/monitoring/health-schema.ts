@@ -1,4 +1,5 @@
 // The health report's shape (GET …/health-report, the overview, `larder status`).
+import "server-only";
 import { z } from "zod";
 
 export const VIEW_STATES = ["fresh", "stale", "failing", "unknown"] as const;

@@ -8,6 +8,7 @@ import { db } from "../db/client";
 import { enqueueSkewCheck, SkewPayload } from "../queues/contracts";
 import { reconcileAll, reconcileProject } from "./reconcile";
 import { checkSkew } from "./skew-check";
+import { jobLog } from "../config/log";
 
 export async function runMonitorTick(now = new Date()): Promise<{ projects: number; transitions: number; skewChecks: number }> {
   const results = await reconcileAll(now);
@@ -53,6 +54,6 @@ export async function reconcileAfterJob(jobId: string): Promise<void> {
     const job = await db().job.findUnique({ where: { id: jobId }, select: { status: true, project: { select: { id: true, name: true } } } });
     if (job && ["succeeded", "failed", "cancelled"].includes(job.status)) await reconcileProject(job.project);
   } catch (e) {
-    console.error(`[larder monitor] after job ${jobId}: ${(e as Error).message}`);
+    jobLog(jobId).error({ err: e }, "monitoring after the job failed");
   }
 }

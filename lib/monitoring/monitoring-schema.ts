@@ -1,4 +1,5 @@
 // Shapes of the monitoring reads (quality results, drift points, alert targets and deliveries).
+import "server-only";
 import { z } from "zod";
 
 export const QualityResultOut = z

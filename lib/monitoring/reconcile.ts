@@ -9,6 +9,7 @@ import { env } from "../config/env";
 import { db } from "../db/client";
 import { CONDITION_KINDS, type Observed, type ProjectContext } from "./conditions";
 import { EVALUATORS } from "./evaluators";
+import { log } from "../config/log";
 
 export interface ReconcileResult {
   observed: number;
@@ -86,7 +87,7 @@ export async function reconcileAll(now = new Date()): Promise<ReconcileResult[]>
     try {
       out.push(await reconcileProject(p, now));
     } catch (e) {
-      console.error(`[larder monitor] project ${p.name}: ${(e as Error).message}`);
+      log().error({ err: e, project: p.name }, "monitoring the project failed");
     }
   }
   return out;

@@ -1,5 +1,6 @@
 // Monitoring (docs/monitoring.md): the project's health report, data-quality results of a job and
 // of a view, a version's drift over time, and the alert targets with their delivery log.
+import "server-only";
 import { z } from "zod";
 import { endpoint, type Endpoint } from "../endpoint";
 import { HealthReport } from "../../monitoring/health-schema";

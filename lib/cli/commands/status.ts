@@ -1,6 +1,7 @@
 // `larder status -p P` — the project's health, as on the console overview (GET …/health-report):
 // failing jobs, stale views, failing rules, drifting features, skew, each with its evidence link.
 // Exit code 0 when healthy, 1 when failing, 0 with a warning line otherwise.
+import "server-only";
 import type { Command } from "commander";
 import { env } from "../../config/env";
 import { createClient, type LarderClient } from "../../client/http";

@@ -1,4 +1,5 @@
 // drift: a feature of a view's latest version whose newest partition's PSI is above its threshold.
+import "server-only";
 import { db } from "../../db/client";
 import { featureSubject, hrefs, type Evaluator } from "../conditions";
 

@@ -1,4 +1,5 @@
 // One evaluator per condition kind.
+import "server-only";
 import type { ConditionKind, Evaluator } from "../conditions";
 import { evaluateDrift } from "./drift";
 import { evaluateJobFailed } from "./job-failed";

@@ -1,5 +1,6 @@
 // job_failed: a view whose latest finished top-level job failed (fires until a job of it succeeds:
 // the recovery is the "job recovered" alert).
+import "server-only";
 import { db } from "../../db/client";
 import { hrefs, viewSubject, type Evaluator } from "../conditions";
 

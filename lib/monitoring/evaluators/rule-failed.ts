@@ -1,4 +1,5 @@
 // rule_failed: a view whose latest checked materialization has rules that did not pass (warn or fail).
+import "server-only";
 import { db } from "../../db/client";
 import { hrefs, viewSubject, type Evaluator } from "../conditions";
 

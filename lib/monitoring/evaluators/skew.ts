@@ -1,5 +1,6 @@
 // skew: a view whose latest training/serving skew check found online values that differ from the
 // historical retrieval at the same materialization time.
+import "server-only";
 import { db } from "../../db/client";
 import { hrefs, viewSubject, type Evaluator } from "../conditions";
 

@@ -1,5 +1,6 @@
 // stale: a view whose newest materialized event time, or last successful run, is older than its
 // freshness objective (the repo's `freshness`, default twice the schedule's interval).
+import "server-only";
 import { CronExpressionParser } from "cron-parser";
 import { db } from "../../db/client";
 import { monitoringOf } from "../../registry/monitoring-config";
