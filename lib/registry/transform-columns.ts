@@ -13,7 +13,8 @@ import { existsSync } from "node:fs";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { qid, qlit } from "../duckdb/instance";
 import { parseSingleSelect } from "../duckdb/sandbox";
-import type { Dtype, SourceDef } from "./repo-schema";
+import { duckType } from "../shared/dtypes";
+import type { SourceDef } from "./repo-schema";
 
 export type ColumnTypes = Map<string, string>;
 
@@ -25,21 +26,6 @@ export interface SourceColumns {
   note?: string;
 }
 
-const DUCK_TYPE: Record<Dtype, string> = {
-  int32: "INTEGER",
-  int64: "BIGINT",
-  float32: "FLOAT",
-  float64: "DOUBLE",
-  string: "VARCHAR",
-  bool: "BOOLEAN",
-  timestamp: "TIMESTAMP",
-  bytes: "BLOB",
-  "list<int32>": "INTEGER[]",
-  "list<int64>": "BIGINT[]",
-  "list<float32>": "FLOAT[]",
-  "list<float64>": "DOUBLE[]",
-  "list<string>": "VARCHAR[]",
-};
 
 /**
  * The first line of a DuckDB error, without what could quote a file: CSV sniffer and conversion
@@ -65,7 +51,7 @@ async function describe(conn: DuckDBConnection, sql: string): Promise<ColumnType
 
 export async function describeSource(conn: DuckDBConnection, s: SourceDef): Promise<SourceColumns> {
   if (s.kind === "push") {
-    const cols: [string, string][] = s.schema.map((c) => [c.name, DUCK_TYPE[c.dtype]]);
+    const cols: [string, string][] = s.schema.map((c) => [c.name, duckType(c.dtype)]);
     for (const t of [s.timestamp_field, s.created_timestamp_field]) if (t && !cols.some(([n]) => n === t)) cols.push([t, "TIMESTAMP"]);
     return {
       columns: new Map(cols),

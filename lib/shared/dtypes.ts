@@ -1,4 +1,4 @@
-// Declared dtypes (docs/materialization.md, "Time semantics") ↔ DuckDB types. Data whose type cannot represent the declared dtype
+// Declared dtypes ↔ DuckDB types, the one table (docs/feature-repo.md). Data whose type cannot represent the declared dtype
 // is a dtype mismatch (a job failure naming the column), not a silent lossy cast.
 const DUCK_TYPE: Record<string, string> = {
   int32: "INTEGER",
