@@ -12,6 +12,7 @@ import { TD, TH, THead, TR, Table } from "../../ui/table";
 import { QueryState } from "../query-state";
 import { SnippetsPanel } from "./snippets-panel";
 import { StatsPanel } from "./stats-charts";
+import { DriftChart } from "../monitoring/drift-chart";
 import { joinKeysOf, useFeatureView } from "./use-feature-view";
 import { aggregationLabel, DefinitionPanel } from "./view-page";
 
@@ -137,6 +138,12 @@ function FeatureBody({ project, view, feature }: { project: string; view: Featur
             <AggregateStatsNote project={project} view={view.name} version={version} column={String(f.aggregation?.column ?? "")} />
           ) : null}
           <StatsPanel project={project} view={view.name} version={version.version} features={[feature]} initialFeature={feature} />
+        </CardBody>
+      </Card>
+      <Card className="mb-5">
+        <CardHeader title={`Drift (v${version.version})`} description="Population stability index of each partition against the reference declared under monitoring.drift." />
+        <CardBody>
+          <DriftChart project={project} view={view.name} version={version.version} feature={feature} />
         </CardBody>
       </Card>
       <div className="mb-5 grid gap-4 lg:grid-cols-2">

@@ -21,6 +21,7 @@ import { MaterializationPanel } from "./materialization-panel";
 import { MetadataEditor } from "./metadata-editor";
 import { SnippetsPanel } from "./snippets-panel";
 import { StatsPanel } from "./stats-charts";
+import { QualityResults } from "../monitoring/quality-table";
 import { joinKeysOf, useFeatureView } from "./use-feature-view";
 import { VersionsPanel } from "./versions-diff";
 
@@ -251,6 +252,7 @@ function ViewPageBody({ project, view }: { project: string; view: FeatureViewDet
           { value: "definition", label: "Definition", content: <DefinitionPanel version={version} /> },
           { value: "versions", label: `Versions (${view.versions.length})`, content: <VersionsPanel versions={view.versions} onOpen={(v) => setParam("version", String(v))} /> },
           { value: "statistics", label: "Statistics", content: <StatsPanel project={project} view={view.name} version={version.version} features={version.features.map((f) => f.name)} /> },
+          { value: "quality", label: "Data quality", content: <QualityResults project={project} view={view.name} /> },
           { value: "materialization", label: "Materialization", content: <MaterializationPanel project={project} view={view} /> },
           { value: "usage", label: "Used by", content: <UsagePanel project={project} view={view} /> },
           {

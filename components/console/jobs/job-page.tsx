@@ -16,6 +16,7 @@ import { useProjectAccess } from "../project-context";
 import { QueryState } from "../query-state";
 import { JobsTable, windowLabel } from "./jobs-table";
 import { useJob } from "./use-jobs";
+import { QualityResults } from "../monitoring/quality-table";
 
 export function JobPage({ project, jobId }: { project: string; jobId: string }) {
   const q = useJob(jobId);
@@ -114,6 +115,12 @@ export function JobPage({ project, jobId }: { project: string; jobId: string }) 
               <Card className="mb-4">
                 <CardHeader title={`Child jobs (${job.children.length})`} description="One per view version and day partition; any number of workers run them in parallel." />
                 <JobsTable project={project} jobs={job.children} />
+              </Card>
+            ) : null}
+            {job.kind === "materialize" || job.kind === "materialize_incremental" ? (
+              <Card className="mb-4">
+                <CardHeader title="Data quality" description="Rules declared under monitoring in the feature repo, checked on every partition this job wrote." />
+                <QualityResults project={project} jobId={job.id} />
               </Card>
             ) : null}
             <Card>

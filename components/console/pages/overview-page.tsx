@@ -14,6 +14,7 @@ import { Skeleton, TableSkeleton } from "../../ui/skeleton";
 import { JobsTable } from "../jobs/jobs-table";
 import { useJobs } from "../jobs/use-jobs";
 import { useProjectAccess } from "../project-context";
+import { HealthPanel } from "../monitoring/health-panel";
 
 export function OverviewPage({ project }: { project: string }) {
   const access = useProjectAccess();
@@ -37,6 +38,7 @@ export function OverviewPage({ project }: { project: string }) {
     <>
       <PageHeader title={project} subtitle={p.data?.description || "Feature store project"} actions={<Badge tone="accent">{access.role ?? "no role"}</Badge>} />
       {p.isError ? <ErrorState error={p.error} onRetry={() => p.refetch()} /> : null}
+      <HealthPanel project={project} />
       <ul className="mb-6 grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-6">
         {tiles.map(([label, n, href]) => (
           <li key={label}>
