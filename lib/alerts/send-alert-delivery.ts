@@ -4,11 +4,11 @@
 import "server-only";
 import type { Job as BullJob } from "bullmq";
 import { env } from "../config/env";
+import { log } from "../config/log";
 import { db } from "../db/client";
 import { DeliveryPayload } from "../queues/contracts";
 import { signWebhook } from "./condition-alert";
 import { mailTransport } from "./mail-transport";
-import { log } from "../config/log";
 
 /** How long one webhook call may take. */
 export const WEBHOOK_TIMEOUT_MS = 10_000;
