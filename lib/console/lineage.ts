@@ -16,6 +16,8 @@ export interface LNode {
   /** Features folded into a collapsed view node. */
   featureCount?: number;
   latest?: boolean;
+  /** The view's monitoring state (latest-version view and feature nodes): fresh | stale | failing | unknown. */
+  state?: string;
 }
 export interface LEdge {
   source: string;
@@ -61,6 +63,7 @@ export function normalizeLineage(raw: unknown): LGraph {
         version: version === null || version === undefined ? null : Number(version),
         href: typeof get("href") === "string" ? (get("href") as string) : null,
         latest: get("isLatest") === undefined ? (get("latest") === undefined ? undefined : Boolean(get("latest"))) : Boolean(get("isLatest")),
+        ...(typeof get("state") === "string" ? { state: get("state") as string } : {}),
       };
     })
     .filter((n): n is LNode => n !== null);

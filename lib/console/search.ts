@@ -32,6 +32,8 @@ export interface SearchHit {
   /** End of the materialized data of the hit's view, when the API reports it. */
   materializedUntil: string | null;
   updatedAt: string | null;
+  /** Feature views and features: the view's monitoring state (fresh | stale | failing | unknown). */
+  state: string | null;
 }
 
 export interface FacetBucket {
@@ -105,6 +107,7 @@ export function normalizeSearch(raw: unknown): SearchResult {
       score: typeof h.score === "number" ? h.score : typeof h.rank === "number" ? h.rank : null,
       materializedUntil: str(h.materializedUntil ?? fresh.materializedUntil) || null,
       updatedAt: str(h.updatedAt) || null,
+      state: typeof h.state === "string" ? h.state : null,
     };
   });
   const facetsRaw = (r.facets ?? {}) as Record<string, unknown>;

@@ -24,6 +24,8 @@ export const LineageNode = z
     /** feature_view and feature nodes: whether this is the latest version of the view. */
     isLatest: z.boolean().optional(),
     href: z.string(),
+    /** Latest-version feature_view and feature nodes: the view's monitoring state (docs/monitoring.md). */
+    state: z.enum(["fresh", "stale", "failing", "unknown"]).optional(),
   })
   .meta({ id: "LineageNode" });
 export type LineageNode = z.infer<typeof LineageNode>;

@@ -31,6 +31,10 @@ const { healthReport } = await import("./health-report");
 const { createAlertTarget, listAlertDeliveries } = await import("./alert-targets");
 const { listJobQuality } = await import("./monitoring-reads");
 const { formatHealth } = await import("../cli/commands/status");
+const { withLineageStates, withSearchStates } = await import("./view-states");
+const { getLineage } = await import("../lineage/get-lineage");
+const { searchCatalog } = await import("../search/search-catalog");
+const { SearchQuery } = await import("../search/search-schema");
 
 const DAY = 86_400_000;
 const TODAY = Math.floor(Date.now() / DAY) * DAY;
@@ -240,6 +244,19 @@ describe("monitoring conditions and alerts", () => {
     const text = formatHealth(r, "http://larder.test").join("\n");
     expect(text).toContain(`${project}: FAILING`);
     expect(text).toMatch(/Training\/serving skew: 1\n {2}✗ online\/offline skew in spend@v1: amount 1\/6 differ/);
+
+    // Search results and lineage nodes carry the same state (from the stored conditions).
+    await reconcileProject({ id: projectId, name: project });
+    const graph = await withLineageStates(project, await getLineage({ id: projectId, name: project }));
+    expect(graph.nodes.find((n) => n.kind === "feature_view")?.state).toBe("fresh");
+    expect(graph.nodes.filter((n) => n.kind === "feature").every((n) => n.state === "fresh")).toBe(true);
+    const found = await withSearchStates(await searchCatalog(admin, SearchQuery.parse({ q: "spend", project })));
+    expect(found.items.find((h) => h.kind === "feature_view")?.state).toBe("fresh");
+    await db().monitorCondition.update({ where: { projectId_kind_subject: { projectId, kind: "stale", subject: "view:spend" } }, data: { firing: true } });
+    expect((await withLineageStates(project, await getLineage({ id: projectId, name: project }))).nodes.find((n) => n.kind === "feature_view")?.state).toBe("stale");
+    await db().monitorCondition.update({ where: { projectId_kind_subject: { projectId, kind: "job_failed", subject: "view:spend" } }, data: { firing: true } });
+    expect((await withSearchStates(await searchCatalog(admin, SearchQuery.parse({ q: "spend", project })))).items.find((h) => h.kind === "feature_view")?.state).toBe("failing");
+    await reconcileProject({ id: projectId, name: project });
 
     await db().featureView.update({ where: { projectId_name: { projectId, name: "spend" } }, data: { restricted: true } });
     try {

@@ -52,6 +52,8 @@ export const SearchHit = z
     match: z.enum(["exact", "prefix", "fuzzy", "text", "all"]),
     updatedAt: z.string(),
     href: z.string(),
+    /** Feature views and features: the view's monitoring state (docs/monitoring.md). */
+    state: z.enum(["fresh", "stale", "failing", "unknown"]).optional(),
   })
   .meta({ id: "SearchHit" });
 export type SearchHit = z.infer<typeof SearchHit>;

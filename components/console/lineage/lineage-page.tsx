@@ -17,6 +17,7 @@ import { useUrlState } from "@/lib/console/use-url-state";
 import { Button } from "../../ui/button";
 import { Card, PageHeader } from "../../ui/card";
 import { EmptyState } from "../../ui/empty-state";
+import { ViewStateBadge } from "../monitoring/health-panel";
 import { ErrorState } from "../../ui/error-state";
 import { Skeleton } from "../../ui/skeleton";
 
@@ -79,6 +80,7 @@ const LineageNode = memo(function LineageNode({ data, selected }: NodeProps<Node
           {n.kind === "feature" && n.view ? ` · ${n.view}` : ""}
         </span>
       </span>
+      {n.kind === "view" && n.state && n.state !== "unknown" ? <ViewStateBadge state={n.state} /> : null}
       <Handle type="source" position={Position.Right} className="!size-1.5 !border-0 !bg-line-strong" />
     </div>
   );

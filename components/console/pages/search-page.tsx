@@ -14,6 +14,7 @@ import { useUrlState } from "@/lib/console/use-url-state";
 import { Badge, DtypeBadge, TagList } from "../../ui/badge";
 import { Card, PageHeader } from "../../ui/card";
 import { EmptyState } from "../../ui/empty-state";
+import { ViewStateBadge } from "../monitoring/health-panel";
 import { ErrorState } from "../../ui/error-state";
 import { Input } from "../../ui/input";
 import { TableSkeleton } from "../../ui/skeleton";
@@ -113,6 +114,7 @@ export function SearchPage() {
                       <Card className="p-3 hover:border-accent">
                         <div className="flex flex-wrap items-center gap-2">
                           <Badge tone="muted">{KIND_LABEL[h.kind] ?? h.kind}</Badge>
+                          {h.state && h.state !== "unknown" ? <ViewStateBadge state={h.state} /> : null}
                           <Link href={h.href} className="font-medium hover:underline" data-testid="search-hit">
                             {h.kind === "feature" && h.view ? (
                               <>

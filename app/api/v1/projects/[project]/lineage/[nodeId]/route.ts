@@ -1,6 +1,7 @@
 import { handle } from "@/lib/api/handle";
 import { getNodeLineage } from "@/lib/api/endpoints/lineage";
 import { getNodeLineage as getNodeLineageUseCase } from "@/lib/lineage/get-lineage";
+import { withLineageStates } from "@/lib/monitoring/view-states";
 
 // Node ids contain ":" and "@"; clients may send them percent-encoded.
 function decoded(id: string): string {
@@ -12,5 +13,5 @@ function decoded(id: string): string {
 }
 
 export const GET = handle(getNodeLineage, async ({ project, params, query }) =>
-  getNodeLineageUseCase(project, decoded(params.nodeId), query),
+  withLineageStates(project.name, await getNodeLineageUseCase(project, decoded(params.nodeId), query)),
 );
