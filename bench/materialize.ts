@@ -1,6 +1,7 @@
 // npm run bench:materialize — throughput of the materialization engine against ceilings measured
 // in the same run on the same machine (issue 3):
-//   offline: engine rows/s vs a plain DuckDB Parquet→Parquet COPY of the same rows (target ≥ 50%);
+//   offline: engine rows/s vs a plain DuckDB Parquet→Parquet COPY of the same rows (target ≥ 50%),
+//            and the same run with monitoring checks (rules + drift) on (target ≤ 15% more time);
 //   online:  engine entities/s (10 features), first load and rewrite, vs redis-benchmark HSET (target ≥ 300k/s).
 // Uses a throwaway registry database, a temp offline folder and its own Redis key prefixes, and
 // removes all of them afterwards. Sizes: BENCH_ROWS (default 10,000,000), BENCH_ENTITIES (1,000,000).
@@ -28,6 +29,9 @@ dbUrl.pathname = `/${benchDb}`;
 const tmp = await fs.mkdtemp(path.join(os.tmpdir(), "larder-bench-"));
 process.env.DATABASE_URL = dbUrl.toString();
 process.env.OFFLINE_STORE_URI = path.join(tmp, "offline");
+// The generated source lives in the temp folder: make it the data root sources may read.
+process.env.DATA_ROOTS = path.join(tmp, "data");
+await fs.mkdir(process.env.DATA_ROOTS, { recursive: true });
 
 const { dropDatabase, migrateDeploy } = await import("../lib/db/migrate");
 const { db, disconnectDb } = await import("../lib/db/client");
@@ -70,7 +74,7 @@ const project = `bench_${process.pid}`;
 const rawPrefix = `larder:ol:benchraw_${process.pid}:`;
 try {
   await migrateDeploy(dbUrl.toString());
-  const src = path.join(tmp, "source.parquet");
+  const src = path.join(tmp, "data", "source.parquet");
   let t = performance.now();
   const featureCols = Array.from({ length: FEATURES }, (_, i) =>
     i % 2 === 0 ? `round(random() * 1000, 2) AS f${i}` : `(hash(range, ${i}) % 100000)::BIGINT AS f${i}`,
@@ -113,29 +117,58 @@ try {
   const list = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(", ");
 
   if (PARTS.has("offline")) {
+    // Monitoring checks (issue 16): rules on every feature and the view, plus drift against the
+    // previous partition — what a monitored view declares. Runs alternate checks off / on.
+    const { compileMonitoring } = await import("../lib/registry/monitoring-config");
+    const { MonitoringDef } = await import("../lib/registry/repo-schema");
+    const checks = compileMonitoring({
+      monitoring: MonitoringDef.parse({
+        row_count: { min: 1, max: 100_000_000 },
+        late_rows: { after: "1h", max_fraction: 0.5 },
+        features: Object.fromEntries(
+          Array.from({ length: FEATURES }, (_, i) => [`f${i}`, i % 2 === 0 ? { max_null_fraction: 0.5, min: 0, max: 1000 } : { not_null: true, min: -100_000, max: 100_000 }]),
+        ),
+        drift: { reference: "previous", threshold: 0.2 },
+      }),
+    });
+    // allowed_values on one column too (a value filter in the rules' grouped count).
+    checks.features.f1 = { ...checks.features.f1, allowedValues: Array.from({ length: 200 }, (_, k) => String(k - 100)) };
+    const setChecks = (on: boolean) => db().featureViewVersion.update({ where: { id: v.versionId }, data: { monitoring: (on ? checks : {}) as object } });
     const copySamples: number[] = [];
     const engineSamples: { secs: number; rows: number; noStats: number; stats: number }[] = [];
+    const checkedSamples: { secs: number; rules: number }[] = [];
     for (let r = 0; r < REPEAT; r++) {
       // Ceiling 1: DuckDB Parquet→Parquet COPY of the same rows.
       t = performance.now();
       await withDuckConnection((c) => c.run(`COPY (SELECT * FROM read_parquet(${qlit(src)})) TO ${qlit(path.join(tmp, "copy.parquet"))} (FORMAT parquet)`));
       copySamples.push(secs(t));
-      // Engine, offline only (each run replaces the same 10 partitions).
+      // Engine, offline only (each run replaces the same 10 partitions), checks off.
+      await setChecks(false);
       t = performance.now();
       const off = await materializeWindow({ ...base, writeOffline: true, writeOnline: false, jobId: "bench-offline" }, logT());
       const offSecs = secs(t);
       const noStats = phases.wrote ?? offSecs;
       engineSamples.push({ secs: offSecs, rows: off.rowsWrittenOffline, noStats, stats: (phases.computed ?? offSecs) - noStats });
+      // The same with the checks on.
+      await setChecks(true);
+      t = performance.now();
+      const on = await materializeWindow({ ...base, writeOffline: true, writeOnline: false, jobId: "bench-offline-checked" }, logT());
+      checkedSamples.push({ secs: secs(t), rules: on.rules.length });
     }
+    await setChecks(false);
     const copySecs = Math.min(...copySamples);
     const copyRate = ROWS / copySecs;
     const best = engineSamples.reduce((a, b) => (b.secs < a.secs ? b : a));
     const offRate = best.rows / best.secs;
+    const bestChecked = checkedSamples.reduce((a, b) => (b.secs < a.secs ? b : a));
+    const drift = await db().driftResult.count({ where: { versionId: v.versionId } });
+    const overhead = bestChecked.secs / best.secs - 1;
     lines.push(
       `offline  engine: ${fmt(best.rows)} rows, ${DAYS} partitions in ${best.secs.toFixed(2)} s = ${fmt(offRate)} rows/s (best of ${list(engineSamples.map((e) => e.secs))} s)`,
       `offline  ceiling (DuckDB Parquet→Parquet COPY): ${copySecs.toFixed(2)} s = ${fmt(copyRate)} rows/s (best of ${list(copySamples)} s)`,
       `offline  ratio engine/ceiling: ${((offRate / copyRate) * 100).toFixed(0)}% (target ≥ 50%: ${offRate / copyRate >= 0.5 ? "met" : "missed"})`,
       `offline  breakdown of the best run: read+transform+partitioned write ${best.noStats.toFixed(2)} s (${((ROWS / best.noStats / copyRate) * 100).toFixed(0)}% of ceiling), statistics ${best.stats.toFixed(2)} s`,
+      `offline  with monitoring checks (${bestChecked.rules} rule results, ${drift} drift results): ${bestChecked.secs.toFixed(2)} s (best of ${list(checkedSamples.map((e) => e.secs))} s) = +${(overhead * 100).toFixed(1)}% over checks off (target ≤ 15%: ${overhead <= 0.15 ? "met" : "missed"})`,
     );
   }
 

@@ -22,7 +22,7 @@ import { entityKey } from "../online/keys";
 import { computePartitionStats, storeFeatureStats, type FeatureStat } from "../quality/compute-stats";
 import { duckType, dtypeMismatch } from "../shared/dtypes";
 import { AGG_ASOF_TABLE, aggregateAsOfTable, aggregateLookbackSeconds } from "./aggregate-stats";
-import { evaluateRules, hasRules, rulePassSql, runRulePass, storeRuleResults, type RuleResult } from "../quality/rules";
+import { evaluateRules, hasRules, mergeCounts, ruleAggregates, ruleQuery, runRulePass, storeRuleResults, type RuleResult } from "../quality/rules";
 import { computeAndStoreDrift } from "../quality/drift";
 import { MaterializationCancelled, MaterializationError, causeText, type MaterializeStep } from "./errors";
 import { openSandbox, parseSingleSelect, type Sandbox } from "../duckdb/sandbox";
@@ -201,7 +201,7 @@ export async function materializeWindow(
     const partitionFiles = new Map<string, string>();
     let stats: FeatureStat[] = [];
     const checkRules = hasRules(spec.monitoring);
-    let rulePass = new Map<string, Record<string, number>>();
+    const rulePass = new Map<string, Record<string, number>>();
     let ruleResults: RuleResult[] = [];
     if (input.writeOffline) {
       counts.rowsWrittenOffline = await writePartitions(conn, spec, dates, workDir, partitionFiles);
@@ -210,19 +210,24 @@ export async function materializeWindow(
       await checkCancel();
       try {
         // Min/max from the footers of the files just written; samples picked by row identity.
+        // Data-quality rules need a few counts beyond the statistics: the additive ones are computed
+        // in the statistics pass over the same rows, repeated values (unique) by one more query.
+        const rowRules = checkRules ? ruleAggregates(spec.rowFeatures, spec.monitoring, { joinKeys: spec.joinKeys.map((k) => k.name) }) : { additive: {}, distinct: {} };
+        const inPass = spec.rowFeatures.length > 0;
         stats = await computePartitionStats(conn, "rows", spec.rowFeatures, dates, {
           files: partitionFiles,
           sampleKey: [...spec.joinKeys.map((k) => k.name), "event_timestamp", "created_timestamp"],
+          ...(inPass ? { counts: rowRules.additive, countsOut: rulePass } : {}),
         });
-        // Data-quality rules need a few counts beyond the statistics, from the same rows.
-        if (checkRules) rulePass = await runRulePass(conn, rulePassSql("rows", spec.rowFeatures, spec.monitoring, dates, { joinKeys: spec.joinKeys.map((k) => k.name) }));
+        mergeCounts(rulePass, await runRulePass(conn, ruleQuery("rows", inPass ? rowRules.distinct : { ...rowRules.additive, ...rowRules.distinct }, dates)));
         // Aggregation features: their values per entity as of each day's end (aggregate-stats.ts).
         const aggFeatures = await aggregateAsOfTable(conn, spec, dates);
         if (aggFeatures.length) {
-          stats.push(...(await computePartitionStats(conn, AGG_ASOF_TABLE, aggFeatures, dates, { sampleKey: [...spec.joinKeys.map((k) => k.name), "event_timestamp"] })));
-          if (checkRules) {
-            for (const [d, c] of await runRulePass(conn, rulePassSql(AGG_ASOF_TABLE, aggFeatures, spec.monitoring, dates))) rulePass.set(d, { ...rulePass.get(d), ...c });
-          }
+          const aggRules = checkRules ? ruleAggregates(aggFeatures, spec.monitoring) : { additive: {}, distinct: {} };
+          const aggCounts = new Map<string, Record<string, number>>();
+          stats.push(...(await computePartitionStats(conn, AGG_ASOF_TABLE, aggFeatures, dates, { sampleKey: [...spec.joinKeys.map((k) => k.name), "event_timestamp"], counts: aggRules.additive, countsOut: aggCounts })));
+          mergeCounts(rulePass, aggCounts);
+          mergeCounts(rulePass, await runRulePass(conn, ruleQuery(AGG_ASOF_TABLE, aggRules.distinct, dates)));
           await conn.run(`DROP TABLE IF EXISTS ${AGG_ASOF_TABLE}`);
         }
       } catch (e) {

@@ -94,6 +94,13 @@ export interface StatsOptions {
   sampleRows?: number;
   /** Override of CATEGORICAL_EXACT_ROWS (tests). */
   categoricalExactRows?: number;
+  /**
+   * Extra additive counts per date computed in the same pass over the rows (name → an SQL count
+   * aggregate such as `count(*) FILTER (WHERE …)`): the data-quality rules' counts. Results go to
+   * `countsOut` (date → name → count).
+   */
+  counts?: Record<string, string>;
+  countsOut?: Map<string, Record<string, number>>;
 }
 
 type Feature = { name: string; dtype: string };
@@ -125,7 +132,7 @@ export async function computePartitionStats(
   if (!features.length || !dates.length) return [];
   const files = opts.files;
   const footers = files && dates.every((d) => files.has(d)) ? await footerMinMax(conn, features, files) : null;
-  const byDate = await moments(conn, relation, features, dates, footers);
+  const byDate = await moments(conn, relation, features, dates, footers, opts.counts ?? {}, opts.countsOut);
   const exact = await categoricalExact(conn, relation, features, byDate, opts.categoricalExactRows ?? CATEGORICAL_EXACT_ROWS);
   const sampled = await sampleStats(conn, relation, features, byDate, exact, opts);
   const out: FeatureStat[] = [];
@@ -191,7 +198,10 @@ async function moments(
   features: Feature[],
   dates: string[],
   footers: Map<string, FooterMinMax[]> | null,
+  counts: Record<string, string> = {},
+  countsOut?: Map<string, Record<string, number>>,
 ): Promise<Map<string, DateMoments>> {
+  const countNames = Object.keys(counts);
   const day = "CAST(event_timestamp AS DATE)";
   const inRange = `${day} BETWEEN DATE '${dates[0]}' AND DATE '${dates[dates.length - 1]}'`;
   // Features whose min/max the footers cannot give (no files, or a row group holding NaN/±infinity,
@@ -207,6 +217,7 @@ async function moments(
       parts.push(`count(${x})${only} AS fn${i}, avg(${x})${only} AS mean${i}, ${withStddev ? `stddev_samp(${x})${only}` : "NULL::DOUBLE"} AS sd${i}`);
       if (scanMinMax[i]) parts.push(`min(${x})${only} AS mn${i}, max(${x})${only} AS mx${i}`);
     });
+    countNames.forEach((name, k) => parts.push(`${counts[name]} AS xc${k}`));
     return conn.runAndReadAll(
       `SELECT CAST(d AS VARCHAR) AS d, * EXCLUDE (d) FROM (
          SELECT ${day} AS d, rowid // ${ROW_GROUP_ROWS} AS rg, rowid % ${STATE_SPREAD} AS part, count(*) AS n, ${parts.join(", ")}
@@ -229,6 +240,11 @@ async function moments(
   const acc = new Map<string, Acc[]>();
   for (const r of rows) {
     const d = String(r.d);
+    if (countsOut && countNames.length) {
+      const c = countsOut.get(d) ?? Object.fromEntries(countNames.map((name) => [name, 0]));
+      countNames.forEach((name, k) => (c[name] += Number(r[`xc${k}`] ?? 0)));
+      countsOut.set(d, c);
+    }
     if (!acc.has(d)) acc.set(d, features.map(() => ({ n: 0, nn: 0, fn: 0, mean: 0, m2: 0, sdKnown: true, min: null, max: null })));
     acc.get(d)!.forEach((a, i) => {
       a.n += Number(r.n);
@@ -493,8 +509,15 @@ async function distinctCounts(
 
 type Distribution = { histogram: Hist | null; quantiles: number[] | null; top: Top | null; sampled: boolean };
 
-/** The quantile fractions 0, 0.01, …, 1 as a DuckDB list literal. */
-const QUANTILE_LIST = `[${Array.from({ length: QUANTILE_POINTS }, (_, k) => (k / (QUANTILE_POINTS - 1)).toString()).join(", ")}]`;
+/**
+ * p0, p1, …, p100 of a sorted list `l` of `n` values, interpolated as quantile_cont does: position
+ * k·(n − 1)/100, the value below plus the fraction times the step to the value above.
+ */
+const QUANTILES_OF_SORTED = (() => {
+  const pos = `(k * (n - 1) / ${QUANTILE_POINTS - 1})`;
+  const at = (f: string) => `l[1 + ${f}(${pos})::BIGINT]`;
+  return `list_transform(range(${QUANTILE_POINTS}), k -> ${at("floor")} + (${pos} - floor(${pos})) * (${at("ceil")} - ${at("floor")}))`;
+})();
 
 /**
  * Histograms and quantiles of the numeric features per date, and top values of the string
@@ -582,11 +605,13 @@ async function sampledDistributions(
         c.kept += Number(r.c);
         if (r.b !== null) c.bins[Math.max(0, Number(r.b))] += Number(r.c);
       }
-      // Quantiles of the finite sampled values (the same sample as the histogram).
+      // Quantiles of the finite sampled values (the same sample as the histogram): quantile_cont's
+      // interpolation over each date's sorted list (7× faster than quantile_cont with 101 fractions).
       const perFeatureQ = numeric.map(({ i }) => {
         const x = `CAST(s.v${i} AS DOUBLE)`;
-        return `SELECT ${i} AS i, CAST(s.d AS VARCHAR) AS d, quantile_cont(${x}, ${QUANTILE_LIST}) AS q FROM ${sample} s JOIN p ON s.d = p.d
-          WHERE ${own(i)}isfinite(${x}) AND p.lo${i} IS NOT NULL GROUP BY s.d`;
+        return `SELECT ${i} AS i, d, ${QUANTILES_OF_SORTED} AS q FROM (
+          SELECT CAST(s.d AS VARCHAR) AS d, list(${x} ORDER BY ${x}) AS l, count(*) AS n FROM ${sample} s JOIN p ON s.d = p.d
+          WHERE ${own(i)}isfinite(${x}) AND p.lo${i} IS NOT NULL GROUP BY s.d)`;
       });
       for (const r of (await conn.runAndReadAll(`${pWith} ${perFeatureQ.join(" UNION ALL ")}`)).getRowObjects()) {
         const q = r.q as { items?: unknown[] } | unknown[] | null;

@@ -5,6 +5,7 @@
 // (`window:YYYY-MM-DD`), or another version (`version:N`, its partition of the same date or else
 // its latest one before it).
 import "server-only";
+import { randomUUID } from "node:crypto";
 import { db } from "../db/client";
 import type { MonitoringConfig } from "../registry/monitoring-config";
 import { QUANTILE_POINTS, type FeatureStat } from "./compute-stats";
@@ -157,12 +158,16 @@ export async function computeAndStoreDrift(
     if (value === null) continue;
     rows.push({ featureName: s.featureName, partition: s.partition, reference: label(ref.partition), psi: value, threshold: drift.threshold, drifting: value > drift.threshold });
   }
-  for (const r of rows) {
-    await db().driftResult.upsert({
-      where: { versionId_featureName_partition: { versionId: input.versionId, featureName: r.featureName, partition: r.partition } },
-      create: { versionId: input.versionId, jobId: input.jobId, ...r },
-      update: { jobId: input.jobId, reference: r.reference, psi: r.psi, threshold: r.threshold, drifting: r.drifting, computedAt: new Date() },
-    });
-  }
+  if (!rows.length) return rows;
+  // One statement for all rows (one upsert per row cost ~1 ms each).
+  const col = <T>(f: (r: DriftRow) => T) => rows.map(f);
+  await db().$executeRaw`
+    INSERT INTO "DriftResult" ("id", "versionId", "featureName", "partition", "reference", "psi", "threshold", "drifting", "jobId", "computedAt")
+    SELECT s.id, ${input.versionId}::text, s.f, s.p, s.ref, s.psi, s.th, s.dr, ${input.jobId}::text, ${new Date().toISOString()}::timestamp(3)
+    FROM unnest(${col(() => randomUUID())}::text[], ${col((r) => r.featureName)}::text[], ${col((r) => r.partition)}::text[], ${col((r) => r.reference)}::text[],
+                ${col((r) => r.psi)}::float8[], ${col((r) => r.threshold)}::float8[], ${col((r) => r.drifting)}::boolean[]) AS s(id, f, p, ref, psi, th, dr)
+    ON CONFLICT ("versionId", "featureName", "partition") DO UPDATE SET
+      "reference" = EXCLUDED."reference", "psi" = EXCLUDED."psi", "threshold" = EXCLUDED."threshold", "drifting" = EXCLUDED."drifting",
+      "jobId" = EXCLUDED."jobId", "computedAt" = EXCLUDED."computedAt"`;
   return rows;
 }

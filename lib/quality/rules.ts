@@ -40,40 +40,47 @@ function allowedList(f: Feature, values: string[]): string {
 }
 
 /**
- * The aggregates the rules of `features` (and, with `view`, the view rules) need beyond the
- * statistics, per date of `relation` — or null when none do. Columns: d (VARCHAR), then
- * bad_<name>, dup_<name>, dup_keys, late.
+ * The per-date counts the rules of `features` (and, with `view`, the view rules) need beyond the
+ * statistics: `additive` ones (count … FILTER) ride along in the statistics pass over the rows
+ * (computePartitionStats `counts`); `distinct` ones (repeated values) need their own grouped query
+ * (ruleQuery). Names: bad_<feature>, dup_<feature>, dup_keys, late, rows, with_created.
  */
-export function rulePassSql(
-  relation: string,
-  features: Feature[],
-  config: MonitoringConfig,
-  dates: string[],
-  view?: { joinKeys: string[] },
-): string | null {
-  const parts: string[] = [];
+export function ruleAggregates(features: Feature[], config: MonitoringConfig, view?: { joinKeys: string[] }): { additive: Record<string, string>; distinct: Record<string, string> } {
+  const additive: Record<string, string> = {};
+  const distinct: Record<string, string> = {};
   for (const f of features) {
     const r = config.features[f.name];
     if (!r) continue;
-    if (r.allowedValues) parts.push(`count(*) FILTER (WHERE ${qid(f.name)} IS NOT NULL AND ${qid(f.name)} NOT IN (${allowedList(f, r.allowedValues)})) AS ${qid(`bad_${f.name}`)}`);
-    if (r.unique) parts.push(`count(${qid(f.name)}) - count(DISTINCT ${qid(f.name)}) AS ${qid(`dup_${f.name}`)}`);
+    if (r.allowedValues) additive[`bad_${f.name}`] = `count(*) FILTER (WHERE ${qid(f.name)} IS NOT NULL AND ${qid(f.name)} NOT IN (${allowedList(f, r.allowedValues)}))`;
+    if (r.unique) distinct[`dup_${f.name}`] = `count(${qid(f.name)}) - count(DISTINCT ${qid(f.name)})`;
   }
-  if (view && (config.rowCount || config.lateRows)) parts.push("count(*) AS rows");
+  if (view && (config.rowCount || config.lateRows)) additive.rows = "count(*)";
   if (view && config.uniqueKeys) {
     const s = [...view.joinKeys, "event_timestamp"].map((k) => `${qid(k)} := ${qid(k)}`).join(", ");
-    parts.push(`count(*) - count(DISTINCT struct_pack(${s})) AS dup_keys`);
+    distinct.dup_keys = `count(*) - count(DISTINCT struct_pack(${s}))`;
   }
   if (view && config.lateRows) {
-    parts.push(`count(*) FILTER (WHERE created_timestamp > event_timestamp + to_microseconds(${Math.round(config.lateRows.afterSeconds * 1e6)}::BIGINT)) AS late`);
-    parts.push(`count(created_timestamp) AS with_created`);
+    additive.late = `count(*) FILTER (WHERE created_timestamp > event_timestamp + to_microseconds(${Math.round(config.lateRows.afterSeconds * 1e6)}::BIGINT))`;
+    additive.with_created = "count(created_timestamp)";
   }
-  if (!parts.length) return null;
+  return { additive, distinct };
+}
+
+/** One grouped query over `relation` computing `aggs` per date (null: nothing to compute). Columns: d, then the names. */
+export function ruleQuery(relation: string, aggs: Record<string, string>, dates: string[]): string | null {
+  const names = Object.keys(aggs);
+  if (!names.length) return null;
   const day = "CAST(event_timestamp AS DATE)";
-  return `SELECT CAST(${day} AS VARCHAR) AS d, ${parts.join(", ")} FROM ${relation}
+  return `SELECT CAST(${day} AS VARCHAR) AS d, ${names.map((n) => `${aggs[n]} AS ${qid(n)}`).join(", ")} FROM ${relation}
           WHERE ${day} IN (${dates.map((d) => `DATE '${d}'`).join(", ")}) GROUP BY 1`;
 }
 
-/** Runs rulePassSql (if needed): date → column → count. */
+/** Adds `more` (date → name → count) into `into`. */
+export function mergeCounts(into: Map<string, Record<string, number>>, more: Map<string, Record<string, number>>): void {
+  for (const [d, c] of more) into.set(d, { ...into.get(d), ...c });
+}
+
+/** Runs ruleQuery (if needed): date → column → count. */
 export async function runRulePass(conn: DuckDBConnection, sql: string | null): Promise<Map<string, Record<string, number>>> {
   const out = new Map<string, Record<string, number>>();
   if (!sql) return out;
