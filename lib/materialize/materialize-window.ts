@@ -22,7 +22,7 @@ import { entityKey } from "../online/keys";
 import { computePartitionStats, storeFeatureStats, type FeatureStat } from "../quality/compute-stats";
 import { duckType, dtypeMismatch } from "../shared/dtypes";
 import { AGG_ASOF_TABLE, aggregateAsOfTable, aggregateLookbackSeconds } from "./aggregate-stats";
-import { evaluateRules, hasRules, mergeCounts, ruleAggregates, ruleQuery, runRulePass, storeRuleResults, type RuleResult } from "../quality/rules";
+import { evaluateRules, hasRules, mergeCounts, NO_RULES, ruleAggregates, ruleQueries, runRulePass, storeRuleResults, type RuleResult } from "../quality/rules";
 import { computeAndStoreDrift } from "../quality/drift";
 import { MaterializationCancelled, MaterializationError, causeText, type MaterializeStep } from "./errors";
 import { openSandbox, parseSingleSelect, type Sandbox } from "../duckdb/sandbox";
@@ -212,22 +212,22 @@ export async function materializeWindow(
         // Min/max from the footers of the files just written; samples picked by row identity.
         // Data-quality rules need a few counts beyond the statistics: the additive ones are computed
         // in the statistics pass over the same rows, repeated values (unique) by one more query.
-        const rowRules = checkRules ? ruleAggregates(spec.rowFeatures, spec.monitoring, { joinKeys: spec.joinKeys.map((k) => k.name) }) : { additive: {}, distinct: {} };
+        const rowRules = checkRules ? ruleAggregates(spec.rowFeatures, spec.monitoring, { joinKeys: spec.joinKeys.map((k) => k.name) }) : NO_RULES;
         const inPass = spec.rowFeatures.length > 0;
         stats = await computePartitionStats(conn, "rows", spec.rowFeatures, dates, {
           files: partitionFiles,
           sampleKey: [...spec.joinKeys.map((k) => k.name), "event_timestamp", "created_timestamp"],
           ...(inPass ? { counts: rowRules.additive, countsOut: rulePass } : {}),
         });
-        mergeCounts(rulePass, await runRulePass(conn, ruleQuery("rows", inPass ? rowRules.distinct : { ...rowRules.additive, ...rowRules.distinct }, dates)));
+        mergeCounts(rulePass, await runRulePass(conn, ruleQueries("rows", rowRules, dates, !inPass)));
         // Aggregation features: their values per entity as of each day's end (aggregate-stats.ts).
         const aggFeatures = await aggregateAsOfTable(conn, spec, dates);
         if (aggFeatures.length) {
-          const aggRules = checkRules ? ruleAggregates(aggFeatures, spec.monitoring) : { additive: {}, distinct: {} };
+          const aggRules = checkRules ? ruleAggregates(aggFeatures, spec.monitoring) : NO_RULES;
           const aggCounts = new Map<string, Record<string, number>>();
           stats.push(...(await computePartitionStats(conn, AGG_ASOF_TABLE, aggFeatures, dates, { sampleKey: [...spec.joinKeys.map((k) => k.name), "event_timestamp"], counts: aggRules.additive, countsOut: aggCounts })));
           mergeCounts(rulePass, aggCounts);
-          mergeCounts(rulePass, await runRulePass(conn, ruleQuery(AGG_ASOF_TABLE, aggRules.distinct, dates)));
+          mergeCounts(rulePass, await runRulePass(conn, ruleQueries(AGG_ASOF_TABLE, aggRules, dates)));
           await conn.run(`DROP TABLE IF EXISTS ${AGG_ASOF_TABLE}`);
         }
       } catch (e) {

@@ -31,6 +31,7 @@ const { healthReport } = await import("./health-report");
 const { createAlertTarget, listAlertDeliveries } = await import("./alert-targets");
 const { listJobQuality } = await import("./monitoring-reads");
 const { formatHealth } = await import("../cli/commands/status");
+const { getOnlineFeatures, getOnlineFeaturesJson } = await import("../online/get-online-features");
 const { withLineageStates, withSearchStates } = await import("./view-states");
 const { getLineage } = await import("../lineage/get-lineage");
 const { searchCatalog } = await import("../search/search-catalog");
@@ -232,6 +233,21 @@ describe("monitoring conditions and alerts", () => {
     await reconcileProject({ id: projectId, name: project });
     expect(await condition("skew")).toMatchObject({ firing: true });
     await waitFor("skew webhook", async () => hooks.some((h) => h.status === 200 && JSON.parse(h.body).larder.kind === "skew"));
+  });
+
+  it("online reads report staleness in their metadata only when asked (include_staleness)", async () => {
+    const request = { features: ["spend:amount"], entities: { customer_id: [1, 2] } };
+    const plain = await getOnlineFeatures({ project, principal: admin, request });
+    expect(plain.metadata).toEqual({ feature_names: ["customer_id", "amount"] });
+    const asked = await getOnlineFeatures({ project, principal: admin, request: { ...request, include_staleness: true } });
+    const until = (await db().materializedInterval.findFirst({ where: { version: { featureView: { projectId, name: "spend" } } }, orderBy: { end: "desc" } }))!.end;
+    expect(asked.metadata.staleness).toEqual({ spend: { materialized_until: until.toISOString(), last_success_at: expect.any(String), freshness_objective_seconds: 2 * 86400, stale: false } });
+    expect(asked.results).toEqual(plain.results);
+    // The byte-level writer (the feature server's path) says the same.
+    const bytes = JSON.parse((await getOnlineFeaturesJson({ project, principal: admin, request: { ...request, include_staleness: true } })).toString("utf8"));
+    expect(bytes).toEqual(JSON.parse(JSON.stringify(asked)));
+    expect(JSON.parse((await getOnlineFeaturesJson({ project, principal: admin, request })).toString("utf8")).metadata).toEqual({ feature_names: ["customer_id", "amount"] });
+    await expect(getOnlineFeatures({ project, principal: admin, request: { ...request, include_staleness: "yes" } })).rejects.toMatchObject({ code: "bad_request" });
   });
 
   it("the health report and `larder status` list what fires, and restricted views keep their values out", async () => {

@@ -16,7 +16,8 @@ import { readCluster, readSingle } from "./read-redis";
 import { checkEntities, checkRequestShape } from "./read-request";
 import { buildResponseJson } from "./read-response-bytes";
 import { buildResponse, fieldRows } from "./read-response";
-import { type EntityValue, type OnlineFeaturesResponse, type OnlineRead } from "./read-types";
+import { type EntityValue, type OnlineFeaturesResponse, type OnlineRead, type ViewStaleness } from "./read-types";
+import { viewFreshness } from "../registry/view-freshness";
 
 /** Thrown when cached credentials were invalidated mid-request; the caller re-resolves and retries. */
 export class StaleCredentialsError extends Error {
@@ -116,7 +117,22 @@ export async function readOnline(input: GetOnlineFeaturesInput, bytes = false): 
 
 export async function getOnlineFeatures(input: GetOnlineFeaturesInput): Promise<OnlineFeaturesResponse> {
   const r = await readOnline(input);
-  return buildResponse(r.plan, r.req, r.n, fieldRows(r), r.now);
+  const res = buildResponse(r.plan, r.req, r.n, fieldRows(r), r.now);
+  if (r.req.include_staleness === true) res.metadata.staleness = await staleness(input.project, r);
+  return res;
+}
+
+/** Freshness of each view the read touched (only when the request asks: it costs registry queries). */
+async function staleness(project: string, r: OnlineRead): Promise<Record<string, ViewStaleness>> {
+  const views = [...new Set(r.plan.slots.map((s) => s.vv.view))];
+  const catalog = await getCatalog(project);
+  const fr = await viewFreshness(catalog.projectId, new Date(r.now), views);
+  return Object.fromEntries(
+    views.map((v) => {
+      const f = fr.get(v) ?? null;
+      return [v, { materialized_until: f?.materializedUntil?.toISOString() ?? null, last_success_at: f?.lastSuccessAt?.toISOString() ?? null, freshness_objective_seconds: f?.objectiveSeconds ?? null, stale: f ? f.stale : null }];
+    }),
+  );
 }
 
 /**
@@ -128,5 +144,6 @@ export async function getOnlineFeatures(input: GetOnlineFeaturesInput): Promise<
  */
 export async function getOnlineFeaturesJson(input: GetOnlineFeaturesInput, alloc: (size: number) => Buffer = Buffer.allocUnsafe): Promise<Buffer> {
   const r = await readOnline(input, true);
-  return buildResponseJson(r.plan, r.req, r.n, r.chunks, r.now, alloc);
+  const extra = r.req.include_staleness === true ? `"staleness":${JSON.stringify(await staleness(input.project, r))}` : "";
+  return buildResponseJson(r.plan, r.req, r.n, r.chunks, r.now, alloc, extra);
 }

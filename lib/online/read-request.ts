@@ -89,6 +89,9 @@ export function checkRequestShape(req: unknown): OnlineFeaturesRequest {
   if (r.full_feature_names !== undefined && typeof r.full_feature_names !== "boolean") {
     throw badRequest('"full_feature_names" must be true or false.', [{ name: "full_feature_names", reason: "must be a boolean" }]);
   }
+  if (r.include_staleness !== undefined && typeof r.include_staleness !== "boolean") {
+    throw badRequest('"include_staleness" must be true or false.', [{ name: "include_staleness", reason: "must be a boolean" }]);
+  }
   if (r.entities === undefined) throw badRequest('"entities" is required.', [{ name: "entities", reason: "required" }]);
   return r as unknown as OnlineFeaturesRequest;
 }

@@ -320,12 +320,14 @@ export function buildResponseJson(
   chunks: (string | Buffer)[][],
   now: number,
   alloc: (size: number) => Buffer,
+  /** More `metadata` members as JSON (`"staleness":{…}`), or "". */
+  extraMetadata = "",
 ): Buffer {
   const keys = Object.keys(req.entities);
   let names = "";
   for (const k of keys) names += `${JSON.stringify(k)},`;
   names = plan.columnNamesJson === "" ? names.slice(0, -1) : names + plan.columnNamesJson;
-  let text = `{"metadata":{"feature_names":[${names}]},"results":[`;
+  let text = `{"metadata":{"feature_names":[${names}]${extraMetadata ? `,${extraMetadata}` : ""}},"results":[`;
   // Join keys first, echoed as sent.
   const keyTail = `],"statuses":[${repeatJoined(Q_PRESENT, n)}],"event_timestamps":[${repeatJoined(Q_EPOCH, n)}]}`;
   for (let k = 0; k < keys.length; k++) {

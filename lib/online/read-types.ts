@@ -10,12 +10,23 @@ export interface OnlineFeaturesRequest {
   feature_service?: string;
   entities: Record<string, EntityValue[]>;
   full_feature_names?: boolean;
+  /** Larder extension: report each view's freshness in `metadata.staleness` (docs/monitoring.md). */
+  include_staleness?: boolean;
+}
+
+/** `metadata.staleness[view]` when the request asked for it. */
+export interface ViewStaleness {
+  materialized_until: string | null;
+  last_success_at: string | null;
+  /** Null when the view has no freshness objective (no `freshness`, no schedule). */
+  freshness_objective_seconds: number | null;
+  stale: boolean | null;
 }
 
 export type FeatureStatus = "PRESENT" | "NOT_FOUND" | "NULL_VALUE" | "OUTSIDE_MAX_AGE";
 
 export interface OnlineFeaturesResponse {
-  metadata: { feature_names: string[] };
+  metadata: { feature_names: string[]; staleness?: Record<string, ViewStaleness> };
   results: { values: unknown[]; statuses: FeatureStatus[]; event_timestamps: string[] }[];
 }
 

@@ -117,7 +117,7 @@ describe("data-quality rules at materialization", () => {
       features: {
         amount: { not_null: true, min: 0, max: 50 },
         tier: { allowed_values: ["gold", "silver", "bronze"] },
-        txn: { unique: true, max_null_fraction: 0.5 },
+        txn: { unique: true, max_null_fraction: 0.5, allowed_values: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] },
         amount_sum_1d: { min: 0 },
       },
     });
@@ -143,6 +143,9 @@ describe("data-quality rules at materialization", () => {
     expect(get("2024-07-01", "unique", "txn")).toMatchObject({ status: "pass", observed: 0 });
     expect(get("2024-07-02", "unique", "txn")).toMatchObject({ status: "warn", observed: 1 });
     expect(get("2024-07-01", "max_null_fraction", "txn")).toMatchObject({ status: "pass", observed: 0 });
+    // A list longer than IN_LIST_MAX is counted by an anti join: every txn above 10 is outside it.
+    expect(get("2024-07-01", "allowed_values", "txn")).toMatchObject({ status: "warn", observed: day1.filter((x) => x.txn > 10).length });
+    expect(get("2024-07-02", "allowed_values", "txn")).toMatchObject({ status: "warn", observed: day2.filter((x) => x.txn > 10).length });
     expect(get("2024-07-02", "min", "amount_sum_1d")).toMatchObject({ status: "pass" });
     expect(get("2024-07-02", "allowed_values", "tier").message).toMatch(/1 value\(s\) outside the allowed set; expected values in \[gold, silver, bronze\]/);
     // The window was written.

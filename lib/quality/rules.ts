@@ -45,13 +45,27 @@ function allowedList(f: Feature, values: string[]): string {
  * (computePartitionStats `counts`); `distinct` ones (repeated values) need their own grouped query
  * (ruleQuery). Names: bad_<feature>, dup_<feature>, dup_keys, late, rows, with_created.
  */
-export function ruleAggregates(features: Feature[], config: MonitoringConfig, view?: { joinKeys: string[] }): { additive: Record<string, string>; distinct: Record<string, string> } {
+export interface RuleAggregates {
+  additive: Record<string, string>;
+  distinct: Record<string, string>;
+  /** allowed_values lists longer than IN_LIST_MAX: counted by an anti join each (an IN list of 200 costs 0.5 s per 10M rows, the join 0.04 s). */
+  allowedJoins: { name: string; column: string; values: string }[];
+}
+
+/** Allowed values up to this many are an IN list in the statistics pass; longer lists an anti join. */
+export const IN_LIST_MAX = 8;
+
+export const NO_RULES: RuleAggregates = { additive: {}, distinct: {}, allowedJoins: [] };
+
+export function ruleAggregates(features: Feature[], config: MonitoringConfig, view?: { joinKeys: string[] }): RuleAggregates {
   const additive: Record<string, string> = {};
   const distinct: Record<string, string> = {};
+  const allowedJoins: RuleAggregates["allowedJoins"] = [];
   for (const f of features) {
     const r = config.features[f.name];
     if (!r) continue;
-    if (r.allowedValues) additive[`bad_${f.name}`] = `count(*) FILTER (WHERE ${qid(f.name)} IS NOT NULL AND ${qid(f.name)} NOT IN (${allowedList(f, r.allowedValues)}))`;
+    if (r.allowedValues && r.allowedValues.length > IN_LIST_MAX) allowedJoins.push({ name: `bad_${f.name}`, column: f.name, values: allowedList(f, r.allowedValues) });
+    else if (r.allowedValues) additive[`bad_${f.name}`] = `count(*) FILTER (WHERE ${qid(f.name)} IS NOT NULL AND ${qid(f.name)} NOT IN (${allowedList(f, r.allowedValues)}))`;
     if (r.unique) distinct[`dup_${f.name}`] = `count(${qid(f.name)}) - count(DISTINCT ${qid(f.name)})`;
   }
   if (view && (config.rowCount || config.lateRows)) additive.rows = "count(*)";
@@ -63,7 +77,22 @@ export function ruleAggregates(features: Feature[], config: MonitoringConfig, vi
     additive.late = `count(*) FILTER (WHERE created_timestamp > event_timestamp + to_microseconds(${Math.round(config.lateRows.afterSeconds * 1e6)}::BIGINT))`;
     additive.with_created = "count(created_timestamp)";
   }
-  return { additive, distinct };
+  return { additive, distinct, allowedJoins };
+}
+
+/** The queries a rule set needs besides the statistics pass (`withAdditive`: the additive counts too, when there is no such pass). */
+export function ruleQueries(relation: string, a: RuleAggregates, dates: string[], withAdditive = false): string[] {
+  const day = "CAST(event_timestamp AS DATE)";
+  const inDates = `${day} IN (${dates.map((d) => `DATE '${d}'`).join(", ")})`;
+  const grouped = ruleQuery(relation, withAdditive ? { ...a.additive, ...a.distinct } : a.distinct, dates);
+  return [
+    ...(grouped ? [grouped] : []),
+    ...a.allowedJoins.map(
+      (j) => `SELECT CAST(${day} AS VARCHAR) AS d, count(*) AS ${qid(j.name)} FROM ${relation} r
+              ANTI JOIN (SELECT unnest([${j.values}]) AS v) a ON r.${qid(j.column)} = a.v
+              WHERE r.${qid(j.column)} IS NOT NULL AND ${inDates} GROUP BY 1`,
+    ),
+  ];
 }
 
 /** One grouped query over `relation` computing `aggs` per date (null: nothing to compute). Columns: d, then the names. */
@@ -80,14 +109,15 @@ export function mergeCounts(into: Map<string, Record<string, number>>, more: Map
   for (const [d, c] of more) into.set(d, { ...into.get(d), ...c });
 }
 
-/** Runs ruleQuery (if needed): date → column → count. */
-export async function runRulePass(conn: DuckDBConnection, sql: string | null): Promise<Map<string, Record<string, number>>> {
+/** Runs rule queries: date → column → count (an anti join's dates without bad rows count 0). */
+export async function runRulePass(conn: DuckDBConnection, sqls: string[]): Promise<Map<string, Record<string, number>>> {
   const out = new Map<string, Record<string, number>>();
-  if (!sql) return out;
-  for (const r of (await conn.runAndReadAll(sql)).getRowObjects()) {
-    const row: Record<string, number> = {};
-    for (const [k, v] of Object.entries(r)) if (k !== "d") row[k] = Number(v ?? 0);
-    out.set(String(r.d), row);
+  for (const sql of sqls) {
+    for (const r of (await conn.runAndReadAll(sql)).getRowObjects()) {
+      const row: Record<string, number> = out.get(String(r.d)) ?? {};
+      for (const [k, v] of Object.entries(r)) if (k !== "d") row[k] = Number(v ?? 0);
+      out.set(String(r.d), row);
+    }
   }
   return out;
 }
@@ -152,8 +182,9 @@ function featureResults(
   }
   if (r.min !== undefined && s.min !== null) add("min", name, r.onFail, s.min >= r.min, s.min, `min ≥ ${fmt(r.min)}`, `min ${fmt(s.min)}`);
   if (r.max !== undefined && s.max !== null) add("max", name, r.onFail, s.max <= r.max, s.max, `max ≤ ${fmt(r.max)}`, `max ${fmt(s.max)}`);
-  const bad = counts[`bad_${name}`];
-  if (r.allowedValues && bad !== undefined) add("allowed_values", name, r.onFail, bad === 0, bad, `values in [${r.allowedValues.join(", ")}]`, `${bad} value(s) outside the allowed set`);
+  // Anti-join counts (long lists) have no row for a date without bad values.
+  const bad = counts[`bad_${name}`] ?? 0;
+  if (r.allowedValues) add("allowed_values", name, r.onFail, bad === 0, bad, `values in [${r.allowedValues.join(", ")}]`, `${bad} value(s) outside the allowed set`);
   const dup = counts[`dup_${name}`];
   if (r.unique && dup !== undefined) add("unique", name, r.onFail, dup === 0, dup, "unique values", `${dup} repeated value(s)`);
 }
