@@ -12,6 +12,7 @@ import { applyRepo } from "../../lib/registry/apply-repo";
 import { loadRepo } from "../../lib/registry/load-repo";
 import { generateRetailData } from "../../examples/retail/generate-data";
 import { closeQueues } from "../../lib/queues/contracts";
+import { seedMonitoring } from "./seed-monitoring";
 import { PASSWORD, ROLES, RUN_DIR, SEED_FILE, emailOf, type SeedInfo } from "./env";
 
 async function main() {
@@ -69,6 +70,8 @@ async function main() {
       });
     }
   }
+
+  await seedMonitoring(latest.id);
 
   // A failed materialization of customer_profile (small) that the retry spec retries.
   const profile = await db().featureView.findUniqueOrThrow({ where: { projectId_name: { projectId: project.id, name: "customer_profile" } } });

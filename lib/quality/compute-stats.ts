@@ -606,11 +606,12 @@ async function sampledDistributions(
         if (r.b !== null) c.bins[Math.max(0, Number(r.b))] += Number(r.c);
       }
       // Quantiles of the finite sampled values (the same sample as the histogram): quantile_cont's
-      // interpolation over each date's sorted list (7× faster than quantile_cont with 101 fractions).
+      // interpolation over each date's sorted list (list_sort: ~12× faster than quantile_cont with 101
+      // fractions on the benchmark's samples).
       const perFeatureQ = numeric.map(({ i }) => {
         const x = `CAST(s.v${i} AS DOUBLE)`;
         return `SELECT ${i} AS i, d, ${QUANTILES_OF_SORTED} AS q FROM (
-          SELECT CAST(s.d AS VARCHAR) AS d, list(${x} ORDER BY ${x}) AS l, count(*) AS n FROM ${sample} s JOIN p ON s.d = p.d
+          SELECT CAST(s.d AS VARCHAR) AS d, list_sort(list(${x})) AS l, count(*) AS n FROM ${sample} s JOIN p ON s.d = p.d
           WHERE ${own(i)}isfinite(${x}) AND p.lo${i} IS NOT NULL GROUP BY s.d)`;
       });
       for (const r of (await conn.runAndReadAll(`${pWith} ${perFeatureQ.join(" UNION ALL ")}`)).getRowObjects()) {
