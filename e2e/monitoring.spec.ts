@@ -1,4 +1,4 @@
-import { expect, shot, signIn, test } from "./support/fixtures";
+import { expect, hydrated, shot, signIn, test } from "./support/fixtures";
 
 test("the overview leads with health, each item linking to its evidence", async ({ page }) => {
   await signIn(page, "viewer");
@@ -13,7 +13,9 @@ test("the overview leads with health, each item linking to its evidence", async 
   await expect(panel).toContainText("Failing");
   await shot(page, "overview-health");
 
-  await drifting.getByRole("link", { name: "customer_spend:amount" }).click();
+  const link = drifting.getByRole("link", { name: "customer_spend:amount" });
+  await hydrated(link);
+  await link.click();
   await expect(page).toHaveURL(/\/feature-views\/customer_spend\/features\/amount/);
   await expect(page.getByTestId("drift-chart")).toBeVisible();
   await expect(page.getByTestId("drift-chart")).toContainText("threshold 0.2");
@@ -42,7 +44,9 @@ test("the feature page shows percentiles, a histogram, top values and drift over
 test("the view page lists data-quality results", async ({ page }) => {
   await signIn(page, "viewer");
   await page.goto("/projects/retail/feature-views/customer_spend");
-  await page.getByRole("tab", { name: "Data quality" }).click();
+  const tab = page.getByRole("tab", { name: "Data quality" });
+  await hydrated(tab);
+  await tab.click();
   const q = page.getByTestId("quality-results");
   await expect(q).toContainText("1 of 2 checks pass");
   await expect(q.getByRole("row", { name: /not_null/ })).toContainText("fail");

@@ -25,7 +25,7 @@ import { QualityResults } from "../monitoring/quality-table";
 import { joinKeysOf, useFeatureView } from "./use-feature-view";
 import { VersionsPanel } from "./versions-diff";
 
-const TABS = ["features", "definition", "versions", "statistics", "materialization", "usage", "snippets"] as const;
+const TABS = ["features", "definition", "versions", "statistics", "quality", "materialization", "usage", "snippets"] as const;
 
 export function aggregationLabel(agg: Record<string, unknown> | null): string {
   if (!agg) return "";
