@@ -51,3 +51,20 @@ test("the view page lists data-quality results", async ({ page }) => {
   await expect(q).toContainText("1 of 2 checks pass");
   await expect(q.getByRole("row", { name: /not_null/ })).toContainText("fail");
 });
+
+test("an admin adds an alert target (any e-mail address) and sees the delivery log", async ({ page }) => {
+  await signIn(page, "admin");
+  await page.goto("/projects/retail/alerts");
+  const panel = page.getByTestId("alert-targets");
+  await expect(panel).toBeVisible();
+  await expect(panel.getByText("Nothing delivered yet.").or(panel.getByRole("table", { name: "Alert deliveries" }))).toBeVisible();
+  const address = page.getByLabel("E-mail address");
+  await hydrated(address);
+  await address.fill("oncall@example.org");
+  await page.getByLabel("drift").check();
+  await page.getByRole("button", { name: "Add target" }).click();
+  const row = page.getByRole("table", { name: "Alert targets" }).getByRole("row", { name: /oncall@example\.org/ });
+  await expect(row).toContainText("whole project");
+  await expect(row).toContainText("drift");
+  await shot(page, "alert-targets");
+});

@@ -15,6 +15,7 @@ import { Field, Input, NativeSelect } from "../../ui/input";
 import { TableSkeleton } from "../../ui/skeleton";
 import { TD, TH, THead, TR, Table } from "../../ui/table";
 import { useProjectAccess } from "../project-context";
+import { AlertTargetsPanel } from "../monitoring/alert-targets-panel";
 
 export function AlertsPage({ project }: { project: string }) {
   const access = useProjectAccess();
@@ -106,6 +107,7 @@ export function AlertsPage({ project }: { project: string }) {
           </Card>
         ) : null}
       </div>
+      {manage ? <AlertTargetsPanel project={project} views={(views.data?.items ?? []).map((v) => v.name)} /> : null}
     </>
   );
 }
