@@ -12,6 +12,8 @@ import { applyRepo } from "../../lib/registry/apply-repo";
 import { loadRepo } from "../../lib/registry/load-repo";
 import { generateRetailData } from "../../examples/retail/generate-data";
 import { closeQueues } from "../../lib/queues/contracts";
+import { materializeWindow } from "../../lib/materialize/materialize-window";
+import { createRedis } from "../../lib/redis/connection";
 import { seedMonitoring } from "./seed-monitoring";
 import { PASSWORD, ROLES, RUN_DIR, SEED_FILE, emailOf, type SeedInfo } from "./env";
 
@@ -73,8 +75,26 @@ async function main() {
 
   await seedMonitoring(latest.id);
 
-  // A failed materialization of customer_profile (small) that the retry spec retries.
+  // customer_profile materialized over the data's whole range, offline and online, as a succeeded
+  // job would leave it: previews and snippets have real rows and keys to show.
   const profile = await db().featureView.findUniqueOrThrow({ where: { projectId_name: { projectId: project.id, name: "customer_profile" } } });
+  const profileVersion = await db().featureViewVersion.findUniqueOrThrow({ where: { featureViewId_version: { featureViewId: profile.id, version: profile.latestVersion } } });
+  const redis = createRedis("online");
+  try {
+    // From a year before the data ends: historical reads need the view's ttl (365d) covered.
+    const start = new Date(Math.floor((data.end.getTime() - 366 * 86400_000) / 86400_000) * 86400_000);
+    const end = data.end;
+    await materializeWindow(
+      { projectName: project.name, viewName: profile.name, version: profileVersion.version, versionId: profileVersion.id, start, end, writeOffline: true, writeOnline: true, jobId: "e2e-seed-profile" },
+      {},
+      { redis },
+    );
+    await db().materializedInterval.create({ data: { versionId: profileVersion.id, start, end, online: true, offline: true } });
+  } finally {
+    redis.disconnect();
+  }
+
+  // A failed materialization of customer_profile (small) that the retry spec retries.
   const failed = await db().job.create({
     data: {
       kind: "materialize",

@@ -32,6 +32,8 @@ export type QueryValue = string | number | boolean | null | undefined | Array<st
 
 export interface ApiRequest {
   method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  /** "text": answer the body as text whatever its type (the caller parses it). */
+  accept?: "text";
   query?: Record<string, QueryValue>;
   body?: unknown;
   signal?: AbortSignal;
@@ -91,9 +93,29 @@ export async function apiFetch<T>(path: string, req: ApiRequest = {}): Promise<T
   }
   if (!res.ok) throw new ApiError(await problemFromResponse(res));
   if (res.status === 204) return undefined as T;
+  if (req.accept === "text") return (await res.text()) as T;
   const type = res.headers.get("content-type") ?? "";
   if (!type.includes("json")) return (await res.text()) as T;
   return (await res.json()) as T;
+}
+
+/**
+ * JSON with every number kept as the exact text the server sent (`9223372036854775807`, `42.0`),
+ * for pages that show stored values (previews): JavaScript numbers would round int64 and drop the
+ * float form. Uses JSON.parse's source-text access (the reviver's third argument).
+ */
+export function parseJsonNumbersAsText(text: string): unknown {
+  return JSON.parse(text, function (this: unknown, _key: string, value: unknown, context?: { source?: string }) {
+    return typeof value === "number" && context?.source !== undefined ? new ExactNumber(context.source) : value;
+  } as (this: unknown, key: string, value: unknown) => unknown);
+}
+
+/** A JSON number as the server wrote it. */
+export class ExactNumber {
+  constructor(readonly text: string) {}
+  toString(): string {
+    return this.text;
+  }
 }
 
 export const api = {
@@ -102,6 +124,9 @@ export const api = {
   patch: <T>(path: string, body: unknown) => apiFetch<T>(path, { method: "PATCH", body }),
   put: <T>(path: string, body: unknown) => apiFetch<T>(path, { method: "PUT", body }),
   delete: <T>(path: string) => apiFetch<T>(path, { method: "DELETE" }),
+  /** GET whose numbers stay exact text (ExactNumber): see parseJsonNumbersAsText. */
+  getExact: async <T>(path: string, query?: Record<string, QueryValue>, signal?: AbortSignal) =>
+    parseJsonNumbersAsText(await apiFetch<string>(path, { query, signal, accept: "text" })) as T,
 };
 
 /** Encodes one path segment (project, view and feature names). */

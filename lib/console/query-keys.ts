@@ -15,6 +15,8 @@ export const qk = {
   featureView: (p: string, view: string) => ["project", p, "object", "feature-views", view] as const,
   stats: (p: string, view: string, version: number) => ["project", p, "stats", view, version] as const,
   intervals: (p: string, view: string) => ["project", p, "intervals", view] as const,
+  preview: (p: string, view: string, version: number, query: Q) => ["project", p, "preview", view, version, query] as const,
+  sourcePreview: (p: string, source: string) => ["project", p, "source-preview", source] as const,
   lineage: (p: string) => ["project", p, "lineage"] as const,
   search: (query: Q) => ["search", query] as const,
   jobs: (query: Q = {}) => ["jobs", query] as const,

@@ -22,10 +22,11 @@ import { MetadataEditor } from "./metadata-editor";
 import { SnippetsPanel } from "./snippets-panel";
 import { StatsPanel } from "./stats-charts";
 import { QualityResults } from "../monitoring/quality-table";
+import { PreviewPanel } from "./preview-panel";
 import { joinKeysOf, useFeatureView } from "./use-feature-view";
 import { VersionsPanel } from "./versions-diff";
 
-const TABS = ["features", "definition", "versions", "statistics", "quality", "materialization", "usage", "snippets"] as const;
+const TABS = ["features", "definition", "versions", "statistics", "preview", "quality", "materialization", "usage", "snippets"] as const;
 
 export function aggregationLabel(agg: Record<string, unknown> | null): string {
   if (!agg) return "";
@@ -252,6 +253,9 @@ function ViewPageBody({ project, view }: { project: string; view: FeatureViewDet
           { value: "definition", label: "Definition", content: <DefinitionPanel version={version} /> },
           { value: "versions", label: `Versions (${view.versions.length})`, content: <VersionsPanel versions={view.versions} onOpen={(v) => setParam("version", String(v))} /> },
           { value: "statistics", label: "Statistics", content: <StatsPanel project={project} view={view.name} version={version.version} features={version.features.map((f) => f.name)} /> },
+          ...(access.can["features.read"]
+            ? [{ value: "preview", label: "Preview", content: <PreviewPanel project={project} view={view.name} version={version.version} joinKeys={joinKeysOf(version.definition).map((k) => k.name)} /> }]
+            : []),
           { value: "quality", label: "Data quality", content: <QualityResults project={project} view={view.name} /> },
           { value: "materialization", label: "Materialization", content: <MaterializationPanel project={project} view={view} /> },
           { value: "usage", label: "Used by", content: <UsagePanel project={project} view={view} /> },

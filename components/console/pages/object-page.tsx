@@ -15,6 +15,8 @@ import { CodeBlock } from "../../ui/code-block";
 import { TD, TH, THead, TR, Table } from "../../ui/table";
 import { QueryState } from "../query-state";
 import { type CatalogKind } from "./catalog-list-page";
+import { useProjectAccess } from "../project-context";
+import { SourcePreview } from "./source-preview";
 
 type DetailKind = Exclude<CatalogKind, "feature-views">;
 const LINEAGE_PREFIX: Record<DetailKind, string> = { entities: "entity", sources: "source", "feature-services": "service", models: "model" };
@@ -75,6 +77,7 @@ function ResolvedFeatures({ project, features }: { project: string; features: Re
 type AnyDetail = (EntityDetailOut | SourceDetailOut | FeatureServiceDetailOut | ModelDetailOut) & { name: string };
 
 export function ObjectPage({ project, kind, name }: { project: string; kind: DetailKind; name: string }) {
+  const access = useProjectAccess();
   const q = useQuery({
     queryKey: qk.object(project, kind, name),
     queryFn: ({ signal }) => api.get<AnyDetail>(`/api/v1/projects/${encodeURIComponent(project)}/${kind}/${encodeURIComponent(name)}`, undefined, signal),
@@ -153,6 +156,7 @@ export function ObjectPage({ project, kind, name }: { project: string; kind: Det
               </CardBody>
             </Card>
           ) : null}
+          {kind === "sources" && access.can["features.read"] ? <SourcePreview project={project} source={name} /> : null}
           {kind === "feature-services" || kind === "models" ? (
             <Card className="mt-4">
               <CardHeader title="Features" description={kind === "models" ? "Every feature the model reads, through its services." : "References resolved to view versions."} />
