@@ -29,7 +29,7 @@ const { reconcileProject } = await import("./reconcile");
 const { checkSkew } = await import("./skew-check");
 const { healthReport } = await import("./health-report");
 const { createAlertTarget, listAlertDeliveries } = await import("./alert-targets");
-const { listJobQuality } = await import("./monitoring-reads");
+const { listDrift, listJobQuality } = await import("./monitoring-reads");
 const { formatHealth } = await import("../cli/commands/status");
 const { getOnlineFeatures, getOnlineFeaturesJson } = await import("../online/get-online-features");
 const { withLineageStates, withSearchStates } = await import("./view-states");
@@ -283,6 +283,8 @@ describe("monitoring conditions and alerts", () => {
       const q = await listJobQuality(viewer(), { id: projectId, name: project }, job.id);
       expect(q.items.length).toBeGreaterThan(0);
       expect(q.items.every((i) => i.observed === null && i.expected === null && /values hidden/.test(i.message))).toBe(true);
+      await expect(listDrift(viewer(), { id: projectId, name: project }, "spend", 1, { partitions: 10 })).rejects.toMatchObject({ code: "forbidden" });
+      expect((await listDrift(admin, { id: projectId, name: project }, "spend", 1, { partitions: 10 })).items.length).toBeGreaterThan(0);
       const qa = await listJobQuality(admin, { id: projectId, name: project }, job.id);
       expect(qa.items.some((i) => i.observed !== null)).toBe(true);
     } finally {
