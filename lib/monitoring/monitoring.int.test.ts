@@ -108,7 +108,7 @@ beforeAll(async () => {
   const repo = testRepo(project, "spend", sourceFile, { ttl: "1d" });
   Object.assign(repo.feature_views![0], {
     freshness: "2d",
-    monitoring: { row_count: { min: 100 }, features: { amount: { min: 0 } }, drift: { reference: "previous", threshold: 0.2, features: ["amount"] } },
+    monitoring: { row_count: { min: 100 }, features: { amount: { min: 0 } }, drift: { reference: "previous", threshold: 0.2, min_values: 10, features: ["amount"] } },
   });
   projectId = await applyTestRepo(repo);
   await createAlertTarget(admin, { id: projectId, name: project }, { channel: "email", address: "oncall@example.org", events: [] });

@@ -14,6 +14,8 @@ import { QUANTILE_POINTS, type FeatureStat } from "./compute-stats";
 export const PSI_EPSILON = 1e-4;
 /** Bins of the numeric PSI: the reference's deciles. */
 export const PSI_BINS = 10;
+/** Default non-null values a partition and its reference need before their PSI is measured. */
+export const DRIFT_MIN_VALUES = 100;
 
 /** PSI of two discrete distributions over the same bins (fractions, each summing to 1). */
 export function psi(expected: number[], actual: number[]): number {
@@ -147,6 +149,8 @@ export async function computeAndStoreDrift(
   for (const list of refs.values()) list.sort((a, b) => a.partition.localeCompare(b.partition));
 
   const rows: DriftRow[] = [];
+  const minValues = drift.minValues ?? DRIFT_MIN_VALUES;
+  const nonNull = (d: Dist) => d.rowCount * (1 - d.nullFraction);
   for (const s of current) {
     const list = refs.get(s.featureName) ?? [];
     let ref: Dist | undefined;
@@ -154,6 +158,8 @@ export async function computeAndStoreDrift(
     else if (drift.reference === "previous") ref = [...list].reverse().find((d) => d.partition < s.partition);
     else ref = list.find((d) => d.partition === s.partition) ?? [...list].reverse().find((d) => d.partition < s.partition);
     if (!ref || (pinned && ref.partition === s.partition)) continue;
+    // PSI of a few values is noise (a partial day, a sparse feature): not measured.
+    if (nonNull(ref) < minValues || nonNull(toDist(s)) < minValues) continue;
     const value = featurePsi(ref, toDist(s));
     if (value === null) continue;
     rows.push({ featureName: s.featureName, partition: s.partition, reference: label(ref.partition), psi: value, threshold: drift.threshold, drifting: value > drift.threshold });

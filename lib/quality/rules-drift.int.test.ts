@@ -209,4 +209,15 @@ describe("drift (PSI) at materialization", () => {
       ["amount", "date=2024-07-04", "date=2024-07-01", false],
     ]);
   });
+
+  it("does not measure partitions with fewer non-null values than min_values", async () => {
+    const t = await setup("drift_min", rows);
+    await t.setRules({ drift: { reference: "previous", threshold: 0.2, min_values: 390 } });
+    await t.run([0, 4], `min-${uid}`, false);
+    const got = await db().driftResult.findMany({ where: { versionId: t.versionId } });
+    // 400 rows a day: tier (no nulls) is measured, amount (~5% null, < 390 values) is not.
+    expect(got.length).toBeGreaterThan(0);
+    expect(got.some((g) => g.featureName === "amount")).toBe(false);
+    expect(got.some((g) => g.featureName === "tier")).toBe(true);
+  });
 });

@@ -25,7 +25,7 @@ export interface MonitoringConfig {
   uniqueKeys?: { onFail: OnFail };
   features: Record<string, FeatureRules>;
   /** reference: "previous" | "window:YYYY-MM-DD" | "version:N". */
-  drift?: { reference: string; threshold: number; features?: string[] };
+  drift?: { reference: string; threshold: number; minValues?: number; features?: string[] };
 }
 
 export const NO_MONITORING: MonitoringConfig = { freshnessSeconds: null, features: {} };
@@ -48,7 +48,7 @@ export function compileMonitoring(view: Pick<FeatureViewDef, "freshness" | "moni
       onFail: r.on_fail,
     };
   }
-  if (m.drift) out.drift = { reference: m.drift.reference, threshold: m.drift.threshold, ...(m.drift.features ? { features: m.drift.features } : {}) };
+  if (m.drift) out.drift = { reference: m.drift.reference, threshold: m.drift.threshold, minValues: m.drift.min_values, ...(m.drift.features ? { features: m.drift.features } : {}) };
   return out;
 }
 

@@ -145,6 +145,7 @@ export const MonitoringDef = z
           .regex(DRIFT_REFERENCE_PATTERN, 'must be "previous", "window:YYYY-MM-DD" or "version:N"')
           .default("previous"),
         threshold: z.number().positive().default(0.2).meta({ description: "PSI above which a feature drifts (0.1 moderate, 0.25 large)." }),
+        min_values: z.number().int().min(1).default(100).meta({ description: "Non-null values a partition and its reference need for a PSI (fewer: not measured; PSI of small samples is noise)." }),
         features: z.array(name).optional().meta({ description: "Only these features (default: every numeric, string and bool feature)." }),
       })
       .strict()
