@@ -7,7 +7,8 @@ import "server-only";
 import { canReadRestrictedView, type ProjectRef } from "../auth/authorize";
 import type { Principal } from "../auth/principal";
 import { db } from "../db/client";
-import { forbidden, notFound } from "../errors";
+import { notFound } from "../errors";
+import { readableVersionId } from "../quality/readable-version";
 import type { DriftPointOut, QualityResultOut } from "./monitoring-schema";
 
 type QualityRow = { partition: string; rule: string; feature: string | null; status: string; onFail: string; observed: number | null; expected: string; message: string; jobId: string | null; createdAt: Date };
@@ -61,14 +62,8 @@ export async function listDrift(
   version: number,
   opts: { feature?: string; partitions: number },
 ): Promise<{ view: string; version: number; items: DriftPointOut[] }> {
-  const view = await db().featureView.findUnique({ where: { projectId_name: { projectId: project.id, name: viewName } }, select: { id: true, restricted: true } });
-  if (!view) throw notFound(`Feature view "${viewName}" does not exist in project "${project.name}".`);
-  if (view.restricted && !canReadRestrictedView(principal, project, viewName)) {
-    throw forbidden(`Feature view "${viewName}" is restricted; ask a project admin to grant it to you.`);
-  }
-  const ver = await db().featureViewVersion.findUnique({ where: { featureViewId_version: { featureViewId: view.id, version } }, select: { id: true } });
-  if (!ver) throw notFound(`Feature view "${viewName}" has no version ${version}.`);
-  const where = { versionId: ver.id, ...(opts.feature ? { featureName: opts.feature } : {}) };
+  const versionId = await readableVersionId(principal, project, viewName, version);
+  const where = { versionId, ...(opts.feature ? { featureName: opts.feature } : {}) };
   const recent = await db().driftResult.findMany({ where, distinct: ["partition"], select: { partition: true }, orderBy: { partition: "desc" }, take: opts.partitions });
   const oldest = recent.at(-1)?.partition;
   const rows = oldest ? await db().driftResult.findMany({ where: { ...where, partition: { gte: oldest } }, orderBy: [{ partition: "asc" }, { featureName: "asc" }] }) : [];

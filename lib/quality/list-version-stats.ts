@@ -1,10 +1,9 @@
 // Reads the stored statistics of one view version for the console (most recent partitions).
 import "server-only";
 import type { ProjectRef } from "../auth/authorize";
-import { canReadRestrictedView } from "../auth/authorize";
 import type { Principal } from "../auth/principal";
 import { db } from "../db/client";
-import { forbidden, notFound } from "../errors";
+import { readableVersionId } from "./readable-version";
 import type { FeatureStatOut } from "./stats-schema";
 import { QUANTILE_POINTS } from "./compute-stats";
 
@@ -22,15 +21,8 @@ export async function listVersionStats(
   version: number,
   opts: { feature?: string; partitions: number },
 ): Promise<{ view: string; version: number; items: FeatureStatOut[] }> {
-  const view = await db().featureView.findUnique({ where: { projectId_name: { projectId: project.id, name: viewName } }, select: { id: true, restricted: true } });
-  if (!view) throw notFound(`Feature view "${viewName}" does not exist in project "${project.name}".`);
-  // Distributions reveal values, so restricted views show them only to those granted the view.
-  if (view.restricted && !canReadRestrictedView(principal, project, viewName)) {
-    throw forbidden(`Feature view "${viewName}" is restricted; ask a project admin to grant it to you.`);
-  }
-  const ver = await db().featureViewVersion.findUnique({ where: { featureViewId_version: { featureViewId: view.id, version } }, select: { id: true } });
-  if (!ver) throw notFound(`Feature view "${viewName}" has no version ${version}.`);
-  const where = { versionId: ver.id, ...(opts.feature ? { featureName: opts.feature } : {}) };
+  const versionId = await readableVersionId(principal, project, viewName, version);
+  const where = { versionId, ...(opts.feature ? { featureName: opts.feature } : {}) };
   const recent = await db().featureStatistic.findMany({ where, distinct: ["partition"], select: { partition: true }, orderBy: { partition: "desc" }, take: opts.partitions });
   const oldest = recent.at(-1)?.partition;
   const rows = oldest

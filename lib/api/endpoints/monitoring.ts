@@ -7,6 +7,7 @@ import { HealthReport } from "../../monitoring/health-schema";
 import { ALERT_EVENT_NAMES, AlertDeliveryOut, AlertTargetOut, DriftPointOut, QualityResultOut } from "../../monitoring/monitoring-schema";
 import { NAME_PATTERN } from "../../registry/repo-schema";
 import { VersionParams } from "./registry";
+import { PartitionsQuery } from "./stats";
 
 const ProjectParams = z.object({ project: z.string().min(1) });
 const ViewParams = ProjectParams.extend({ view: z.string().min(1) });
@@ -53,12 +54,7 @@ export const getVersionDrift = endpoint({
   summary: "PSI per feature and partition against the configured reference, oldest first. Restricted views: only for members granted the view.",
   tags: ["monitoring"],
   params: VersionParams,
-  query: z
-    .object({
-      feature: z.string().min(1).optional().meta({ description: "Only this feature." }),
-      partitions: z.coerce.number().int().min(1).max(366).default(90).meta({ description: "The most recent N partitions." }),
-    })
-    .strict(),
+  query: PartitionsQuery,
   response: z.object({ view: z.string(), version: z.number(), items: z.array(DriftPointOut) }),
 });
 

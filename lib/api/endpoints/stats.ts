@@ -8,6 +8,14 @@ import { FeatureStatOut } from "../../quality/stats-schema";
 export { FeatureStatOut } from "../../quality/stats-schema";
 import { VersionParams } from "./registry";
 
+/** `?feature=&partitions=` of the per-partition reads (statistics, drift). */
+export const PartitionsQuery = z
+  .object({
+    feature: z.string().min(1).optional().meta({ description: "Only this feature." }),
+    partitions: z.coerce.number().int().min(1).max(366).default(90).meta({ description: "The most recent N partitions." }),
+  })
+  .strict();
+
 export const VersionStatsOut = z.object({
   view: z.string(),
   version: z.number().int(),
@@ -24,12 +32,7 @@ export const getFeatureViewVersionStats = endpoint({
     "Statistics per feature and date partition of one view version (row count, null fraction, min, max, mean, stddev, percentiles, distinct, top values, histogram; aggregation features as of each partition's end). Restricted views: only for members granted the view.",
   tags: ["registry"],
   params: VersionParams,
-  query: z
-    .object({
-      feature: z.string().min(1).optional().meta({ description: "Only this feature." }),
-      partitions: z.coerce.number().int().min(1).max(366).default(90).meta({ description: "The most recent N partitions." }),
-    })
-    .strict(),
+  query: PartitionsQuery,
   response: VersionStatsOut,
 });
 
