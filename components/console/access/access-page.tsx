@@ -19,6 +19,7 @@ import { Field, Input, NativeSelect } from "../../ui/input";
 import { TableSkeleton } from "../../ui/skeleton";
 import { TD, TH, THead, TR, Table } from "../../ui/table";
 import { useProjectAccess } from "../project-context";
+import { QueryState } from "../query-state";
 
 const ROLES: Role[] = ["viewer", "consumer", "operator", "editor", "admin"];
 const ROLE_HELP: Record<Role, string> = {
@@ -46,60 +47,56 @@ function Members({ project }: { project: string }) {
       <CardHeader title="Members" description="Roles per project: viewer < consumer < operator < editor < admin." actions={manage ? <AddMember project={project} onDone={invalidate} /> : null} />
       {update.isError ? <ErrorState compact error={update.error} /> : null}
       {remove.isError ? <ErrorState compact error={remove.error} /> : null}
-      {q.isPending ? (
-        <TableSkeleton rows={3} cols={3} />
-      ) : q.isError ? (
-        <ErrorState error={q.error} onRetry={() => q.refetch()} />
-      ) : q.data.items.length === 0 ? (
-        <EmptyState title="No members" next="Add people by e-mail; they need a user account first." />
-      ) : (
-        <Table label="Members">
-          <THead>
-            <tr>
-              <TH>User</TH>
-              <TH>Role</TH>
-              <TH>Restricted views</TH>
-              <TH>Member since</TH>
-              {manage ? <TH className="sr-only">Actions</TH> : null}
-            </tr>
-          </THead>
-          <tbody>
-            {q.data.items.map((m) => (
-              <TR key={m.userId}>
-                <TD>
-                  <span className="font-medium">{m.name || m.email}</span>
-                  {m.name ? <span className="block text-xs text-fg-muted">{m.email}</span> : null}
-                </TD>
-                <TD>
-                  {manage ? (
-                    <>
-                      <label htmlFor={`role-${m.userId}`} className="sr-only">
-                        Role of {m.email}
-                      </label>
-                      <NativeSelect id={`role-${m.userId}`} className="h-8 w-32" value={m.role} onChange={(e) => update.mutate({ userId: m.userId, role: e.target.value as Role })}>
-                        {ROLES.map((r) => (
-                          <option key={r}>{r}</option>
-                        ))}
-                      </NativeSelect>
-                    </>
-                  ) : (
-                    <Badge tone="accent">{m.role}</Badge>
-                  )}
-                </TD>
-                <TD className="text-fg-muted">{m.restrictedGrants.join(", ") || "—"}</TD>
-                <TD className="text-fg-muted">{formatDateTime(m.createdAt).slice(0, 10)}</TD>
-                {manage ? (
-                  <TD className="text-right">
-                    <Button size="sm" variant="ghost" aria-label={`Remove ${m.email}`} onClick={() => confirm(`Remove ${m.email} from ${project}?`) && remove.mutate(m.userId)}>
-                      <Trash2 aria-hidden className="size-3.5" />
-                    </Button>
+      <QueryState query={q} skeleton={<TableSkeleton rows={3} cols={3} />} isEmpty={(data) => data.items.length === 0} empty={<EmptyState title="No members" next="Add people by e-mail; they need a user account first." />}>
+        {(data) => (
+          <Table label="Members">
+            <THead>
+              <tr>
+                <TH>User</TH>
+                <TH>Role</TH>
+                <TH>Restricted views</TH>
+                <TH>Member since</TH>
+                {manage ? <TH className="sr-only">Actions</TH> : null}
+              </tr>
+            </THead>
+            <tbody>
+              {data.items.map((m) => (
+                <TR key={m.userId}>
+                  <TD>
+                    <span className="font-medium">{m.name || m.email}</span>
+                    {m.name ? <span className="block text-xs text-fg-muted">{m.email}</span> : null}
                   </TD>
-                ) : null}
-              </TR>
-            ))}
-          </tbody>
-        </Table>
-      )}
+                  <TD>
+                    {manage ? (
+                      <>
+                        <label htmlFor={`role-${m.userId}`} className="sr-only">
+                          Role of {m.email}
+                        </label>
+                        <NativeSelect id={`role-${m.userId}`} className="h-8 w-32" value={m.role} onChange={(e) => update.mutate({ userId: m.userId, role: e.target.value as Role })}>
+                          {ROLES.map((r) => (
+                            <option key={r}>{r}</option>
+                          ))}
+                        </NativeSelect>
+                      </>
+                    ) : (
+                      <Badge tone="accent">{m.role}</Badge>
+                    )}
+                  </TD>
+                  <TD className="text-fg-muted">{m.restrictedGrants.join(", ") || "—"}</TD>
+                  <TD className="text-fg-muted">{formatDateTime(m.createdAt).slice(0, 10)}</TD>
+                  {manage ? (
+                    <TD className="text-right">
+                      <Button size="sm" variant="ghost" aria-label={`Remove ${m.email}`} onClick={() => confirm(`Remove ${m.email} from ${project}?`) && remove.mutate(m.userId)}>
+                        <Trash2 aria-hidden className="size-3.5" />
+                      </Button>
+                    </TD>
+                  ) : null}
+                </TR>
+              ))}
+            </tbody>
+          </Table>
+        )}
+      </QueryState>
     </Card>
   );
 }
@@ -164,50 +161,46 @@ function Tokens({ project }: { project: string }) {
     <Card>
       <CardHeader title="API tokens" description="For programs: bearer tokens scoped to this project and a role. The secret is shown once." actions={<CreateToken project={project} />} />
       {revoke.isError ? <ErrorState compact error={revoke.error} /> : null}
-      {q.isPending ? (
-        <TableSkeleton rows={3} cols={5} />
-      ) : q.isError ? (
-        <ErrorState error={q.error} onRetry={() => q.refetch()} />
-      ) : q.data.items.length === 0 ? (
-        <EmptyState icon={<KeyRound className="size-8" />} title="No API tokens" next="Create one for each program that reads features (consumer) or runs jobs (operator)." />
-      ) : (
-        <Table label="API tokens">
-          <THead>
-            <tr>
-              <TH>Name</TH>
-              <TH>Prefix</TH>
-              <TH>Role</TH>
-              <TH>Created</TH>
-              <TH>Last used</TH>
-              <TH>Status</TH>
-              <TH className="sr-only">Actions</TH>
-            </tr>
-          </THead>
-          <tbody>
-            {q.data.items.map((t) => (
-              <TR key={t.id} data-token={t.name}>
-                <TD className="font-medium">{t.name}</TD>
-                <TD className="font-mono text-xs">{t.prefix}…</TD>
-                <TD>
-                  <Badge tone="accent">{t.role}</Badge>
-                </TD>
-                <TD className="text-fg-muted">
-                  {formatDateTime(t.createdAt).slice(0, 10)} <span className="text-xs">by {t.createdBy}</span>
-                </TD>
-                <TD className="text-fg-muted">{formatRelative(t.lastUsedAt)}</TD>
-                <TD>{t.revokedAt ? <Badge tone="muted">revoked {formatRelative(t.revokedAt)}</Badge> : t.expiresAt && Date.parse(t.expiresAt) < now ? <Badge tone="warning">expired</Badge> : <Badge tone="success">active</Badge>}</TD>
-                <TD className="text-right">
-                  {!t.revokedAt ? (
-                    <Button size="sm" variant="ghost" onClick={() => confirm(`Revoke token “${t.name}”? Programs using it stop working at once.`) && revoke.mutate(t.id)}>
-                      Revoke
-                    </Button>
-                  ) : null}
-                </TD>
-              </TR>
-            ))}
-          </tbody>
-        </Table>
-      )}
+      <QueryState query={q} skeleton={<TableSkeleton rows={3} cols={5} />} isEmpty={(data) => data.items.length === 0} empty={<EmptyState icon={<KeyRound className="size-8" />} title="No API tokens" next="Create one for each program that reads features (consumer) or runs jobs (operator)." />}>
+        {(data) => (
+          <Table label="API tokens">
+            <THead>
+              <tr>
+                <TH>Name</TH>
+                <TH>Prefix</TH>
+                <TH>Role</TH>
+                <TH>Created</TH>
+                <TH>Last used</TH>
+                <TH>Status</TH>
+                <TH className="sr-only">Actions</TH>
+              </tr>
+            </THead>
+            <tbody>
+              {data.items.map((t) => (
+                <TR key={t.id} data-token={t.name}>
+                  <TD className="font-medium">{t.name}</TD>
+                  <TD className="font-mono text-xs">{t.prefix}…</TD>
+                  <TD>
+                    <Badge tone="accent">{t.role}</Badge>
+                  </TD>
+                  <TD className="text-fg-muted">
+                    {formatDateTime(t.createdAt).slice(0, 10)} <span className="text-xs">by {t.createdBy}</span>
+                  </TD>
+                  <TD className="text-fg-muted">{formatRelative(t.lastUsedAt)}</TD>
+                  <TD>{t.revokedAt ? <Badge tone="muted">revoked {formatRelative(t.revokedAt)}</Badge> : t.expiresAt && Date.parse(t.expiresAt) < now ? <Badge tone="warning">expired</Badge> : <Badge tone="success">active</Badge>}</TD>
+                  <TD className="text-right">
+                    {!t.revokedAt ? (
+                      <Button size="sm" variant="ghost" onClick={() => confirm(`Revoke token “${t.name}”? Programs using it stop working at once.`) && revoke.mutate(t.id)}>
+                        Revoke
+                      </Button>
+                    ) : null}
+                  </TD>
+                </TR>
+              ))}
+            </tbody>
+          </Table>
+        )}
+      </QueryState>
     </Card>
   );
 }
@@ -288,38 +281,34 @@ function Audit({ project }: { project: string }) {
   return (
     <Card>
       <CardHeader title="Audit log" description="Changes to definitions and access, newest first." />
-      {q.isPending ? (
-        <TableSkeleton rows={4} cols={4} />
-      ) : q.isError ? (
-        <ErrorState error={q.error} onRetry={() => q.refetch()} />
-      ) : q.data.items.length === 0 ? (
-        <EmptyState title="Nothing recorded yet" next="Applies, metadata edits, membership and token changes are recorded here." />
-      ) : (
-        <Table label="Audit log">
-          <THead>
-            <tr>
-              <TH>When</TH>
-              <TH>Who</TH>
-              <TH>Action</TH>
-              <TH>Target</TH>
-            </tr>
-          </THead>
-          <tbody>
-            {q.data.items.map((a) => (
-              <TR key={a.id}>
-                <TD className="whitespace-nowrap text-fg-muted" title={a.at}>
-                  {formatRelative(a.at)}
-                </TD>
-                <TD>{a.actorLabel}</TD>
-                <TD className="font-mono text-xs">{a.action}</TD>
-                <TD>
-                  {a.targetType} <span className="font-medium">{a.targetName}</span>
-                </TD>
-              </TR>
-            ))}
-          </tbody>
-        </Table>
-      )}
+      <QueryState query={q} skeleton={<TableSkeleton rows={4} cols={4} />} isEmpty={(data) => data.items.length === 0} empty={<EmptyState title="Nothing recorded yet" next="Applies, metadata edits, membership and token changes are recorded here." />}>
+        {(data) => (
+          <Table label="Audit log">
+            <THead>
+              <tr>
+                <TH>When</TH>
+                <TH>Who</TH>
+                <TH>Action</TH>
+                <TH>Target</TH>
+              </tr>
+            </THead>
+            <tbody>
+              {data.items.map((a) => (
+                <TR key={a.id}>
+                  <TD className="whitespace-nowrap text-fg-muted" title={a.at}>
+                    {formatRelative(a.at)}
+                  </TD>
+                  <TD>{a.actorLabel}</TD>
+                  <TD className="font-mono text-xs">{a.action}</TD>
+                  <TD>
+                    {a.targetType} <span className="font-medium">{a.targetName}</span>
+                  </TD>
+                </TR>
+              ))}
+            </tbody>
+          </Table>
+        )}
+      </QueryState>
     </Card>
   );
 }

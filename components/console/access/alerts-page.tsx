@@ -16,6 +16,7 @@ import { TableSkeleton } from "../../ui/skeleton";
 import { TD, TH, THead, TR, Table } from "../../ui/table";
 import { useProjectAccess } from "../project-context";
 import { AlertTargetsPanel } from "../monitoring/alert-targets-panel";
+import { QueryState } from "../query-state";
 
 export function AlertsPage({ project }: { project: string }) {
   const access = useProjectAccess();
@@ -45,38 +46,34 @@ export function AlertsPage({ project }: { project: string }) {
         <Card>
           <CardHeader title={manage ? "Subscriptions in this project" : "Your subscriptions"} />
           {remove.isError ? <ErrorState compact error={remove.error} /> : null}
-          {q.isPending ? (
-            <TableSkeleton rows={3} cols={3} />
-          ) : q.isError ? (
-            <ErrorState error={q.error} onRetry={() => q.refetch()} />
-          ) : q.data.items.length === 0 ? (
-            <EmptyState title="No alert subscriptions" next="Subscribe to the whole project or to one feature view with the form." />
-          ) : (
-            <Table label="Alert subscriptions">
-              <THead>
-                <tr>
-                  <TH>Who</TH>
-                  <TH>Scope</TH>
-                  <TH>Since</TH>
-                  <TH className="sr-only">Actions</TH>
-                </tr>
-              </THead>
-              <tbody>
-                {q.data.items.map((s) => (
-                  <TR key={s.id}>
-                    <TD>{s.user.email}</TD>
-                    <TD>{s.featureView ? <>view <span className="font-medium">{s.featureView}</span></> : "whole project"}</TD>
-                    <TD className="text-fg-muted">{formatDateTime(s.createdAt).slice(0, 10)}</TD>
-                    <TD className="text-right">
-                      <Button size="sm" variant="ghost" onClick={() => remove.mutate(s.id)}>
-                        Unsubscribe
-                      </Button>
-                    </TD>
-                  </TR>
-                ))}
-              </tbody>
-            </Table>
-          )}
+          <QueryState query={q} skeleton={<TableSkeleton rows={3} cols={3} />} isEmpty={(data) => data.items.length === 0} empty={<EmptyState title="No alert subscriptions" next="Subscribe to the whole project or to one feature view with the form." />}>
+            {(data) => (
+              <Table label="Alert subscriptions">
+                <THead>
+                  <tr>
+                    <TH>Who</TH>
+                    <TH>Scope</TH>
+                    <TH>Since</TH>
+                    <TH className="sr-only">Actions</TH>
+                  </tr>
+                </THead>
+                <tbody>
+                  {data.items.map((s) => (
+                    <TR key={s.id}>
+                      <TD>{s.user.email}</TD>
+                      <TD>{s.featureView ? <>view <span className="font-medium">{s.featureView}</span></> : "whole project"}</TD>
+                      <TD className="text-fg-muted">{formatDateTime(s.createdAt).slice(0, 10)}</TD>
+                      <TD className="text-right">
+                        <Button size="sm" variant="ghost" onClick={() => remove.mutate(s.id)}>
+                          Unsubscribe
+                        </Button>
+                      </TD>
+                    </TR>
+                  ))}
+                </tbody>
+              </Table>
+            )}
+          </QueryState>
         </Card>
         {access.can["alerts.subscribe"] ? (
           <Card>

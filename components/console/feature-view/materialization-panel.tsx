@@ -20,6 +20,7 @@ import { JobsTable } from "../jobs/jobs-table";
 import { MaterializeDialog } from "../jobs/materialize-dialog";
 import { useJobs } from "../jobs/use-jobs";
 import { useProjectAccess } from "../project-context";
+import { QueryState } from "../query-state";
 
 export function FreshnessFacts({ view }: { view: FeatureViewSummaryOut }) {
   const runs = nextRuns(view.materialization.schedule, 1);
@@ -122,15 +123,11 @@ export function MaterializationPanel({ project, view }: { project: string; view:
       </div>
       <Card>
         <CardHeader title="Recent jobs" />
-        {jobs.isPending ? (
-          <TableSkeleton rows={3} cols={6} />
-        ) : jobs.isError ? (
-          <ErrorState error={jobs.error} onRetry={() => jobs.refetch()} />
-        ) : jobs.data.items.length === 0 ? (
-          <EmptyState title="No jobs for this view yet" next={access.can["jobs.run"] ? "Use “Materialize now” to compute a window, or add a cron schedule to the view's materialization settings." : "An operator can materialize it; ask one, or add a schedule in the repo."} />
-        ) : (
-          <JobsTable project={project} jobs={jobs.data.items} showView={false} />
-        )}
+        <QueryState query={jobs} skeleton={<TableSkeleton rows={3} cols={6} />} isEmpty={(data) => data.items.length === 0} empty={<EmptyState title="No jobs for this view yet" next={access.can["jobs.run"] ? "Use “Materialize now” to compute a window, or add a cron schedule to the view's materialization settings." : "An operator can materialize it; ask one, or add a schedule in the repo."} />}>
+          {(data) => (
+            <JobsTable project={project} jobs={data.items} showView={false} />
+          )}
+        </QueryState>
       </Card>
     </div>
   );

@@ -47,6 +47,32 @@ function Cell({ value }: { value: unknown }) {
   return <TD className={empty ? "text-fg-subtle" : "font-mono text-xs whitespace-nowrap"}>{cellText(value)}</TD>;
 }
 
+/** Stored rows as a table: one column per stored column (its type in the header), exact values. */
+export function ValuesTable({ label, columns, rows }: { label: string; columns: { name: string; type: string }[]; rows: Row[] }) {
+  return (
+    <Table label={label}>
+      <THead>
+        <tr>
+          {columns.map((c) => (
+            <TH key={c.name} title={c.type}>
+              {c.name} <span className="font-normal text-fg-subtle">{c.type.toLowerCase()}</span>
+            </TH>
+          ))}
+        </tr>
+      </THead>
+      <tbody>
+        {rows.map((r, i) => (
+          <TR key={i}>
+            {columns.map((c) => (
+              <Cell key={c.name} value={r[c.name]} />
+            ))}
+          </TR>
+        ))}
+      </tbody>
+    </Table>
+  );
+}
+
 const LIMITS = [20, 50, 100, 500];
 
 export function PreviewPanel({ project, view, version, joinKeys }: { project: string; view: string; version: number; joinKeys: string[] }) {
@@ -125,26 +151,7 @@ function PreviewResult({ data, keyCount }: { data: ViewPreviewOut; keyCount: num
         {data.rows.length === 0 ? (
           <EmptyState title="No rows" next={data.note ?? "No stored row matches these filters. Widen the time range or clear the entity key."} />
         ) : (
-          <Table label="Offline rows">
-            <THead>
-              <tr>
-                {data.columns.map((c) => (
-                  <TH key={c.name} title={c.type}>
-                    {c.name}
-                  </TH>
-                ))}
-              </tr>
-            </THead>
-            <tbody>
-              {data.rows.map((r, i) => (
-                <TR key={i}>
-                  {data.columns.map((c) => (
-                    <Cell key={c.name} value={r[c.name]} />
-                  ))}
-                </TR>
-              ))}
-            </tbody>
-          </Table>
+          <ValuesTable label="Offline rows" columns={data.columns} rows={data.rows} />
         )}
       </Card>
     </>

@@ -3,13 +3,13 @@ import { JOB_KINDS, JOB_STATUSES, anyActive } from "@/lib/console/jobs";
 import { useUrlState } from "@/lib/console/use-url-state";
 import { Card, PageHeader } from "../../ui/card";
 import { EmptyState } from "../../ui/empty-state";
-import { ErrorState } from "../../ui/error-state";
 import { Input, NativeSelect } from "../../ui/input";
 import { TableSkeleton } from "../../ui/skeleton";
 import { Pager } from "../../ui/table";
 import { useProjectAccess } from "../project-context";
 import { JobsTable } from "./jobs-table";
 import { useJobs } from "./use-jobs";
+import { QueryState } from "../query-state";
 
 const PAGE = 25;
 
@@ -67,21 +67,19 @@ export function JobsPage({ project }: { project: string }) {
             <Input id="job-view" className="w-56" placeholder="exact view name" value={s.view} onChange={(e) => set({ view: e.target.value, offset: undefined })} />
           </div>
         </div>
-        {q.isPending ? (
-          <TableSkeleton cols={8} />
-        ) : q.isError ? (
-          <ErrorState error={q.error} onRetry={() => q.refetch()} />
-        ) : q.data.items.length === 0 ? (
-          <EmptyState
-            title={s.status || s.kind || s.view ? "No jobs match these filters" : "No jobs yet"}
-            next={access.can["jobs.run"] ? "Open a feature view and use “Materialize now”, or give views a cron schedule in the repo." : "Jobs appear here when an operator materializes a view or a schedule runs."}
-          />
-        ) : (
-          <>
-            <JobsTable project={project} jobs={q.data.items} />
-            <Pager total={q.data.total} limit={PAGE} offset={offset} onOffset={(o) => set({ offset: o })} />
-          </>
-        )}
+        <QueryState query={q} skeleton={<TableSkeleton cols={8} />} isEmpty={(data) => data.items.length === 0} empty={(
+            <EmptyState
+              title={s.status || s.kind || s.view ? "No jobs match these filters" : "No jobs yet"}
+              next={access.can["jobs.run"] ? "Open a feature view and use “Materialize now”, or give views a cron schedule in the repo." : "Jobs appear here when an operator materializes a view or a schedule runs."}
+            />
+          )}>
+          {(data) => (
+            <>
+              <JobsTable project={project} jobs={data.items} />
+              <Pager total={data.total} limit={PAGE} offset={offset} onOffset={(o) => set({ offset: o })} />
+            </>
+          )}
+        </QueryState>
       </Card>
     </>
   );

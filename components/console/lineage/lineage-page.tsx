@@ -18,8 +18,8 @@ import { Button } from "../../ui/button";
 import { Card, PageHeader } from "../../ui/card";
 import { EmptyState } from "../../ui/empty-state";
 import { ViewStateBadge } from "../monitoring/health-panel";
-import { ErrorState } from "../../ui/error-state";
 import { Skeleton } from "../../ui/skeleton";
+import { QueryState } from "../query-state";
 
 const KIND_STYLE: Record<LineageKind, { label: string; icon: typeof Database; cls: string; mini: string }> = {
   source: { label: "Source", icon: Database, cls: "border-amber-400 dark:border-amber-600", mini: "#f59e0b" },
@@ -153,82 +153,80 @@ export function LineagePage({ project }: { project: string }) {
           </>
         }
       />
-      {q.isPending ? (
-        <Skeleton className="h-[70vh] w-full" />
-      ) : q.isError ? (
-        <ErrorState error={q.error} onRetry={() => q.refetch()} />
-      ) : q.data.nodes.length === 0 ? (
-        <Card>
-          <EmptyState title="No lineage yet" next="Apply a feature repo with sources, feature views and services; the graph is built from the registry." />
-        </Card>
-      ) : (
-        <div className="relative">
-          {view?.focusMissing ? <p className="mb-2 text-sm text-fg-muted">“{s.focus}” is not in the lineage graph; showing everything.</p> : null}
-          <p className="mb-2 text-xs text-fg-muted" role="status">
-            {s.focus ? `Focused on ${s.focus}: ` : ""}
-            {view?.nodes.length} of {view?.total} nodes shown{expanded.size === 0 ? " (features folded into their views)" : ""}.
-          </p>
-          <div className="h-[70vh] overflow-hidden rounded-lg border border-line bg-canvas" data-testid="lineage-canvas">
-            <ReactFlow
-              nodes={view?.nodes ?? []}
-              edges={view?.edges ?? []}
-              nodeTypes={nodeTypes}
-              fitView
-              minZoom={0.05}
-              nodesDraggable={false}
-              nodesConnectable={false}
-              onlyRenderVisibleElements
-              onNodeClick={(_, n) => setSelected((n.data as LineageNodeData).node)}
-              onNodeDoubleClick={(_, n) => {
-                const href = hrefOf(project, (n.data as LineageNodeData).node);
-                if (href) router.push(href);
-              }}
-              proOptions={{ hideAttribution: true }}
-            >
-              <Background gap={24} color="var(--line)" />
-              <Controls showInteractive={false} />
-              <MiniMap pannable zoomable nodeColor={(n) => KIND_STYLE[(n.data as LineageNodeData).node.kind].mini} maskColor="rgb(100 116 139 / 0.15)" />
-            </ReactFlow>
-          </div>
-          {selected ? (
-            <div role="dialog" aria-label={`Selected ${nodeLabel(selected)}`} className="absolute top-10 right-3 z-10 w-64 rounded-lg border border-line bg-surface p-3 text-sm shadow-lg">
-              <p className="text-xs text-fg-muted">{KIND_STYLE[selected.kind].label}</p>
-              <p className="mb-3 font-semibold break-words">{nodeLabel(selected)}</p>
-              <div className="flex flex-wrap gap-2">
-                {hrefOf(project, selected) ? (
-                  <Button size="sm" variant="primary" onClick={() => router.push(hrefOf(project, selected)!)}>
-                    Open
-                  </Button>
-                ) : null}
-                <Button
-                  size="sm"
-                  onClick={() => {
-                    set({ focus: focusKey(selected) });
-                    setSelected(null);
-                  }}
-                >
-                  Focus
-                </Button>
-                {selected.kind === "view" ? (
-                  <Button size="sm" onClick={() => toggleExpand(selected.view ?? selected.name)}>
-                    {expanded.has(selected.view ?? selected.name) ? "Fold features" : "Show features"}
-                  </Button>
-                ) : null}
-                <Button size="sm" variant="ghost" onClick={() => setSelected(null)}>
-                  Close
-                </Button>
-              </div>
+      <QueryState query={q} skeleton={<Skeleton className="h-[70vh] w-full" />} isEmpty={(data) => data.nodes.length === 0} empty={(
+          <Card>
+            <EmptyState title="No lineage yet" next="Apply a feature repo with sources, feature views and services; the graph is built from the registry." />
+          </Card>
+        )}>
+        {() => (
+          <div className="relative">
+            {view?.focusMissing ? <p className="mb-2 text-sm text-fg-muted">“{s.focus}” is not in the lineage graph; showing everything.</p> : null}
+            <p className="mb-2 text-xs text-fg-muted" role="status">
+              {s.focus ? `Focused on ${s.focus}: ` : ""}
+              {view?.nodes.length} of {view?.total} nodes shown{expanded.size === 0 ? " (features folded into their views)" : ""}.
+            </p>
+            <div className="h-[70vh] overflow-hidden rounded-lg border border-line bg-canvas" data-testid="lineage-canvas">
+              <ReactFlow
+                nodes={view?.nodes ?? []}
+                edges={view?.edges ?? []}
+                nodeTypes={nodeTypes}
+                fitView
+                minZoom={0.05}
+                nodesDraggable={false}
+                nodesConnectable={false}
+                onlyRenderVisibleElements
+                onNodeClick={(_, n) => setSelected((n.data as LineageNodeData).node)}
+                onNodeDoubleClick={(_, n) => {
+                  const href = hrefOf(project, (n.data as LineageNodeData).node);
+                  if (href) router.push(href);
+                }}
+                proOptions={{ hideAttribution: true }}
+              >
+                <Background gap={24} color="var(--line)" />
+                <Controls showInteractive={false} />
+                <MiniMap pannable zoomable nodeColor={(n) => KIND_STYLE[(n.data as LineageNodeData).node.kind].mini} maskColor="rgb(100 116 139 / 0.15)" />
+              </ReactFlow>
             </div>
-          ) : null}
-          <ul className="mt-2 flex flex-wrap gap-3 text-xs text-fg-muted" aria-label="Legend">
-            {Object.entries(KIND_STYLE).map(([k, v]) => (
-              <li key={k} className="inline-flex items-center gap-1">
-                <span aria-hidden className="inline-block size-2.5 rounded-sm" style={{ background: v.mini }} /> {v.label}
-              </li>
-            ))}
-          </ul>
-        </div>
-      )}
+            {selected ? (
+              <div role="dialog" aria-label={`Selected ${nodeLabel(selected)}`} className="absolute top-10 right-3 z-10 w-64 rounded-lg border border-line bg-surface p-3 text-sm shadow-lg">
+                <p className="text-xs text-fg-muted">{KIND_STYLE[selected.kind].label}</p>
+                <p className="mb-3 font-semibold break-words">{nodeLabel(selected)}</p>
+                <div className="flex flex-wrap gap-2">
+                  {hrefOf(project, selected) ? (
+                    <Button size="sm" variant="primary" onClick={() => router.push(hrefOf(project, selected)!)}>
+                      Open
+                    </Button>
+                  ) : null}
+                  <Button
+                    size="sm"
+                    onClick={() => {
+                      set({ focus: focusKey(selected) });
+                      setSelected(null);
+                    }}
+                  >
+                    Focus
+                  </Button>
+                  {selected.kind === "view" ? (
+                    <Button size="sm" onClick={() => toggleExpand(selected.view ?? selected.name)}>
+                      {expanded.has(selected.view ?? selected.name) ? "Fold features" : "Show features"}
+                    </Button>
+                  ) : null}
+                  <Button size="sm" variant="ghost" onClick={() => setSelected(null)}>
+                    Close
+                  </Button>
+                </div>
+              </div>
+            ) : null}
+            <ul className="mt-2 flex flex-wrap gap-3 text-xs text-fg-muted" aria-label="Legend">
+              {Object.entries(KIND_STYLE).map(([k, v]) => (
+                <li key={k} className="inline-flex items-center gap-1">
+                  <span aria-hidden className="inline-block size-2.5 rounded-sm" style={{ background: v.mini }} /> {v.label}
+                </li>
+              ))}
+            </ul>
+          </div>
+        )}
+      </QueryState>
     </>
   );
 }

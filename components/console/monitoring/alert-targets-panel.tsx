@@ -14,6 +14,7 @@ import { ErrorState } from "../../ui/error-state";
 import { Field, Input, NativeSelect } from "../../ui/input";
 import { TableSkeleton } from "../../ui/skeleton";
 import { TD, TH, THead, TR, Table } from "../../ui/table";
+import { QueryState } from "../query-state";
 
 const EVENTS = ["job_failed", "job_recovered", "stale", "rule_failed", "drift", "skew"] as const;
 
@@ -43,73 +44,65 @@ export function AlertTargetsPanel({ project, views }: { project: string; views: 
     <div className="mt-6 grid gap-4 xl:grid-cols-[2fr_1fr]" data-testid="alert-targets">
       <Card>
         <CardHeader title="Monitoring alert targets" description="Stale views, failing rules, drift, skew and job failures/recoveries: one alert per change, reminders while firing, a recovery message." />
-        {targets.isPending ? (
-          <TableSkeleton rows={2} cols={4} />
-        ) : targets.isError ? (
-          <ErrorState error={targets.error} onRetry={() => targets.refetch()} />
-        ) : targets.data.items.length === 0 ? (
-          <EmptyState title="No alert targets" next="Add an e-mail address or a webhook." />
-        ) : (
-          <Table label="Alert targets">
-            <THead>
-              <TR>
-                <TH>Target</TH>
-                <TH>Scope</TH>
-                <TH>Events</TH>
-                <TH />
-              </TR>
-            </THead>
-            <tbody>
-              {targets.data.items.map((t) => (
-                <TR key={t.id}>
-                  <TD>
-                    <Badge tone="muted">{t.channel}</Badge> <span className="break-all">{t.address}</span> {t.signed ? <Badge tone="info">signed</Badge> : null}
-                  </TD>
-                  <TD>{t.viewName ?? "whole project"}</TD>
-                  <TD className="text-xs">{t.events.length ? t.events.join(", ") : "all"}</TD>
-                  <TD>
-                    <Button size="sm" variant="ghost" onClick={() => remove.mutate(t.id)} disabled={remove.isPending}>
-                      Remove
-                    </Button>
-                  </TD>
+        <QueryState query={targets} skeleton={<TableSkeleton rows={2} cols={4} />} isEmpty={(data) => data.items.length === 0} empty={<EmptyState title="No alert targets" next="Add an e-mail address or a webhook." />}>
+          {(data) => (
+            <Table label="Alert targets">
+              <THead>
+                <TR>
+                  <TH>Target</TH>
+                  <TH>Scope</TH>
+                  <TH>Events</TH>
+                  <TH />
                 </TR>
-              ))}
-            </tbody>
-          </Table>
-        )}
+              </THead>
+              <tbody>
+                {data.items.map((t) => (
+                  <TR key={t.id}>
+                    <TD>
+                      <Badge tone="muted">{t.channel}</Badge> <span className="break-all">{t.address}</span> {t.signed ? <Badge tone="info">signed</Badge> : null}
+                    </TD>
+                    <TD>{t.viewName ?? "whole project"}</TD>
+                    <TD className="text-xs">{t.events.length ? t.events.join(", ") : "all"}</TD>
+                    <TD>
+                      <Button size="sm" variant="ghost" onClick={() => remove.mutate(t.id)} disabled={remove.isPending}>
+                        Remove
+                      </Button>
+                    </TD>
+                  </TR>
+                ))}
+              </tbody>
+            </Table>
+          )}
+        </QueryState>
         <CardHeader title="Delivery log" description="Newest first; failed webhooks are retried with backoff." />
-        {log.isPending ? (
-          <TableSkeleton rows={2} cols={4} />
-        ) : log.isError ? (
-          <ErrorState error={log.error} onRetry={() => log.refetch()} />
-        ) : log.data.items.length === 0 ? (
-          <p className="p-4 text-sm text-fg-muted">Nothing delivered yet.</p>
-        ) : (
-          <Table label="Alert deliveries">
-            <THead>
-              <TR>
-                <TH>When</TH>
-                <TH>Alert</TH>
-                <TH>To</TH>
-                <TH>Status</TH>
-              </TR>
-            </THead>
-            <tbody>
-              {log.data.items.map((d) => (
-                <TR key={d.id}>
-                  <TD className="text-xs whitespace-nowrap">{formatDateTime(d.createdAt)}</TD>
-                  <TD className="text-xs">{d.subject}</TD>
-                  <TD className="text-xs break-all">{d.address}</TD>
-                  <TD className="text-xs">
-                    <Badge tone={d.status === "sent" ? "success" : d.status === "failed" ? "danger" : "warning"}>{d.status}</Badge> {d.attempts} attempt(s)
-                    {d.responseStatus ? ` · HTTP ${d.responseStatus}` : ""}
-                    {d.lastError ? <span className="block text-fg-muted">{d.lastError}</span> : null}
-                  </TD>
+        <QueryState query={log} skeleton={<TableSkeleton rows={2} cols={4} />} isEmpty={(data) => data.items.length === 0} empty={<p className="p-4 text-sm text-fg-muted">Nothing delivered yet.</p>}>
+          {(data) => (
+            <Table label="Alert deliveries">
+              <THead>
+                <TR>
+                  <TH>When</TH>
+                  <TH>Alert</TH>
+                  <TH>To</TH>
+                  <TH>Status</TH>
                 </TR>
-              ))}
-            </tbody>
-          </Table>
-        )}
+              </THead>
+              <tbody>
+                {data.items.map((d) => (
+                  <TR key={d.id}>
+                    <TD className="text-xs whitespace-nowrap">{formatDateTime(d.createdAt)}</TD>
+                    <TD className="text-xs">{d.subject}</TD>
+                    <TD className="text-xs break-all">{d.address}</TD>
+                    <TD className="text-xs">
+                      <Badge tone={d.status === "sent" ? "success" : d.status === "failed" ? "danger" : "warning"}>{d.status}</Badge> {d.attempts} attempt(s)
+                      {d.responseStatus ? ` · HTTP ${d.responseStatus}` : ""}
+                      {d.lastError ? <span className="block text-fg-muted">{d.lastError}</span> : null}
+                    </TD>
+                  </TR>
+                ))}
+              </tbody>
+            </Table>
+          )}
+        </QueryState>
       </Card>
       <Card>
         <CardHeader title="Add a target" />

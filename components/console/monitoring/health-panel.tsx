@@ -8,8 +8,8 @@ import { formatRelative } from "@/lib/console/format";
 import type { HealthReport } from "@/lib/monitoring/health-schema";
 import { Badge, type BadgeTone } from "../../ui/badge";
 import { Card, CardHeader } from "../../ui/card";
-import { ErrorState } from "../../ui/error-state";
 import { Skeleton } from "../../ui/skeleton";
+import { QueryState } from "../query-state";
 
 const SECTIONS = [
   ["failingJobs", "Failing jobs"],
@@ -44,45 +44,45 @@ export function HealthPanel({ project }: { project: string }) {
         description="Failing jobs, stale views, failing data-quality rules, drifting features and online/offline skew."
         actions={q.data ? <Badge tone={STATUS[q.data.status].tone}>{STATUS[q.data.status].label}</Badge> : null}
       />
-      {q.isPending ? (
-        <div className="p-4">
-          <Skeleton className="h-16 w-full" />
-        </div>
-      ) : q.isError ? (
-        <ErrorState error={q.error} onRetry={() => q.refetch()} />
-      ) : (
-        <div className="grid gap-px bg-line sm:grid-cols-5">
-          {SECTIONS.map(([key, title]) => {
-            const items = q.data[key];
-            return (
-              <section key={key} className="bg-surface p-3" aria-label={title} data-testid={`health-${key}`}>
-                <h3 className="flex items-center justify-between text-xs font-medium text-fg-muted">
-                  {title}
-                  <span className={items.length ? "text-base font-semibold text-red-600 tabular-nums dark:text-red-400" : "text-base font-semibold text-fg-subtle tabular-nums"}>{items.length}</span>
-                </h3>
-                {items.length === 0 ? (
-                  <p className="mt-1 text-xs text-fg-subtle">None</p>
-                ) : (
-                  <ul className="mt-1 space-y-1">
-                    {items.slice(0, 5).map((i) => (
-                      <li key={`${i.kind}-${i.view}-${i.feature}`} className="text-xs">
-                        <Link href={i.href} className="font-medium hover:underline" title={i.summary}>
-                          {i.feature ? `${i.view}:${i.feature}` : i.view}
-                        </Link>
-                        <span className="block truncate text-fg-muted" title={i.summary}>
-                          {i.summary}
-                        </span>
-                        <span className="text-fg-subtle">since {formatRelative(i.since)}</span>
-                      </li>
-                    ))}
-                    {items.length > 5 ? <li className="text-xs text-fg-subtle">and {items.length - 5} more</li> : null}
-                  </ul>
-                )}
-              </section>
-            );
-          })}
-        </div>
-      )}
+      <QueryState query={q} skeleton={(
+          <div className="p-4">
+            <Skeleton className="h-16 w-full" />
+          </div>
+        )}>
+        {(data) => (
+          <div className="grid gap-px bg-line sm:grid-cols-5">
+            {SECTIONS.map(([key, title]) => {
+              const items = data[key];
+              return (
+                <section key={key} className="bg-surface p-3" aria-label={title} data-testid={`health-${key}`}>
+                  <h3 className="flex items-center justify-between text-xs font-medium text-fg-muted">
+                    {title}
+                    <span className={items.length ? "text-base font-semibold text-red-600 tabular-nums dark:text-red-400" : "text-base font-semibold text-fg-subtle tabular-nums"}>{items.length}</span>
+                  </h3>
+                  {items.length === 0 ? (
+                    <p className="mt-1 text-xs text-fg-subtle">None</p>
+                  ) : (
+                    <ul className="mt-1 space-y-1">
+                      {items.slice(0, 5).map((i) => (
+                        <li key={`${i.kind}-${i.view}-${i.feature}`} className="text-xs">
+                          <Link href={i.href} className="font-medium hover:underline" title={i.summary}>
+                            {i.feature ? `${i.view}:${i.feature}` : i.view}
+                          </Link>
+                          <span className="block truncate text-fg-muted" title={i.summary}>
+                            {i.summary}
+                          </span>
+                          <span className="text-fg-subtle">since {formatRelative(i.since)}</span>
+                        </li>
+                      ))}
+                      {items.length > 5 ? <li className="text-xs text-fg-subtle">and {items.length - 5} more</li> : null}
+                    </ul>
+                  )}
+                </section>
+              );
+            })}
+          </div>
+        )}
+      </QueryState>
     </Card>
   );
 }

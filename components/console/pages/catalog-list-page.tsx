@@ -13,11 +13,11 @@ import { useUrlState } from "@/lib/console/use-url-state";
 import { Badge, TagList } from "../../ui/badge";
 import { Card, PageHeader } from "../../ui/card";
 import { EmptyState } from "../../ui/empty-state";
-import { ErrorState } from "../../ui/error-state";
 import { Input } from "../../ui/input";
 import { TableSkeleton } from "../../ui/skeleton";
 import { Pager, SortableTH, TD, TH, THead, TR, Table, type SortDir } from "../../ui/table";
 import { sortParam } from "./features-page";
+import { QueryState } from "../query-state";
 
 export type CatalogKind = "entities" | "sources" | "feature-views" | "feature-services" | "models";
 
@@ -144,50 +144,46 @@ export function CatalogListPage({ project, kind }: { project: string; kind: Cata
           </label>
           <Input id="list-filter" type="search" className="max-w-sm" placeholder="Filter by name, description or owner…" value={s.filter} onChange={(e) => set({ filter: e.target.value })} />
         </div>
-        {q.isPending ? (
-          <TableSkeleton cols={config.columns.length + 1} />
-        ) : q.isError ? (
-          <ErrorState error={q.error} onRetry={() => q.refetch()} />
-        ) : q.data.items.length === 0 ? (
-          <EmptyState title={`No ${config.title.toLowerCase()} yet`} next={config.empty} />
-        ) : (
-          <>
-            <Table label={config.title}>
-              <THead>
-                <tr>
-                  <SortableTH column="name" sort={sortCol} dir={dir} onSort={onSort}>
-                    Name
-                  </SortableTH>
-                  {config.columns.map((c) => (
-                    <TH key={c.header}>{c.header}</TH>
-                  ))}
-                  <SortableTH column="updatedAt" sort={sortCol} dir={dir} onSort={onSort}>
-                    Updated
-                  </SortableTH>
-                </tr>
-              </THead>
-              <tbody className={q.isPlaceholderData ? "opacity-60" : undefined}>
-                {rows.map((r) => (
-                  <TR key={r.name}>
-                    <TD>
-                      <Link href={config.href(project, r)} className="font-medium hover:underline">
-                        {r.name}
-                      </Link>
-                      {r.archived ? <Badge tone="muted" className="ml-2">archived</Badge> : null}
-                      {r.description ? <p className="max-w-sm truncate text-xs text-fg-muted">{r.description}</p> : null}
-                    </TD>
+        <QueryState query={q} skeleton={<TableSkeleton cols={config.columns.length + 1} />} isEmpty={(data) => data.items.length === 0} empty={<EmptyState title={`No ${config.title.toLowerCase()} yet`} next={config.empty} />}>
+          {(data) => (
+            <>
+              <Table label={config.title}>
+                <THead>
+                  <tr>
+                    <SortableTH column="name" sort={sortCol} dir={dir} onSort={onSort}>
+                      Name
+                    </SortableTH>
                     {config.columns.map((c) => (
-                      <TD key={c.header}>{c.cell(r, project)}</TD>
+                      <TH key={c.header}>{c.header}</TH>
                     ))}
-                    <TD className="whitespace-nowrap text-fg-muted">{formatRelative((r as Row & { updatedAt: string }).updatedAt)}</TD>
-                  </TR>
-                ))}
-              </tbody>
-            </Table>
-            {rows.length === 0 ? <p className="p-3 text-sm text-fg-muted">Nothing on this page matches “{s.filter}”.</p> : null}
-            <Pager total={q.data.total} limit={PAGE} offset={offset} onOffset={(o) => set({ offset: o })} />
-          </>
-        )}
+                    <SortableTH column="updatedAt" sort={sortCol} dir={dir} onSort={onSort}>
+                      Updated
+                    </SortableTH>
+                  </tr>
+                </THead>
+                <tbody className={q.isPlaceholderData ? "opacity-60" : undefined}>
+                  {rows.map((r) => (
+                    <TR key={r.name}>
+                      <TD>
+                        <Link href={config.href(project, r)} className="font-medium hover:underline">
+                          {r.name}
+                        </Link>
+                        {r.archived ? <Badge tone="muted" className="ml-2">archived</Badge> : null}
+                        {r.description ? <p className="max-w-sm truncate text-xs text-fg-muted">{r.description}</p> : null}
+                      </TD>
+                      {config.columns.map((c) => (
+                        <TD key={c.header}>{c.cell(r, project)}</TD>
+                      ))}
+                      <TD className="whitespace-nowrap text-fg-muted">{formatRelative((r as Row & { updatedAt: string }).updatedAt)}</TD>
+                    </TR>
+                  ))}
+                </tbody>
+              </Table>
+              {rows.length === 0 ? <p className="p-3 text-sm text-fg-muted">Nothing on this page matches “{s.filter}”.</p> : null}
+              <Pager total={data.total} limit={PAGE} offset={offset} onOffset={(o) => set({ offset: o })} />
+            </>
+          )}
+        </QueryState>
       </Card>
     </>
   );

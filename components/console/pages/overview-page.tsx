@@ -15,6 +15,7 @@ import { JobsTable } from "../jobs/jobs-table";
 import { useJobs } from "../jobs/use-jobs";
 import { useProjectAccess } from "../project-context";
 import { HealthPanel } from "../monitoring/health-panel";
+import { QueryState } from "../query-state";
 
 export function OverviewPage({ project }: { project: string }) {
   const access = useProjectAccess();
@@ -52,41 +53,33 @@ export function OverviewPage({ project }: { project: string }) {
       <div className="grid gap-4 xl:grid-cols-2">
         <Card>
           <CardHeader title="Recently changed feature views" />
-          {views.isPending ? (
-            <TableSkeleton rows={4} cols={3} />
-          ) : views.isError ? (
-            <ErrorState error={views.error} onRetry={() => views.refetch()} />
-          ) : views.data.items.length === 0 ? (
-            <EmptyState title="No feature views yet" next={<>Write a feature repo (see <code>examples/retail</code>) and run <code>larder apply &lt;dir&gt;</code>.</>} />
-          ) : (
-            <ul className="divide-y divide-line">
-              {views.data.items.map((v) => (
-                <li key={v.name} className="flex items-center justify-between gap-3 px-4 py-2 text-sm">
-                  <span className="min-w-0">
-                    <Link href={links.featureView(project, v.name)} className="font-medium hover:underline">
-                      {v.name}
-                    </Link>
-                    <span className="ml-2 text-xs text-fg-subtle">
-                      v{v.latestVersion} · {v.featuresCount} features
+          <QueryState query={views} skeleton={<TableSkeleton rows={4} cols={3} />} isEmpty={(data) => data.items.length === 0} empty={<EmptyState title="No feature views yet" next={<>Write a feature repo (see <code>examples/retail</code>) and run <code>larder apply &lt;dir&gt;</code>.</>} />}>
+            {(data) => (
+              <ul className="divide-y divide-line">
+                {data.items.map((v) => (
+                  <li key={v.name} className="flex items-center justify-between gap-3 px-4 py-2 text-sm">
+                    <span className="min-w-0">
+                      <Link href={links.featureView(project, v.name)} className="font-medium hover:underline">
+                        {v.name}
+                      </Link>
+                      <span className="ml-2 text-xs text-fg-subtle">
+                        v{v.latestVersion} · {v.featuresCount} features
+                      </span>
                     </span>
-                  </span>
-                  <Badge tone={freshnessTone(v.freshness.materializedUntil, v.ttlSeconds)}>{v.freshness.materializedUntil ? `data until ${formatRelative(v.freshness.materializedUntil)}` : "not materialized"}</Badge>
-                </li>
-              ))}
-            </ul>
-          )}
+                    <Badge tone={freshnessTone(v.freshness.materializedUntil, v.ttlSeconds)}>{v.freshness.materializedUntil ? `data until ${formatRelative(v.freshness.materializedUntil)}` : "not materialized"}</Badge>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </QueryState>
         </Card>
         <Card>
           <CardHeader title="Latest jobs" actions={<Link className="text-xs text-fg-muted hover:underline" href={links.jobs(project)}>All jobs</Link>} />
-          {jobs.isPending ? (
-            <TableSkeleton rows={4} cols={4} />
-          ) : jobs.isError ? (
-            <ErrorState error={jobs.error} onRetry={() => jobs.refetch()} />
-          ) : jobs.data.items.length === 0 ? (
-            <EmptyState title="No jobs have run yet" next="Open a feature view and use “Materialize now”, or give it a cron schedule." />
-          ) : (
-            <JobsTable project={project} jobs={jobs.data.items} />
-          )}
+          <QueryState query={jobs} skeleton={<TableSkeleton rows={4} cols={4} />} isEmpty={(data) => data.items.length === 0} empty={<EmptyState title="No jobs have run yet" next="Open a feature view and use “Materialize now”, or give it a cron schedule." />}>
+            {(data) => (
+              <JobsTable project={project} jobs={data.items} />
+            )}
+          </QueryState>
         </Card>
       </div>
     </>

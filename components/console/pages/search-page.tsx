@@ -15,9 +15,9 @@ import { Badge, DtypeBadge, TagList } from "../../ui/badge";
 import { Card, PageHeader } from "../../ui/card";
 import { EmptyState } from "../../ui/empty-state";
 import { ViewStateBadge } from "../monitoring/health-panel";
-import { ErrorState } from "../../ui/error-state";
 import { Input } from "../../ui/input";
 import { TableSkeleton } from "../../ui/skeleton";
+import { QueryState } from "../query-state";
 
 const FACET_LABEL: Record<Facet, string> = { kind: "Kind", project: "Project", entity: "Entity", owner: "Owner", tag: "Tag", dtype: "Type" };
 
@@ -93,58 +93,58 @@ export function SearchPage() {
             })}
           </aside>
           <section aria-label="Results">
-            {q.isPending ? (
-              <Card>
-                <TableSkeleton rows={6} cols={3} />
-              </Card>
-            ) : q.isError ? (
-              <ErrorState error={q.error} onRetry={() => q.refetch()} />
-            ) : q.data.items.length === 0 ? (
-              <Card>
-                <EmptyState title={`Nothing found for “${s.q}”`} next="Try fewer or different words, remove a filter, or check that you are a member of the project that owns it." />
-              </Card>
-            ) : (
-              <>
-                <p className="mb-2 text-xs text-fg-muted" role="status">
-                  {q.data.total.toLocaleString()} result{q.data.total === 1 ? "" : "s"}
-                </p>
-                <ol className={`space-y-2 ${q.isPlaceholderData ? "opacity-60" : ""}`}>
-                  {q.data.items.map((h) => (
-                    <li key={`${h.kind}:${h.project}:${h.qualifiedName}`}>
-                      <Card className="p-3 hover:border-accent">
-                        <div className="flex flex-wrap items-center gap-2">
-                          <Badge tone="muted">{KIND_LABEL[h.kind] ?? h.kind}</Badge>
-                          {h.state && h.state !== "unknown" ? <ViewStateBadge state={h.state} /> : null}
-                          <Link href={h.href} className="font-medium hover:underline" data-testid="search-hit">
-                            {h.kind === "feature" && h.view ? (
-                              <>
-                                <span className="text-fg-muted">{h.view}:</span>
-                                {h.name}
-                              </>
-                            ) : (
-                              h.name
-                            )}
-                          </Link>
-                          <DtypeBadge dtype={h.dtype} />
-                          <span className="ml-auto text-xs text-fg-subtle">{h.project}</span>
-                        </div>
-                        {h.description ? <p className="mt-1 line-clamp-2 text-sm text-fg-muted">{h.description}</p> : null}
-                        <div className="mt-2 flex flex-wrap items-center gap-x-4 gap-y-1 text-xs text-fg-muted">
-                          {h.entities.length ? <span>entity: {h.entities.join(", ")}</span> : null}
-                          {h.owner ? <span>owner: {h.owner}</span> : null}
-                          {h.materializedUntil ? (
-                            <Badge tone={freshnessTone(h.materializedUntil, null)}>data until {formatRelative(h.materializedUntil)}</Badge>
-                          ) : h.updatedAt ? (
-                            <span title={h.updatedAt}>updated {formatRelative(h.updatedAt)}</span>
-                          ) : null}
-                          <TagList tags={h.tags} max={3} />
-                        </div>
-                      </Card>
-                    </li>
-                  ))}
-                </ol>
-              </>
-            )}
+            <QueryState query={q} skeleton={(
+                <Card>
+                  <TableSkeleton rows={6} cols={3} />
+                </Card>
+              )} isEmpty={(data) => data.items.length === 0} empty={(
+                <Card>
+                  <EmptyState title={`Nothing found for “${s.q}”`} next="Try fewer or different words, remove a filter, or check that you are a member of the project that owns it." />
+                </Card>
+              )}>
+              {(data) => (
+                <>
+                  <p className="mb-2 text-xs text-fg-muted" role="status">
+                    {data.total.toLocaleString()} result{data.total === 1 ? "" : "s"}
+                  </p>
+                  <ol className={`space-y-2 ${q.isPlaceholderData ? "opacity-60" : ""}`}>
+                    {data.items.map((h) => (
+                      <li key={`${h.kind}:${h.project}:${h.qualifiedName}`}>
+                        <Card className="p-3 hover:border-accent">
+                          <div className="flex flex-wrap items-center gap-2">
+                            <Badge tone="muted">{KIND_LABEL[h.kind] ?? h.kind}</Badge>
+                            {h.state && h.state !== "unknown" ? <ViewStateBadge state={h.state} /> : null}
+                            <Link href={h.href} className="font-medium hover:underline" data-testid="search-hit">
+                              {h.kind === "feature" && h.view ? (
+                                <>
+                                  <span className="text-fg-muted">{h.view}:</span>
+                                  {h.name}
+                                </>
+                              ) : (
+                                h.name
+                              )}
+                            </Link>
+                            <DtypeBadge dtype={h.dtype} />
+                            <span className="ml-auto text-xs text-fg-subtle">{h.project}</span>
+                          </div>
+                          {h.description ? <p className="mt-1 line-clamp-2 text-sm text-fg-muted">{h.description}</p> : null}
+                          <div className="mt-2 flex flex-wrap items-center gap-x-4 gap-y-1 text-xs text-fg-muted">
+                            {h.entities.length ? <span>entity: {h.entities.join(", ")}</span> : null}
+                            {h.owner ? <span>owner: {h.owner}</span> : null}
+                            {h.materializedUntil ? (
+                              <Badge tone={freshnessTone(h.materializedUntil, null)}>data until {formatRelative(h.materializedUntil)}</Badge>
+                            ) : h.updatedAt ? (
+                              <span title={h.updatedAt}>updated {formatRelative(h.updatedAt)}</span>
+                            ) : null}
+                            <TagList tags={h.tags} max={3} />
+                          </div>
+                        </Card>
+                      </li>
+                    ))}
+                  </ol>
+                </>
+              )}
+            </QueryState>
           </section>
         </div>
       )}

@@ -6,10 +6,9 @@ import { api } from "@/lib/console/api-client";
 import { qk } from "@/lib/console/query-keys";
 import { Card, CardHeader } from "../../ui/card";
 import { EmptyState } from "../../ui/empty-state";
-import { ErrorState } from "../../ui/error-state";
 import { Skeleton } from "../../ui/skeleton";
-import { TD, TH, THead, TR, Table } from "../../ui/table";
-import { cellText } from "../feature-view/preview-panel";
+import { ValuesTable } from "../feature-view/preview-panel";
+import { QueryState } from "../query-state";
 
 interface SourcePreviewOut {
   source: string;
@@ -26,36 +25,11 @@ export function SourcePreview({ project, source }: { project: string; source: st
   return (
     <Card className="mt-4">
       <CardHeader title="Preview" description="Schema and first rows, read as materialization reads the source." />
-      {q.isPending ? (
-        <Skeleton className="h-40 w-full" />
-      ) : q.isError ? (
-        <ErrorState error={q.error} onRetry={() => q.refetch()} />
-      ) : q.data.rows.length === 0 ? (
-        <EmptyState title="No rows" next="The source has no rows yet." />
-      ) : (
-        <Table label="Source preview">
-          <THead>
-            <tr>
-              {q.data.columns.map((c) => (
-                <TH key={c.name}>
-                  {c.name} <span className="font-normal text-fg-subtle">{c.type}</span>
-                </TH>
-              ))}
-            </tr>
-          </THead>
-          <tbody>
-            {q.data.rows.map((r, i) => (
-              <TR key={i}>
-                {q.data.columns.map((c) => (
-                  <TD key={c.name} className="font-mono text-xs whitespace-nowrap">
-                    {cellText(r[c.name])}
-                  </TD>
-                ))}
-              </TR>
-            ))}
-          </tbody>
-        </Table>
-      )}
+      <QueryState query={q} skeleton={<Skeleton className="h-40 w-full" />} isEmpty={(data) => data.rows.length === 0} empty={<EmptyState title="No rows" next="The source has no rows yet." />}>
+        {(data) => (
+          <ValuesTable label="Source preview" columns={data.columns} rows={data.rows} />
+        )}
+      </QueryState>
     </Card>
   );
 }
