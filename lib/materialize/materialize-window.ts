@@ -30,6 +30,7 @@ import { bindSource, prepareSource, usLiteral, type SourceRange } from "./read-s
 import { onlineSpanSeconds, onlineSql } from "./online-sql";
 import { versionDir as offlineVersionDir } from "../shared/offline-layout";
 import { loadViewSpec, type ViewSpec } from "./view-spec";
+import { recordWatermark } from "../registry/view-freshness";
 import { jobLog, logFailure } from "../config/log";
 
 export interface MaterializeWindowInput {
@@ -194,6 +195,8 @@ export async function materializeWindow(
     // ---- transform: the view's SQL (sandboxed) → typed, named rows.
     await buildRows(conn, spec, range);
     await log("transformed rows ready");
+    // The newest event time this job materializes (freshness: see registry/view-freshness.ts).
+    const newestMs = (await conn.runAndReadAll(`SELECT epoch_ms(max(event_timestamp)) AS t FROM rows WHERE event_timestamp <= ${usLiteral(endUs)}`)).getRowObjects()[0].t;
     await progress(0.35);
     await checkCancel();
 
@@ -308,6 +311,10 @@ export async function materializeWindow(
       }
     }
     committed = true;
+    if (newestMs !== null && newestMs !== undefined) {
+      // After the commit: a registry hiccup here must not fail a job whose data is written.
+      await recordWatermark(spec.versionId, new Date(Number(newestMs))).catch((e) => log(`could not record the newest event time: ${causeText(e)}`));
+    }
     await progress(1);
     return {
       ...counts,

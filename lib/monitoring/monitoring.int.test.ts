@@ -204,6 +204,15 @@ describe("monitoring conditions and alerts", () => {
     await reconcileProject({ id: projectId, name: project });
     expect(await condition("stale")).toMatchObject({ firing: false });
     await waitFor("fresh again mail", async () => mails.some((m) => m.subject === `[Larder] ${project}/spend: RESOLVED: stale`));
+    // A source that stopped producing rows: jobs succeed, but the newest event is older than 2d.
+    const versionId = (await db().featureViewVersion.findFirstOrThrow({ where: { featureView: { projectId, name: "spend" } }, orderBy: { version: "desc" } })).id;
+    const mark = await db().dataWatermark.findUniqueOrThrow({ where: { versionId } });
+    await db().dataWatermark.update({ where: { versionId }, data: { maxEventTime: new Date(T0 - 5 * DAY) } });
+    await reconcileProject({ id: projectId, name: project });
+    expect(await condition("stale")).toMatchObject({ firing: true, summary: expect.stringMatching(/newest materialized event at/) });
+    await db().dataWatermark.update({ where: { versionId }, data: { maxEventTime: mark.maxEventTime } });
+    await reconcileProject({ id: projectId, name: project });
+    expect(await condition("stale")).toMatchObject({ firing: false });
     // The webhook target does not subscribe to "stale".
     expect(hooks.some((h) => JSON.parse(h.body).larder.kind === "stale")).toBe(false);
   });
@@ -241,7 +250,9 @@ describe("monitoring conditions and alerts", () => {
     expect(plain.metadata).toEqual({ feature_names: ["customer_id", "amount"] });
     const asked = await getOnlineFeatures({ project, principal: admin, request: { ...request, include_staleness: true } });
     const until = (await db().materializedInterval.findFirst({ where: { version: { featureView: { projectId, name: "spend" } } }, orderBy: { end: "desc" } }))!.end;
-    expect(asked.metadata.staleness).toEqual({ spend: { materialized_until: until.toISOString(), last_success_at: expect.any(String), freshness_objective_seconds: 2 * 86400, stale: false } });
+    // The newest event at or before the windows' end (T0 + 3d): day 3's row at 23:00:01.
+    const newest = new Date(T0 + 2 * DAY + 23 * 3_600_000 + 1000).toISOString();
+    expect(asked.metadata.staleness).toEqual({ spend: { materialized_until: until.toISOString(), newest_event_time: newest, last_success_at: expect.any(String), freshness_objective_seconds: 2 * 86400, stale: false } });
     expect(asked.results).toEqual(plain.results);
     // The byte-level writer (the feature server's path) says the same.
     const bytes = JSON.parse((await getOnlineFeaturesJson({ project, principal: admin, request: { ...request, include_staleness: true } })).toString("utf8"));

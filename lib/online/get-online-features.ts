@@ -130,7 +130,7 @@ async function staleness(project: string, r: OnlineRead): Promise<Record<string,
   return Object.fromEntries(
     views.map((v) => {
       const f = fr.get(v) ?? null;
-      return [v, { materialized_until: f?.materializedUntil?.toISOString() ?? null, last_success_at: f?.lastSuccessAt?.toISOString() ?? null, freshness_objective_seconds: f?.objectiveSeconds ?? null, stale: f ? f.stale : null }];
+      return [v, { materialized_until: f?.materializedUntil?.toISOString() ?? null, newest_event_time: f?.newestEventTime?.toISOString() ?? null, last_success_at: f?.lastSuccessAt?.toISOString() ?? null, freshness_objective_seconds: f?.objectiveSeconds ?? null, stale: f ? f.stale : null }];
     }),
   );
 }

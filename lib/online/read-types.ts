@@ -17,6 +17,7 @@ export interface OnlineFeaturesRequest {
 /** `metadata.staleness[view]` when the request asked for it. */
 export interface ViewStaleness {
   materialized_until: string | null;
+  newest_event_time: string | null;
   last_success_at: string | null;
   /** Null when the view has no freshness objective (no `freshness`, no schedule). */
   freshness_objective_seconds: number | null;

@@ -18,7 +18,7 @@ export const evaluateStale: Evaluator = async (p) => {
             firing: f.stale,
             summary: f.stale ? `${view} is stale (objective ${human(f.objectiveSeconds)}): ${f.reason}` : `${view} is fresh (objective ${human(f.objectiveSeconds)})`,
             href: hrefs.view(p.name, view),
-            evidence: { objectiveSeconds: f.objectiveSeconds, materializedUntil: f.materializedUntil?.toISOString() ?? null, lastSuccessAt: f.lastSuccessAt?.toISOString() ?? null },
+            evidence: { objectiveSeconds: f.objectiveSeconds, materializedUntil: f.materializedUntil?.toISOString() ?? null, newestEventTime: f.newestEventTime?.toISOString() ?? null, lastSuccessAt: f.lastSuccessAt?.toISOString() ?? null },
           },
         ]
       : [],
