@@ -6,7 +6,7 @@ import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Too
 import { api } from "@/lib/console/api-client";
 import type { DriftPointOut } from "@/lib/monitoring/monitoring-schema";
 import { EmptyState } from "../../ui/empty-state";
-import { ErrorState } from "../../ui/error-state";
+import { QueryState } from "../query-state";
 import { Skeleton } from "../../ui/skeleton";
 
 const AXIS = { fontSize: 11, fill: "var(--fg-muted)" };
@@ -17,12 +17,19 @@ export function DriftChart({ project, view, version, feature }: { project: strin
     queryFn: ({ signal }) =>
       api.get<{ items: DriftPointOut[] }>(`/api/v1/projects/${encodeURIComponent(project)}/feature-views/${encodeURIComponent(view)}/versions/${version}/drift`, { feature }, signal),
   });
-  if (q.isPending) return <Skeleton className="h-48 w-full" />;
-  if (q.isError) return <ErrorState error={q.error} onRetry={() => q.refetch()} />;
-  const items = q.data.items;
-  if (!items.length) {
-    return <EmptyState title="No drift measured yet" next={<>Declare <code>monitoring.drift</code> on the view (docs/monitoring.md); each materialization then compares every partition with its reference.</>} />;
-  }
+  return (
+    <QueryState
+      query={q}
+      skeleton={<Skeleton className="h-48 w-full" />}
+      isEmpty={(d) => d.items.length === 0}
+      empty={<EmptyState title="No drift measured yet" next={<>Declare <code>monitoring.drift</code> on the view (docs/monitoring.md); each materialization then compares every partition with its reference.</>} />}
+    >
+      {(d) => <PsiChart items={d.items} />}
+    </QueryState>
+  );
+}
+
+function PsiChart({ items }: { items: DriftPointOut[] }) {
   const threshold = items[items.length - 1].threshold;
   const latest = items[items.length - 1];
   return (

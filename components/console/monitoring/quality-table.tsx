@@ -5,7 +5,7 @@ import { api } from "@/lib/console/api-client";
 import type { QualityResultOut } from "@/lib/monitoring/monitoring-schema";
 import { Badge, type BadgeTone } from "../../ui/badge";
 import { EmptyState } from "../../ui/empty-state";
-import { ErrorState } from "../../ui/error-state";
+import { QueryState } from "../query-state";
 import { TableSkeleton } from "../../ui/skeleton";
 
 const TONE: Record<string, BadgeTone> = { pass: "success", warn: "warning", fail: "danger" };
@@ -15,10 +15,19 @@ export function QualityResults({ project, jobId, view }: { project: string; jobI
     ? `/api/v1/projects/${encodeURIComponent(project)}/jobs/${encodeURIComponent(jobId)}/quality`
     : `/api/v1/projects/${encodeURIComponent(project)}/feature-views/${encodeURIComponent(view ?? "")}/quality`;
   const q = useQuery({ queryKey: ["project", project, "quality", jobId ?? `view:${view}`], queryFn: ({ signal }) => api.get<{ items: QualityResultOut[] }>(path, undefined, signal) });
-  if (q.isPending) return <TableSkeleton rows={3} cols={4} />;
-  if (q.isError) return <ErrorState error={q.error} onRetry={() => q.refetch()} />;
-  const items = q.data.items;
-  if (!items.length) return <EmptyState title="No data-quality results" next={<>Declare rules under <code>monitoring</code> in the feature repo (docs/monitoring.md); each materialization checks them.</>} />;
+  return (
+    <QueryState
+      query={q}
+      skeleton={<TableSkeleton rows={3} cols={4} />}
+      isEmpty={(d) => d.items.length === 0}
+      empty={<EmptyState title="No data-quality results" next={<>Declare rules under <code>monitoring</code> in the feature repo (docs/monitoring.md); each materialization checks them.</>} />}
+    >
+      {(d) => <ResultsTable items={d.items} />}
+    </QueryState>
+  );
+}
+
+function ResultsTable({ items }: { items: QualityResultOut[] }) {
   const bad = items.filter((i) => i.status !== "pass");
   return (
     <div data-testid="quality-results">
