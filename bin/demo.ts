@@ -5,6 +5,8 @@
 //     the sample repo `examples/retail`.
 //  3. Build the console if needed; start web, worker and feature server.
 //  4. Backfill the sample views over their 90 days of data and print the login and a token.
+//  The second, larger example (examples/acme: four projects, 40 views) is applied and materialized
+//  too, with one stale view, one failing job and one view never materialized.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
@@ -50,6 +52,9 @@ async function main() {
 
   const { seedDemo } = await import("../lib/devstack/seed-demo");
   const seeded = await seedDemo({ repoDir: path.join(ROOT, "examples", "retail") });
+  // The second, larger example: four teams' projects (examples/acme).
+  const { seedAcme, materializeAcme } = await import("../lib/devstack/seed-acme");
+  const acme = await seedAcme(seeded.adminUserId, (line) => say(line));
 
   if (!existsSync(path.join(ROOT, ".next", "BUILD_ID")) || process.env.DEMO_REBUILD) {
     say("building the console (next build) — first run only");
@@ -75,11 +80,13 @@ async function main() {
 
   const { materializeDemo } = await import("../lib/devstack/seed-demo");
   await materializeDemo(seeded, (line) => say(line));
+  await materializeAcme(acme, (line) => say(line));
 
   console.log(`
 \x1b[1mLarder is running.\x1b[0m
   Console         ${e.PUBLIC_URL}   (port ${e.PORT})
   Login           ${seeded.email}  /  ${seeded.password}
+  Projects        ${[seeded.project, ...acme.projects.map((p) => p.name)].join(", ")}
   Feature server  http://localhost:${e.FEATURE_SERVER_PORT}
   API token       ${seeded.token}   (project ${seeded.project}, role editor)
 

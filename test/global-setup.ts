@@ -5,6 +5,7 @@ import { dropDatabase, migrateDeploy } from "../lib/db/migrate";
 import { forgetProjectInRedis } from "./support/materialize";
 import { createRedis } from "../lib/redis/connection";
 import { TEST_SOURCES_ROOT } from "./fixtures/data-roots";
+import { deleteQueueKeys } from "./support/jobs";
 
 /**
  * The Redis DB is shared between runs (and with a developer's demo), so what the run's projects
@@ -33,6 +34,8 @@ export default async function setup() {
   process.env.DATABASE_URL = url.toString();
   (process.env as Record<string, string>).NODE_ENV = "test";
   process.env.OFFLINE_STORE_URI ??= `./.data/test-offline-${process.pid}`;
+  // Queues (and the cron schedulers apply syncs) of this run only, never the demo's `larder:*`.
+  process.env.QUEUE_PREFIX ??= `larder-test-run-${process.pid}`;
   // Sources may read only data roots: tests write theirs under one (test/fixtures/data-roots.ts).
   process.env.DATA_ROOTS ??= TEST_SOURCES_ROOT;
   await migrateDeploy(url.toString());
@@ -40,6 +43,7 @@ export default async function setup() {
     // Leave the database (and the run's online data) for inspection only when asked; otherwise drop it.
     if (process.env.KEEP_TEST_DB) return;
     await clearOnlineDataOfRun(url.toString());
+    await deleteQueueKeys(process.env.QUEUE_PREFIX!);
     await dropDatabase(url.toString());
   };
 }

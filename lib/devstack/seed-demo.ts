@@ -19,6 +19,7 @@ export const DEMO_EMAIL = "admin@larder.local";
 export const DEMO_PASSWORD = "larder-demo";
 
 export interface SeededDemo {
+  adminUserId: string;
   email: string;
   password: string;
   token: string;
@@ -54,7 +55,7 @@ export async function seedDemo(opts: { repoDir: string; log?: (s: string) => voi
     update: { role: "admin" },
   });
   const token = await createToken(project, { name: `demo ${new Date().toISOString().slice(0, 16)}`, role: "editor" }, CLI_ACTOR, { creatorUserId: admin.id });
-  return { email: DEMO_EMAIL, password: DEMO_PASSWORD, token: token.token, project: project.name, projectId: project.id, dataStart: data.start, dataEnd: data.end };
+  return { adminUserId: admin.id, email: DEMO_EMAIL, password: DEMO_PASSWORD, token: token.token, project: project.name, projectId: project.id, dataStart: data.start, dataEnd: data.end };
 }
 
 async function dataEndOf(file: string): Promise<Date> {
