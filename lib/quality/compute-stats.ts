@@ -32,6 +32,8 @@ export const TOP_VALUES = 20;
 export const CATEGORICAL_EXACT_ROWS = 1_000_000;
 /** The quantile grid: p0, p1, …, p100 (101 points), over the finite values. */
 export const QUANTILE_POINTS = 101;
+/** A sampled partition's quantiles come from 1/this of its histogram sample (SAMPLE_ROWS/4 rows or so). */
+export const QUANTILE_SAMPLE_DIVISOR = 4;
 
 /** Figures of a FeatureStat that can be estimates (listed in `approximate` when they are). */
 export type ApproximateFigure = "distinct" | "histogram" | "quantiles" | "topValues";
@@ -564,7 +566,18 @@ async function sampledDistributions(
   const keep = keepExpr("h", dates, (d) => tableT.get(d) ?? null, "d");
   // A feature needs its own threshold only where it is below the table's.
   const ownFlag = new Set(members.filter((_, j) => params.some((p) => p.t[j] !== p.table)).map(({ i }) => i));
-  const pCols = ["d", ...members.filter(({ i }) => ownFlag.has(i)).map(({ i }) => `t${i}`), ...numeric.flatMap(({ i }) => [`lo${i}`, `sc${i}`])];
+  // Quantiles of a sampled partition come from a quarter of its sample (nested: the rows whose hash
+  // is also below the lower threshold): sorting is most of their cost, and 8k values give p1…p99
+  // within ~0.5% of rank (they are labelled estimates either way).
+  const qRows = Math.max(1, Math.floor((opts.sampleRows ?? SAMPLE_ROWS) / QUANTILE_SAMPLE_DIVISOR));
+  const qThreshold = (i: number, d: string, t: bigint | null) => {
+    const nn = byDate.get(d)!.m[i].nn;
+    if (t === null || nn <= (opts.sampleRows ?? SAMPLE_ROWS)) return null;
+    const q = hashThreshold(samplingShift(nn, qRows));
+    return q < t ? q : null;
+  };
+  const qFlag = new Set(numeric.filter(({ i }) => params.some((p) => qThreshold(i, p.d, p.t[members.findIndex((m) => m.i === i)]) !== null)).map(({ i }) => i));
+  const pCols = ["d", ...members.filter(({ i }) => ownFlag.has(i)).map(({ i }) => `t${i}`), ...numeric.flatMap(({ i }) => [`lo${i}`, `sc${i}`]), ...numeric.filter(({ i }) => qFlag.has(i)).map(({ i }) => `q${i}`)];
   const pRows = params.map((p) => {
     const vals = [
       `DATE '${p.d}'`,
@@ -573,6 +586,12 @@ async function sampledDistributions(
         const b = bounds(i, p.d);
         return [dbl(b?.lo ?? null), dbl(b?.scale ?? null)];
       }),
+      ...numeric
+        .filter(({ i }) => qFlag.has(i))
+        .map(({ i }) => {
+          const q = qThreshold(i, p.d, p.t[members.findIndex((m) => m.i === i)]);
+          return q === null ? "NULL::UBIGINT" : `${q}::UBIGINT`;
+        }),
     ];
     return `(${vals.join(", ")})`;
   });
@@ -580,7 +599,7 @@ async function sampledDistributions(
   const own = (i: number) => (ownFlag.has(i) ? `s.h <= p.t${i} AND ` : "");
   const sample = "__larder_stats_sample";
   await conn.run(
-    `CREATE OR REPLACE TEMP TABLE ${sample} AS SELECT d, ${ownFlag.size ? "h, " : ""}${members.map(({ i }) => `v${i}`).join(", ")}
+    `CREATE OR REPLACE TEMP TABLE ${sample} AS SELECT d, ${ownFlag.size || qFlag.size ? "h, " : ""}${members.map(({ i }) => `v${i}`).join(", ")}
      FROM (SELECT ${dayExpr} AS d, hash(${key}) AS h, ${members.map(({ f, i }) => `${qid(f.name)} AS v${i}`).join(", ")} FROM ${relation} WHERE ${inRangeOf(dates)})
      ${keep ? `WHERE ${keep}` : ""}`,
   );
@@ -612,7 +631,7 @@ async function sampledDistributions(
         const x = `CAST(s.v${i} AS DOUBLE)`;
         return `SELECT ${i} AS i, d, ${QUANTILES_OF_SORTED} AS q FROM (
           SELECT CAST(s.d AS VARCHAR) AS d, list_sort(list(${x})) AS l, count(*) AS n FROM ${sample} s JOIN p ON s.d = p.d
-          WHERE ${own(i)}isfinite(${x}) AND p.lo${i} IS NOT NULL GROUP BY s.d)`;
+          WHERE ${own(i)}${qFlag.has(i) ? `(p.q${i} IS NULL OR s.h <= p.q${i}) AND ` : ""}isfinite(${x}) AND p.lo${i} IS NOT NULL GROUP BY s.d)`;
       });
       for (const r of (await conn.runAndReadAll(`${pWith} ${perFeatureQ.join(" UNION ALL ")}`)).getRowObjects()) {
         const q = r.q as { items?: unknown[] } | unknown[] | null;
