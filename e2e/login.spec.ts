@@ -39,3 +39,16 @@ test("a wrong password shows the API's message", async ({ page }) => {
   await expect(page.getByRole("alert").filter({ hasText: /wrong/i })).toBeVisible();
   await expect(page).toHaveURL(/\/login/);
 });
+
+test("a signed-in user is never redirected off-site by ?next= (tab, newline, backslash, scheme)", async ({ page }) => {
+  const res = await page.request.post("/api/v1/auth/login", { data: { email: emailOf("viewer"), password: PASSWORD } });
+  expect(res.status()).toBe(200);
+  for (const next of ["%2F%09%2Fevil.example%2F", "%2F%0A%2Fevil.example", "%2F%0D%0A%2Fevil.example", "%2F%5Cevil.example", "%2F%2Fevil.example", "https%3A%2F%2Fevil.example", "javascript%3Aalert(1)"]) {
+    const direct = await page.request.get(`/login?next=${next}`, { maxRedirects: 0 });
+    expect(direct.status(), next).toBeLessThan(500);
+    const location = direct.headers()["location"] ?? "";
+    expect(new URL(location || "/", "http://127.0.0.1").host, `${next} → ${location}`).toBe("127.0.0.1");
+    await page.goto(`/login?next=${next}`);
+    expect(new URL(page.url()).hostname, next).toBe("127.0.0.1");
+  }
+});
