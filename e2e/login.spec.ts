@@ -52,3 +52,14 @@ test("a signed-in user is never redirected off-site by ?next= (tab, newline, bac
     expect(new URL(page.url()).hostname, next).toBe("127.0.0.1");
   }
 });
+
+test("a deep link survives the sign-in", async ({ page }) => {
+  await page.goto("/projects/retail/feature-views/customer_profile?tab=definition");
+  await expect(page).toHaveURL(/\/login\?next=/);
+  await hydrated(page.getByRole("button", { name: /sign in/i }));
+  await page.getByLabel("E-mail").fill(emailOf("viewer"));
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: /sign in/i }).click();
+  await expect(page).toHaveURL(/\/projects\/retail\/feature-views\/customer_profile\?tab=definition$/);
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("customer_profile");
+});

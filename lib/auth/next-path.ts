@@ -1,5 +1,8 @@
 // Where to go after login. Shared by the login page (server) and the login form (client).
 
+/** Request header in which proxy.ts hands pages the path (with query) the browser asked for. */
+export const REQUESTED_PATH_HEADER = "x-larder-requested-path";
+
 const BASE = "http://larder.invalid";
 const UNSAFE = /[\u0000-\u001f\u007f\\]/;
 

@@ -11,7 +11,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 
 export default async function ProjectLayout({ children, params }: { children: React.ReactNode; params: Promise<{ project: string }> }) {
   const name = decodeURIComponent((await params).project);
-  const principal = await requirePrincipal(`/projects/${encodeURIComponent(name)}`);
+  const principal = await requirePrincipal();
   let project;
   try {
     project = await loadProject(name);
