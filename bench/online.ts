@@ -189,11 +189,11 @@ try {
   for (let i = 0; i < ENTITIES; i += 1000) {
     const rows = Array.from({ length: 1000 }, (_, j) => ({
       key: entityKey(project, { driver_id: i + j }),
-      tsMs: now,
+      tsUs: BigInt(now) * 1000n,
       row: packValues(featureNames.map((_, k) => JSON.stringify(Math.round((i + j + k) * 1.37 * 100) / 100))),
       agg: null,
     }));
-    await writeOnlineBatch(redis, { project, view: "driver_stats", version: 1, asofMs: null, rows });
+    await writeOnlineBatch(redis, { project, view: "driver_stats", version: 1, asofUs: null, rows });
   }
 
   const tsxArgs = ["--conditions=react-server", "--import", "tsx"];

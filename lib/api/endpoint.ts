@@ -26,6 +26,11 @@ export interface Endpoint<
   query?: Q;
   /** JSON body schema. Use `.strict()` objects so unknown fields are rejected. */
   body?: B;
+  /**
+   * The use case validates the body by hand with the same rules and problems (the online read, a hot
+   * path whose answer must not depend on zod's cost); `body` still documents it.
+   */
+  bodyCheckedByHandler?: boolean;
   /** Non-JSON bodies (file uploads): the handler reads the request itself. */
   rawBody?: { contentTypes: string[]; maxBytes: number };
   /** The success body; handlers must return a value of this shape (or a Response they build). */

@@ -14,6 +14,7 @@ import { LarderError, badRequest, forbidden, notFound, unauthenticated } from ".
 import { getOnlineFeaturesJson, readWithFreshCredentialsOnStale } from "../online/get-online-features";
 import { pushRows } from "../online/push";
 import { getCatalog } from "../registry/catalog-cache";
+import { parseJsonExact } from "../shared/exact-json";
 import { principalForToken } from "../auth/token-cache";
 
 export const PROJECT_HEADER = "x-larder-project";
@@ -80,7 +81,8 @@ function parseJsonObject(text: string): Record<string, unknown> {
   if (text.trim() === "") throw badRequest("The request body is empty; send a JSON object.");
   let body: unknown;
   try {
-    body = JSON.parse(text);
+    // Exact: an int64 beyond 2^53 (an id, a join key) stays a BigInt, not the nearest double.
+    body = parseJsonExact(text);
   } catch (e) {
     throw badRequest(`The request body is not valid JSON: ${(e as Error).message}`);
   }

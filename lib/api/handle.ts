@@ -11,6 +11,7 @@ import { env } from "../config/env";
 import { requestLog, type Logger } from "../config/log";
 import { db } from "../db/client";
 import { LarderError, badRequest, forbidden, notFound } from "../errors";
+import { parseJsonExact } from "../shared/exact-json";
 import { getCatalog } from "../registry/catalog-cache";
 import { principalForToken } from "../auth/token-cache";
 import type { Endpoint } from "./endpoint";
@@ -105,7 +106,8 @@ async function readJsonBody(request: Request, maxBytes: number): Promise<unknown
   const text = (await readBodyLimited(request, maxBytes)).toString("utf8");
   if (text.trim() === "") throw badRequest("The request body is empty; send a JSON object.");
   try {
-    return JSON.parse(text);
+    // Exact: an integer beyond 2^53 (an int64 id) stays a BigInt instead of becoming the nearest double.
+    return parseJsonExact(text);
   } catch (e) {
     throw badRequest(`The request body is not valid JSON: ${(e as Error).message}`);
   }
@@ -195,7 +197,8 @@ export function handle<P extends z.ZodType, Q extends z.ZodType, B extends z.Zod
       const query = ep.query ? parseWith(ep.query, queryObject(url), "query") : undefined;
       let body: unknown = undefined;
       if (ep.body) {
-        body = parseWith(ep.body, await readJsonBody(request, ep.maxBodyBytes ?? env().MAX_BODY_BYTES), "body");
+        const raw = await readJsonBody(request, ep.maxBodyBytes ?? env().MAX_BODY_BYTES);
+        body = ep.bodyCheckedByHandler ? raw : parseWith(ep.body, raw, "body");
       }
       const result = await fn({
         request,

@@ -12,6 +12,7 @@ import { readBodyLimited } from "./handle";
 import { zodIssuesToParams } from "./problem";
 import { env } from "../config/env";
 import { LarderError, badRequest } from "../errors";
+import { parseJsonExact } from "../shared/exact-json";
 import type { HistoricalFormat, HistoricalOutcome } from "../offline/get-historical-features";
 import type { EntitySource } from "../offline/load-entity-table";
 
@@ -68,7 +69,7 @@ export async function readHistoricalRequest(request: Request, query: Query): Pro
     if (text.trim() === "") throw badRequest("The request body is empty; send a JSON object with entity_rows and features.");
     let raw: unknown;
     try {
-      raw = JSON.parse(text);
+      raw = parseJsonExact(text);
     } catch (e) {
       throw badRequest(`The request body is not valid JSON: ${(e as Error).message}`);
     }

@@ -44,30 +44,47 @@ export interface InvalidParam {
   object?: string;
 }
 
+/**
+ * What kind of thing an error is about, when that is more than its code says: Feast's feature server
+ * answers an unknown feature view with 404 and an unknown push source with 422, where Larder's own
+ * API answers 400 for every bad reference (lib/api/feast-errors.ts maps by it). Never shown to clients.
+ */
+export type ErrorSubject =
+  | "feature_view"
+  | "feature_view_version"
+  | "feature"
+  | "feature_service"
+  | "push_source"
+  | "project"
+  | "entity_columns"
+  | "feature_name_collision";
+
 export class LarderError extends Error {
   readonly code: ErrorCode;
   readonly invalidParams?: InvalidParam[];
   readonly details?: Record<string, unknown>;
+  readonly subject?: ErrorSubject;
   constructor(
     code: ErrorCode,
     message: string,
-    opts: { cause?: unknown; invalidParams?: InvalidParam[]; details?: Record<string, unknown> } = {},
+    opts: { cause?: unknown; invalidParams?: InvalidParam[]; details?: Record<string, unknown>; subject?: ErrorSubject } = {},
   ) {
     super(message, { cause: opts.cause });
     this.name = "LarderError";
     this.code = code;
     this.invalidParams = opts.invalidParams;
     this.details = opts.details;
+    this.subject = opts.subject;
   }
   get status(): number {
     return ERROR_STATUS[this.code];
   }
 }
 
-export const badRequest = (msg: string, invalidParams?: InvalidParam[]) => new LarderError("bad_request", msg, { invalidParams });
+export const badRequest = (msg: string, invalidParams?: InvalidParam[], subject?: ErrorSubject) => new LarderError("bad_request", msg, { invalidParams, subject });
 export const validationFailed = (msg: string, invalidParams: InvalidParam[]) =>
   new LarderError("validation_failed", msg, { invalidParams });
-export const notFound = (msg: string) => new LarderError("not_found", msg);
+export const notFound = (msg: string, subject?: ErrorSubject) => new LarderError("not_found", msg, { subject });
 export const conflict = (msg: string, details?: Record<string, unknown>) => new LarderError("conflict", msg, { details });
 /** The thing existed and was deleted for good (e.g. an expired job result); the message says what to do instead. */
 export const gone = (msg: string) => new LarderError("gone", msg);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { piecesByDay } from "./backfill";
+import { leavesEndPartition, piecesByDay } from "./backfill";
 
 const t = (iso: string) => Date.parse(iso);
 
@@ -16,5 +16,18 @@ describe("piecesByDay", () => {
   });
   it("is empty for no ranges", () => {
     expect(piecesByDay([])).toEqual([]);
+  });
+});
+
+describe("leavesEndPartition", () => {
+  it("a child ending at a midnight leaves that day to the child that owns it; the last child writes it", () => {
+    const pieces = piecesByDay([{ start: t("2024-03-01T00:00:00Z"), end: t("2024-03-03T00:00:00Z") }]);
+    expect(pieces.map((p) => leavesEndPartition(p, pieces))).toEqual([true, false]);
+    // With gaps: the day after a piece is nobody's, so the piece writes it.
+    const gappy = piecesByDay([
+      { start: t("2024-03-01T00:00:00Z"), end: t("2024-03-02T00:00:00Z") },
+      { start: t("2024-03-03T00:00:00Z"), end: t("2024-03-03T06:00:00Z") },
+    ]);
+    expect(gappy.map((p) => leavesEndPartition(p, gappy))).toEqual([false, false]);
   });
 });

@@ -67,6 +67,17 @@ export function piecesByDay(ranges: Range[]): (Range & { day: string })[] {
   return [...byDay.values()].sort((a, b) => a.start - b.start);
 }
 
+/**
+ * Whether a piece's job must leave its end's partition alone. A window ending at a UTC midnight
+ * also writes that day (so rows exactly at the end are offline), unless another piece owns that
+ * day: no two children write the same partition.
+ */
+export function leavesEndPartition(piece: Range & { day: string }, pieces: readonly (Range & { day: string })[]): boolean {
+  if (piece.end % 86_400_000 !== 0) return false;
+  const endDay = new Date(piece.end).toISOString().slice(0, 10);
+  return pieces.some((p) => p !== piece && p.day === endDay);
+}
+
 function viewParams(v: TargetView): BackfillViewParams {
   return { featureViewId: v.featureViewId, viewName: v.viewName, version: v.version, versionId: v.versionId, online: v.online, offline: v.offline };
 }
@@ -140,7 +151,7 @@ export async function createBackfillJobs(input: {
             version: item.view.version,
             windowStart: new Date(p.start),
             windowEnd: new Date(p.end),
-            params: { writeOffline: item.view.offline, writeOnline: false, partition: p.day },
+            params: { writeOffline: item.view.offline, writeOnline: false, partition: p.day, ...(leavesEndPartition(p, item.pieces) ? { endPartition: false } : {}) },
             triggeredBy: `backfill:${parent.id}`,
             parentId: parent.id,
           }),

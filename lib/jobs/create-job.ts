@@ -17,6 +17,11 @@ export interface MaterializeParams {
   writeOnline: boolean;
   /** Backfill children: the UTC date partition the child owns. */
   partition?: string;
+  /**
+   * false: a window ending at a UTC midnight leaves the end's partition to another job (a backfill
+   * child whose end is the next child's start). Default: written (docs/materialization.md).
+   */
+  endPartition?: boolean;
   /** A retry: the job this one repeats. */
   retryOf?: string;
   [k: string]: unknown;

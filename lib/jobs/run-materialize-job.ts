@@ -90,6 +90,7 @@ export async function runMaterializeJob(
         end: row.windowEnd,
         writeOffline: params.writeOffline !== false,
         writeOnline: params.writeOnline !== false,
+        writeEndPartition: params.endPartition !== false,
         jobId,
       },
       {

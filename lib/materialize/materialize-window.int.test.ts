@@ -236,7 +236,7 @@ describe("online writes in ascending event time", () => {
       expect(h.ts, `__ts of ${e}`).toBe(tsOf(e));
       expect(h.values.amount).toBe(e);
     }
-    expect(await redis.hget(clockBoundsKey(project), "spend@v1:__ts")).toBe(String(T0 + D + (N - 1) * 60_000));
+    expect(await redis.hget(clockBoundsKey(project), "spend@v1:__ts")).toBe(String((T0 + D + (N - 1) * 60_000) * 1000));
   });
 });
 

@@ -39,12 +39,22 @@ export interface MaterializeWindowInput {
   version: number;
   /** FeatureViewVersion.id; the version is loaded from the registry. */
   versionId: string;
-  /** Window [start, end). Offline: every UTC date partition overlapping it, recomputed whole. */
+  /**
+   * Window [start, end). Offline: every UTC date partition overlapping it, recomputed whole, and the
+   * end's own partition when the end is a UTC midnight (see writeEndPartition).
+   */
   start: Date;
   /** Online values are computed as of this instant (rows with event_timestamp ≤ end). */
   end: Date;
   writeOffline: boolean;
   writeOnline: boolean;
+  /**
+   * When `end` is a UTC midnight, also write the end's date partition (default true). Online values
+   * are computed as of `end` inclusive, so without it rows exactly at the end would be online but
+   * not offline, and historical retrieval at `end` would answer without them. Backfill children
+   * whose end is the next child's start leave it to that child (one owner per partition).
+   */
+  writeEndPartition?: boolean;
   jobId: string;
   /**
    * End of the previous online materialization of this version, if the caller knows it. Entities
@@ -93,10 +103,12 @@ export interface EngineOptions {
 
 const DAY_MS = 86_400_000;
 
-export function partitionDates(start: Date, end: Date): string[] {
+/** UTC date partitions of [start, end), plus the end's own when it is a midnight and `withEnd`. */
+export function partitionDates(start: Date, end: Date, withEnd = true): string[] {
   const out: string[] = [];
   const first = Math.floor(start.getTime() / DAY_MS) * DAY_MS;
-  for (let t = first; t < end.getTime(); t += DAY_MS) out.push(new Date(t).toISOString().slice(0, 10));
+  const last = withEnd && end.getTime() % DAY_MS === 0 ? end.getTime() : end.getTime() - 1;
+  for (let t = first; t <= last; t += DAY_MS) out.push(new Date(t).toISOString().slice(0, 10));
   return out;
 }
 
@@ -123,7 +135,7 @@ export async function materializeWindow(
   const fail = (step: MaterializeStep, m: string, cause?: unknown, code?: "unavailable") =>
     new MaterializationError(spec.viewName, step, m, { cause, code });
 
-  const dates = input.writeOffline ? partitionDates(input.start, input.end) : [];
+  const dates = input.writeOffline ? partitionDates(input.start, input.end, input.writeEndPartition !== false) : [];
   let versionDir: string | null = null;
   let createdVersionDir: string | undefined;
   let workDir: string;
@@ -484,10 +496,10 @@ function onlineCallsSql(spec: ViewSpec, keyInSql: boolean, perCall: number): str
   const partCols = spec.joinKeys.map((k) => k.name).sort().map((k) => qid("__k_" + k));
   const keyExpr = keyInSql ? "__key" : `to_json([${partCols.join(", ")}])::VARCHAR`;
   const notNull = keyInSql ? "__key IS NOT NULL" : partCols.map((c) => `${c} IS NOT NULL`).join(" AND ");
-  const entry = `concat_ws(${sepSql(FIELD_SEP)}, coalesce(CAST(__ts_ms AS VARCHAR), ''), coalesce(__row_packed, ''), __agg_packed)`;
+  const entry = `concat_ws(${sepSql(FIELD_SEP)}, coalesce(CAST(__ts_us AS VARCHAR), ''), coalesce(__row_packed, ''), __agg_packed)`;
   return `CREATE TABLE online_calls AS
     WITH o AS (
-      SELECT ${keyExpr} AS k, ${entry} AS e, __ts_ms AS t, row_number() OVER (ORDER BY __ts_ms NULLS FIRST) - 1 AS n
+      SELECT ${keyExpr} AS k, ${entry} AS e, __ts_us AS t, row_number() OVER (ORDER BY __ts_us NULLS FIRST) - 1 AS n
       FROM online_out WHERE ${notNull})
     SELECT n // ${Math.max(1, Math.floor(perCall))} AS g,
            string_agg(k, ${sepSql(ENTITY_SEP)} ORDER BY n) AS k,
@@ -515,7 +527,7 @@ async function writeOnline(
   // A cluster regroups each trip's entities by slot: larger trips give larger per-slot calls
   // (10k entities per trip: ~35k entities/s on a 3-master test cluster; 50k: ~57k/s).
   const perTrip = options.callsPerRoundTrip ?? (isCluster(redis) ? 100 : 20);
-  const asofMs = spec.aggregations.length ? end.getTime() : null;
+  const asofUs = spec.aggregations.length ? BigInt(end.getTime()) * 1000n : null;
   const sortedKeys = spec.joinKeys.map((k) => k.name).sort();
   const fail = (m: string, cause?: unknown) => new MaterializationError(spec.viewName, "write_online", m, { cause, code: "unavailable" });
   let written = 0;
@@ -525,7 +537,7 @@ async function writeOnline(
   const maxInFlight = Math.max(1, options.tripsInFlight ?? 2);
   const inFlight: Promise<void>[] = [];
   // One write per trip; on a cluster, the trip's entities regrouped by slot (write-script.ts).
-  const writer = onlineWriteTrip(redis, { project: spec.projectName, view: spec.viewName, version: spec.version, asofMs }, options.entitiesPerCall ?? 500);
+  const writer = onlineWriteTrip(redis, { project: spec.projectName, view: spec.viewName, version: spec.version, asofUs }, options.entitiesPerCall ?? 500);
   let calls = 0;
   // Trips can complete out of order (on a cluster, a later trip may need only nodes that answer
   // first), but progress is reported in trip order, so it never goes back.

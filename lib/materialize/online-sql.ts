@@ -9,14 +9,40 @@ import { usLiteral } from "./read-source";
 import type { AggregationSpec, ViewSpec } from "./view-spec";
 import { projectKeyPrefix } from "../online/keys";
 
-/** A VARCHAR expression holding the JSON encoding of a value of `dtype` (SQL NULL → 'null'). */
+/** A finite float's text (float64 notation; a float32 widened to its exact float64 value; −0.0 as 0.0), else NULL. */
+function floatTextSql(x: string): string {
+  // −0.0 is written 0.0 (values.ts: the sign of a zero does not survive DuckDB's aggregations).
+  return `CASE WHEN ${x} = 0 THEN '0.0' WHEN isfinite(${x}) THEN CAST(CAST(${x} AS DOUBLE) AS VARCHAR) END`;
+}
+
+/** Epoch seconds of a TIMESTAMP as JSON number text: digits, and a fraction only when there is one. */
+function secondsTextSql(x: string): string {
+  const us = `epoch_us(${x})`;
+  return `CASE WHEN ${us} < 0 THEN '-' ELSE '' END || CAST(abs(${us}) // 1000000 AS VARCHAR) || CASE WHEN abs(${us}) % 1000000 = 0 THEN '' ELSE '.' || rtrim(lpad(CAST(abs(${us}) % 1000000 AS VARCHAR), 6, '0'), '0') END`;
+}
+
+/**
+ * A VARCHAR expression holding the JSON text of a value of `dtype` (SQL NULL → 'null'), spelled as
+ * lib/online/values.ts spells pushed values: exact integers, floats in float form (`42.0`; NaN and
+ * ±inf → null), times as epoch seconds, bytes base64 (a test keeps the two equal).
+ */
 export function jsonValueExpr(expr: string, dtype: string): string {
   let j: string;
-  if (isFloatDtype(dtype)) j = `to_json(CASE WHEN isfinite(${expr}) THEN ${expr} END)`;
-  else if (dtype === "timestamp") j = `to_json(strftime(${expr}, '%Y-%m-%dT%H:%M:%S.%gZ'))`;
-  else if (dtype === "bytes") j = `to_json(base64(${expr}))`;
-  else j = `to_json(${expr})`;
-  return `coalesce(CAST(${j} AS VARCHAR), 'null')`;
+  if (isFloatDtype(dtype)) j = floatTextSql(expr);
+  // Element by element (a JSON-typed list would be respelled by DuckDB's JSON writer: 1e+16 → 10000000000000000.0).
+  else if (dtype === "list<float32>" || dtype === "list<float64>") j = `'[' || array_to_string(list_transform(${expr}, x -> coalesce(${floatTextSql("x")}, 'null')), ',') || ']'`;
+  else if (dtype === "timestamp") j = secondsTextSql(expr);
+  else if (dtype === "bytes") j = `CAST(to_json(base64(${expr})) AS VARCHAR)`;
+  else j = `CAST(to_json(${expr}) AS VARCHAR)`;
+  return `coalesce(${j}, 'null')`;
+}
+
+/** A join key column as its key text (lib/online/values.ts keyText): the same text the read path builds. */
+export function keyPartSql(col: string, dtype: string): string {
+  if (dtype === "float32" || dtype === "float64") return `CAST(CAST(${col} AS DOUBLE) AS VARCHAR)`;
+  if (dtype === "timestamp") return `CAST(epoch_us(${col}) AS VARCHAR)`;
+  if (dtype === "bytes") return `base64(${col})`;
+  return `CAST(${col} AS VARCHAR)`;
 }
 
 function aggExpr(a: AggregationSpec, endUs: number, outType: string): string {
@@ -46,7 +72,7 @@ export function windowAggregateSql(a: AggregationSpec, sinceSql: string, outType
 
 export interface OnlineSqlPlan {
   sql: string;
-  /** Column names of the result, in order: __key, [key parts...], __ts_ms (BIGINT epoch ms), __row_packed, __agg_packed. */
+  /** Column names of the result, in order: __key, [key parts...], __ts_us (BIGINT epoch µs), __row_packed, __agg_packed. */
   keyColumns: string[];
   /** True when __key is the full Redis key; otherwise join key columns follow (as VARCHAR). */
   keyInSql: boolean;
@@ -62,10 +88,11 @@ export function onlineSql(spec: ViewSpec, endUs: number, duckTypes: { agg: (a: A
   const sorted = [...keys].sort();
   const keyInSql = spec.joinKeys.every((k) => ["int32", "int64", "bool"].includes(k.dtype));
   const prefix = projectKeyPrefix(spec.projectName).replace(/'/g, "''");
+  const dtypeOf = new Map(spec.joinKeys.map((k) => [k.name, k.dtype]));
   const keyExpr = keyInSql
     ? `'${prefix}' || ${sorted.map((k, i) => `'${i ? "," : ""}${k}=' || CAST(${qid(k)} AS VARCHAR)`).join(" || ")}`
     : `NULL::VARCHAR`;
-  const keyCols = keyInSql ? [] : sorted.map((k) => `CAST(${qid(k)} AS VARCHAR) AS ${qid("__k_" + k)}`);
+  const keyCols = keyInSql ? [] : sorted.map((k) => `${keyPartSql(qid(k), dtypeOf.get(k)!)} AS ${qid("__k_" + k)}`);
   const maxWindow = Math.max(0, ...spec.aggregations.map((a) => a.windowSeconds));
   const hasRow = spec.rowFeatures.length > 0;
   // Row-level values need rows back to end − ttl (or all of them without ttl).
@@ -86,14 +113,14 @@ export function onlineSql(spec: ViewSpec, endUs: number, duckTypes: { agg: (a: A
   const outCols = [
     `${keyExpr} AS __key`,
     ...keyCols,
-    hasRow ? `epoch_ms(__row.__ts) AS __ts_ms` : `NULL::BIGINT AS __ts_ms`,
+    hasRow ? `epoch_us(__row.__ts) AS __ts_us` : `NULL::BIGINT AS __ts_us`,
     hasRow ? `CASE WHEN __row IS NULL THEN NULL ELSE ${pack(spec.rowFeatures.map((f, i) => jsonValueExpr(`__row.f${i}`, f.dtype)))} END AS __row_packed` : `NULL::VARCHAR AS __row_packed`,
     `${pack(spec.aggregations.map((a, i) => jsonValueExpr(qid("a" + i), a.dtype)))} AS __agg_packed`,
   ];
   const emptyCols = [
     `${keyExpr} AS __key`,
     ...keyCols,
-    `NULL::BIGINT AS __ts_ms`,
+    `NULL::BIGINT AS __ts_us`,
     `NULL::VARCHAR AS __row_packed`,
     `'[${spec.aggregations.map((a) => (a.function === "count" ? "0" : "null")).join(",")}]' AS __agg_packed`,
   ];

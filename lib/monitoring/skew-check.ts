@@ -13,6 +13,7 @@ import { env } from "../config/env";
 import { LarderError } from "../errors";
 import { getHistoricalFeatures } from "../offline/get-historical-features";
 import { getOnlineFeatures } from "../online/get-online-features";
+import { parseJsonExact } from "../shared/exact-json";
 import { versionDir } from "../shared/offline-layout";
 
 /** The monitor's own reader: internal only (never a request's principal), may read restricted views. */
@@ -42,6 +43,10 @@ function isoKey(s: string): string | null {
 /** Equal as feature values: numbers within 1e-9 relative (aggregates summed in another order), timestamps as instants, the rest exactly. */
 export function sameValue(a: unknown, b: unknown): boolean {
   if (a === null || a === undefined) return b === null || b === undefined;
+  // int64 beyond 2^53 comes back as a BigInt (exact JSON); compare digits.
+  if (typeof a === "bigint" || typeof b === "bigint") return String(a) === String(b);
+  // Online timestamp features are epoch seconds (Feast's unit); historical ones ISO 8601.
+  if (typeof a === "number" && typeof b === "string" && isoKey(b) !== null) return `${a.toFixed(6)}000` === isoKey(b);
   if (typeof a === "number" && typeof b === "number") return a === b || Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
   if (typeof a === "string" && typeof b === "string") {
     const [ka, kb] = [isoKey(a), isoKey(b)];
@@ -109,7 +114,7 @@ export async function checkSkew(projectName: string, viewName: string, opts: { s
     throw e;
   }
   if (hist.kind !== "json") return { status: "skipped", reason: "historical retrieval did not answer inline" };
-  const body = JSON.parse(hist.body) as { columns: string[]; rows: (unknown[] | Record<string, unknown>)[] };
+  const body = parseJsonExact(hist.body) as { columns: string[]; rows: (unknown[] | Record<string, unknown>)[] };
   const offRows = body.rows.map((r) => (Array.isArray(r) ? Object.fromEntries(body.columns.map((c, i) => [c, r[i]])) : r));
   const keyOf = (e: Record<string, unknown>) => JSON.stringify(joinKeys.map((k) => String(e[k])));
   const offline = new Map(offRows.map((r) => [keyOf(r), r]));

@@ -8,20 +8,52 @@ import { slotLookbackMs, type ViewSlot } from "./historical-sql";
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** 409 unless every slot's version is materialized offline over [min t − lookback, max t]. */
+const DAY_MS = 86_400_000;
+
+/** A MaterializedInterval row with the partitions its job wrote (null when unknown). */
+export interface IntervalRow {
+  start: Date;
+  end: Date;
+  partitions: string[] | null;
+}
+
+/**
+ * The time ranges (epoch ms, half-open) an interval makes exact offline. A job recomputes whole
+ * date partitions, so its interval [start, end) is exact up to and including `end` when the end's
+ * partition was written: always for an end inside a day; for an end at a UTC midnight only if the
+ * job wrote that day (a backfill child leaves it to the next child; a row without its job is
+ * taken at its word, [start, end)). Including `end` is claimed as [start, end + 1 ms): times
+ * within that millisecond lie in the same whole partition.
+ */
+export function exactRange(r: IntervalRow): { start: number; end: number } {
+  const end = r.end.getTime();
+  const endDay = `date=${new Date(end).toISOString().slice(0, 10)}`;
+  const closed = end % DAY_MS !== 0 || (r.partitions?.includes(endDay) ?? false);
+  return { start: r.start.getTime(), end: closed ? end + 1 : end };
+}
+
+function partitionsOf(result: unknown): string[] | null {
+  const p = (result as { partitions?: unknown } | null)?.partitions;
+  return Array.isArray(p) && p.every((x) => typeof x === "string") ? (p as string[]) : null;
+}
+
+/**
+ * 409 unless every slot's version is materialized offline over [min t − lookback, max t]. `minT` and
+ * `maxT` are the entity times floored to the millisecond (intervals are whole milliseconds).
+ */
 export async function checkMaterialized(slots: ViewSlot[], minT: number, maxT: number): Promise<void> {
   const intervals = await db().materializedInterval.findMany({
     where: { versionId: { in: slots.map((s) => s.vv.id) }, offline: true },
-    select: { versionId: true, start: true, end: true },
+    select: { versionId: true, start: true, end: true, job: { select: { result: true } } },
   });
   const missing: { view: string; version: number; intervals: { start: string; end: string }[] }[] = [];
   for (const slot of slots) {
     const lb = slotLookbackMs(slot);
     // Unbounded lookback (row-level features without ttl): the rows' own time span must be covered.
     const lo = lb === null ? minT : minT - lb;
-    // Intervals are [start, end); online values and historical rows at exactly `end` are included
-    // by the engine (it recomputes whole date partitions), so coverage is checked closed at the end.
-    const covered = intervals.filter((r) => r.versionId === slot.vv.id).map((r) => ({ start: r.start.getTime(), end: r.end.getTime() + 1 }));
+    const covered = intervals
+      .filter((r) => r.versionId === slot.vv.id)
+      .map((r) => exactRange({ start: r.start, end: r.end, partitions: partitionsOf(r.job?.result) }));
     const gaps = gapsWithin(covered, lo, maxT + 1);
     if (gaps.length) {
       missing.push({

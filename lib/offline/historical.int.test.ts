@@ -228,7 +228,7 @@ describe("formats, uploads and jobs", () => {
     expect(csv.status).toBe(200);
     const text = await csv.text();
     expect(text.split("\n")[0]).toBe("customer_id,event_timestamp,amount,amount_count_1d");
-    expect(text.split("\n")[1]).toContain("2024-03-05T10:00:00.000Z");
+    expect(text.split("\n")[1]).toContain("2024-03-05T10:00:00.000000Z");
   });
 
   it("cancel: a queued job leaves the historical queue; a join whose cancel flag is set publishes nothing", async () => {

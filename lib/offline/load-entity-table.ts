@@ -1,6 +1,8 @@
 // Loads an entity table (JSON rows, or an uploaded CSV or Parquet file) into a DuckDB temp table:
 // every input column kept in order, join keys cast to their dtypes, the event timestamp column
-// normalised to a UTC TIMESTAMP (zone offsets converted; no zone = UTC), plus `__row` (input order).
+// normalised to a UTC TIMESTAMP to the microsecond (zone offsets converted; no zone = UTC), plus
+// `__row` (input order). JSON rows keep int64 exact (parsed by lib/shared/exact-json.ts, written to
+// DuckDB as digits).
 import "server-only";
 import { randomUUID } from "node:crypto";
 import fs from "node:fs/promises";
@@ -10,7 +12,9 @@ import type { DuckDBConnection } from "@duckdb/node-api";
 import { qid, qlit } from "../duckdb/instance";
 import { LarderError, badRequest } from "../errors";
 import { duckType } from "../shared/dtypes";
-import { parseTimestampMs } from "./timestamps";
+import { writeJson } from "../shared/exact-json";
+import { intText } from "../shared/json-numbers";
+import { floorMs, parseTimeUs, timeHint } from "./timestamps";
 
 export type EntitySource =
   | { kind: "rows"; rows: Record<string, unknown>[] }
@@ -21,6 +25,7 @@ export interface LoadedEntityTable {
   /** Input columns in input order (the timestamp column among them). */
   columns: string[];
   rows: number;
+  /** Earliest and latest entity time, epoch ms floored (intervals and partitions are in ms). */
   minT: number | null;
   maxT: number | null;
 }
@@ -28,22 +33,24 @@ export interface LoadedEntityTable {
 /** JSON entity tables above this many rows are refused: upload a file instead. */
 export const MAX_JSON_ENTITY_ROWS = 50_000;
 
-const INT_STRING = /^-?[0-9]+$/;
-
+/** Checks one join key value; returns it as DuckDB should read it (integers as BigInt: exact digits). */
 function checkKey(key: string, dtype: string, v: unknown, i: number): unknown {
   const bad = (expected: string) =>
-    new LarderError("bad_request", `Join key "${key}" has dtype ${dtype}: entity_rows[${i}].${key} is ${JSON.stringify(v)}; expected ${expected}.`, {
+    new LarderError("bad_request", `Join key "${key}" has dtype ${dtype}: entity_rows[${i}].${key} is ${writeJson(v)}; expected ${expected}.`, {
       invalidParams: [{ name: `entity_rows[${i}].${key}`, reason: `expected ${dtype}` }],
     });
   if (v === null || v === undefined) throw bad("a value");
   switch (dtype) {
     case "int32":
-    case "int64":
-      if ((typeof v === "number" && Number.isInteger(v)) || (typeof v === "string" && INT_STRING.test(v))) return v;
-      throw bad("an integer");
+    case "int64": {
+      const t = intText(v, dtype);
+      if (t === null) throw bad(`an integer in the ${dtype} range (digits in a string are fine, e.g. "9223372036854775807")`);
+      return BigInt(t);
+    }
     case "float32":
     case "float64":
       if (typeof v === "number") return v;
+      if (typeof v === "bigint") return Number(v); // an integer literal beyond 2^53 (exact-json.ts) in a float column
       throw bad("a number");
     case "bool":
       if (typeof v === "boolean") return v;
@@ -111,20 +118,21 @@ export async function loadEntityTable(
       for (let i = 0; i < rows.length; i++) {
         const r = rows[i];
         if (typeof r !== "object" || r === null || Array.isArray(r)) throw badRequest(`entity_rows[${i}] must be an object.`);
+        const line: Record<string, unknown> = { ...r };
         for (const [k, dtype] of joinKeys) {
           if (!(k in r)) {
             throw badRequest(`entity_rows[${i}] has no join key "${k}" (dtype ${dtype}).`, [{ name: `entity_rows[${i}].${k}`, reason: "required" }]);
           }
-          checkKey(k, dtype, r[k], i);
+          line[k] = checkKey(k, dtype, r[k], i);
         }
-        const ms = parseTimestampMs(r[timestampColumn]);
-        if (ms === null) {
-          throw badRequest(
-            `entity_rows[${i}].${timestampColumn} is ${JSON.stringify(r[timestampColumn])}; expected an ISO 8601 time ("2024-05-13T10:59:42Z"; no zone = UTC) or epoch milliseconds.`,
-            [{ name: `entity_rows[${i}].${timestampColumn}`, reason: "expected a time" }],
-          );
+        const t = parseTimeUs(r[timestampColumn]);
+        if ("error" in t) {
+          throw badRequest(`entity_rows[${i}].${timestampColumn} is ${writeJson(r[timestampColumn])}: ${t.error}; expected ${timeHint()}.`, [
+            { name: `entity_rows[${i}].${timestampColumn}`, reason: "expected a time" },
+          ]);
         }
-        lines[i] = JSON.stringify({ ...r, [timestampColumn]: ms });
+        line[timestampColumn] = t.us;
+        lines[i] = writeJson(line);
       }
       const file = path.join(os.tmpdir(), `larder-entities-${randomUUID()}.ndjson`);
       tmpFiles.push(file);
@@ -160,7 +168,7 @@ export async function loadEntityTable(
         [{ name: timestampColumn, reason: "required" }],
       );
     }
-    const tsExpr = source.kind === "rows" ? `epoch_ms(${qid(timestampColumn)})` : utcTimestampExpr(timestampColumn, tsType);
+    const tsExpr = source.kind === "rows" ? `make_timestamp(CAST(${qid(timestampColumn)} AS BIGINT))` : utcTimestampExpr(timestampColumn, tsType);
     if (!tsExpr) throw badRequest(`Column "${timestampColumn}" has type ${tsType}; it must hold times (timestamps or ISO 8601 strings).`);
     const select: string[] = [];
     for (const d of described) {
@@ -183,7 +191,7 @@ export async function loadEntityTable(
     }
     const stats = (
       await c.runAndReadAll(
-        `SELECT count(*)::BIGINT AS n, epoch_ms(min(${qid(timestampColumn)}))::BIGINT AS lo, epoch_ms(max(${qid(timestampColumn)}))::BIGINT AS hi, count(*) FILTER (WHERE ${qid(timestampColumn)} IS NULL)::BIGINT AS nulls FROM ${table}`,
+        `SELECT count(*)::BIGINT AS n, epoch_us(min(${qid(timestampColumn)})) AS lo, epoch_us(max(${qid(timestampColumn)})) AS hi, count(*) FILTER (WHERE ${qid(timestampColumn)} IS NULL)::BIGINT AS nulls FROM ${table}`,
       )
     ).getRowObjects()[0];
     if (Number(stats.nulls) > 0) {
@@ -195,8 +203,8 @@ export async function loadEntityTable(
       table,
       columns: described.map((d) => d.name),
       rows,
-      minT: stats.lo === null ? null : Number(stats.lo),
-      maxT: stats.hi === null ? null : Number(stats.hi),
+      minT: stats.lo === null ? null : floorMs(BigInt(stats.lo as bigint)),
+      maxT: stats.hi === null ? null : floorMs(BigInt(stats.hi as bigint)),
     };
   } finally {
     for (const f of tmpFiles) await fs.rm(f, { force: true });

@@ -1,24 +1,36 @@
 // Times in requests (entity tables, pushed rows): ISO 8601 strings (a zone offset is converted to
-// UTC; no zone means UTC, never the server's local zone) or epoch milliseconds.
+// UTC; no zone means UTC, never the server's local zone) or epoch numbers, parsed to epoch
+// microseconds (lib/shared/time-us.ts): Date would cut them to milliseconds.
 import "server-only";
-const HAS_ZONE = /(Z|[+-]\d{2}(:?\d{2})?)$/i;
-const ISO_LIKE = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?/;
+import { parseEpochUs, parseIsoUs, TIME_RANGE_TEXT, type TimeParse } from "../shared/time-us";
 
-/** Epoch ms of an accepted time value, or null if it is not one. */
-export function parseTimestampMs(v: unknown): number | null {
-  if (typeof v === "number") return Number.isFinite(v) ? Math.trunc(v) : null;
-  if (v instanceof Date) return Number.isNaN(v.getTime()) ? null : v.getTime();
-  if (typeof v !== "string") return null;
-  const s = v.trim();
-  if (!ISO_LIKE.test(s)) return null;
-  let iso = s.replace(" ", "T");
-  if (!iso.includes("T")) iso += "T00:00:00";
-  if (!HAS_ZONE.test(iso)) iso += "Z";
-  const ms = Date.parse(iso);
-  return Number.isNaN(ms) ? null : ms;
+/**
+ * Epoch µs of an accepted time value. Numbers (and BigInts) count `numberUnit` units since the
+ * epoch: milliseconds for event and created timestamps, seconds for timestamp-typed feature values
+ * (the unit Feast and the online read use for them).
+ */
+export function parseTimeUs(v: unknown, numberUnit: "ms" | "s" = "ms"): TimeParse {
+  if (typeof v === "string") return parseIsoUs(v);
+  if (typeof v === "number" || typeof v === "bigint") return parseEpochUs(v, numberUnit);
+  if (v instanceof Date) return Number.isNaN(v.getTime()) ? { error: "it is not a valid date" } : { us: BigInt(v.getTime()) * 1000n };
+  return { error: "it is not a time" };
 }
 
-/** UTC date partition (YYYY-MM-DD) of an epoch ms time. */
-export function utcDate(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
+/** What a time value must look like, for error messages. */
+export function timeHint(numberUnit: "ms" | "s" = "ms"): string {
+  return `an ISO 8601 time ("2024-05-13T10:59:42.123456Z"; no zone = UTC) or epoch ${numberUnit === "ms" ? "milliseconds" : "seconds"}, within ${TIME_RANGE_TEXT}`;
+}
+
+/** UTC date partition (YYYY-MM-DD) of an epoch µs time. */
+export function utcDateOfUs(us: bigint): string {
+  let days = us / 86_400_000_000n;
+  if (us % 86_400_000_000n < 0n) days -= 1n;
+  return new Date(Number(days) * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** Epoch ms, floored, of an epoch µs time (the unit of materialized intervals). */
+export function floorMs(us: bigint): number {
+  let ms = us / 1000n;
+  if (us % 1000n < 0n) ms -= 1n;
+  return Number(ms);
 }

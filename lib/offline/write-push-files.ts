@@ -10,13 +10,17 @@ import os from "node:os";
 import path from "node:path";
 import { qid, qlit, withDuckConnection } from "../duckdb/instance";
 import { duckType } from "../shared/dtypes";
+import { writeJson } from "../shared/exact-json";
 import { partitionName, pushSourceDir } from "../shared/offline-layout";
-import { utcDate } from "./timestamps";
+import { utcDateOfUs } from "./timestamps";
 
 export interface PushFilesInput {
   project: string;
   source: string;
-  /** Columns in file order; `timestamp` dtype values are epoch ms. */
+  /**
+   * Columns in file order, values as values.ts checks them: `timestamp` values epoch µs (BigInt),
+   * integers BigInt (exact), bytes base64 text, floats numbers.
+   */
   columns: { name: string; dtype: string }[];
   values: Record<string, unknown[]>;
   rows: number;
@@ -24,10 +28,10 @@ export interface PushFilesInput {
 }
 
 export async function writePushFiles(input: PushFilesInput): Promise<{ files: string[] }> {
-  const ts = input.values[input.timestampField] as number[];
+  const ts = input.values[input.timestampField] as bigint[];
   const byDate = new Map<string, number[]>();
   for (let i = 0; i < input.rows; i++) {
-    const d = utcDate(ts[i]);
+    const d = utcDateOfUs(ts[i]);
     let list = byDate.get(d);
     if (!list) byDate.set(d, (list = []));
     list.push(i);
@@ -35,18 +39,26 @@ export async function writePushFiles(input: PushFilesInput): Promise<{ files: st
   const tmp = path.join(os.tmpdir(), `larder-push-${randomUUID()}.ndjson`);
   const lines: string[] = new Array(input.rows);
   for (let i = 0; i < input.rows; i++) {
-    const row: Record<string, unknown> = { __date: utcDate(ts[i]) };
+    const row: Record<string, unknown> = { __date: utcDateOfUs(ts[i]) };
     for (const c of input.columns) row[c.name] = input.values[c.name][i];
-    lines[i] = JSON.stringify(row);
+    lines[i] = writeJson(row);
   }
   await fs.writeFile(tmp, lines.join("\n"));
   const dir = pushSourceDir(input.project, input.source);
   const files: string[] = [];
   try {
     await withDuckConnection(async (c) => {
-      const jsonTypes = input.columns.map((col) => `${qlit(col.name)}: ${qlit(col.dtype === "timestamp" ? "BIGINT" : duckType(col.dtype))}`);
+      // Times travel as epoch µs and bytes as base64 text; DuckDB makes them TIMESTAMP and BLOB.
+      const jsonType = (dtype: string) => (dtype === "timestamp" ? "BIGINT" : dtype === "bytes" ? "VARCHAR" : duckType(dtype));
+      const jsonTypes = input.columns.map((col) => `${qlit(col.name)}: ${qlit(jsonType(col.dtype))}`);
       const select = input.columns
-        .map((col) => (col.dtype === "timestamp" ? `epoch_ms(${qid(col.name)}) AS ${qid(col.name)}` : qid(col.name)))
+        .map((col) =>
+          col.dtype === "timestamp"
+            ? `make_timestamp(${qid(col.name)}) AS ${qid(col.name)}`
+            : col.dtype === "bytes"
+              ? `from_base64(${qid(col.name)}) AS ${qid(col.name)}`
+              : qid(col.name),
+        )
         .join(", ");
       const table = `push_${randomUUID().replace(/-/g, "")}`;
       await c.run(

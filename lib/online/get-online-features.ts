@@ -16,7 +16,7 @@ import { readCluster, readSingle } from "./read-redis";
 import { checkEntities, checkRequestShape } from "./read-request";
 import { buildResponseJson } from "./read-response-bytes";
 import { buildResponse, fieldRows } from "./read-response";
-import { type EntityValue, type OnlineFeaturesResponse, type OnlineRead, type ViewStaleness } from "./read-types";
+import { type OnlineFeaturesResponse, type OnlineRead, type ViewStaleness } from "./read-types";
 import { viewFreshness } from "../registry/view-freshness";
 
 /** Thrown when cached credentials were invalidated mid-request; the caller re-resolves and retries. */
@@ -51,7 +51,7 @@ export interface GetOnlineFeaturesInput {
   request: unknown;
   /** The principal came from the token cache: verify the auth generation in the same round trip. */
   verifyAuthGeneration?: boolean;
-  /** Read time for ttl (tests); default now. */
+  /** Read time for ttl, epoch ms (tests); default now. */
   now?: number;
 }
 
@@ -88,17 +88,16 @@ export async function readOnline(input: GetOnlineFeaturesInput, bytes = false): 
       }
       throw forbidden(`Feature view "${refused}" is restricted; ask a project admin to grant you access to its values.`);
     }
-    const n = checkEntities(req.entities, plan);
+    const { n, keyTexts } = checkEntities(req.entities, plan);
     const redis = sharedRedis("online");
     // The generation counters (the registry's; the auth one too when the principal came from the
     // cache) are read in the same round trip as the values: on one Redis they ride in the first
     // script call (one command for a request of up to READ_CHUNK rows), on a cluster as GETs.
     const checkAuth = input.verifyAuthGeneration === true;
     const counterKeys = checkAuth ? [registryGenerationKey(catalog.project), AUTH_GENERATION_KEY] : [registryGenerationKey(catalog.project)];
-    const cols = req.entities as Record<string, EntityValue[]>;
     const { chunks, counters } = isCluster(redis)
-      ? await readCluster(redis, plan, cols, n, counterKeys, bytes)
-      : await readSingle(redis, plan, cols, n, counterKeys, bytes);
+      ? await readCluster(redis, plan, keyTexts, n, counterKeys, bytes)
+      : await readSingle(redis, plan, keyTexts, n, counterKeys, bytes);
     const generation = counters[0];
     if (generation !== catalog.generation && attempt === 0) {
       invalidateCatalog(catalog.project);
@@ -111,13 +110,13 @@ export async function readOnline(input: GetOnlineFeaturesInput, bytes = false): 
         throw new StaleCredentialsError();
       }
     }
-    return { plan, req, n, chunks, now: input.now ?? Date.now() };
+    return { plan, req, n, keyTexts, chunks, nowUs: (input.now ?? Date.now()) * 1000 };
   }
 }
 
 export async function getOnlineFeatures(input: GetOnlineFeaturesInput): Promise<OnlineFeaturesResponse> {
   const r = await readOnline(input);
-  const res = buildResponse(r.plan, r.req, r.n, fieldRows(r), r.now);
+  const res = buildResponse(r, fieldRows(r));
   if (r.req.include_staleness === true) res.metadata.staleness = await staleness(input.project, r);
   return res;
 }
@@ -126,7 +125,7 @@ export async function getOnlineFeatures(input: GetOnlineFeaturesInput): Promise<
 async function staleness(project: string, r: OnlineRead): Promise<Record<string, ViewStaleness>> {
   const views = [...new Set(r.plan.slots.map((s) => s.vv.view))];
   const catalog = await getCatalog(project);
-  const fr = await viewFreshness(catalog.projectId, new Date(r.now), views);
+  const fr = await viewFreshness(catalog.projectId, new Date(r.nowUs / 1000), views);
   return Object.fromEntries(
     views.map((v) => {
       const f = fr.get(v) ?? null;
@@ -145,5 +144,5 @@ async function staleness(project: string, r: OnlineRead): Promise<Record<string,
 export async function getOnlineFeaturesJson(input: GetOnlineFeaturesInput, alloc: (size: number) => Buffer = Buffer.allocUnsafe): Promise<Buffer> {
   const r = await readOnline(input, true);
   const extra = r.req.include_staleness === true ? `"staleness":${JSON.stringify(await staleness(input.project, r))}` : "";
-  return buildResponseJson(r.plan, r.req, r.n, r.chunks, r.now, alloc, extra);
+  return buildResponseJson(r, alloc, extra);
 }

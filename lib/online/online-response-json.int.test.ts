@@ -13,6 +13,7 @@ import { startFeatureServer } from "../api/feature-server";
 import { getOnlineFeatures, getOnlineFeaturesJson } from "./get-online-features";
 import { applyTestRepo, tokenFor, uniqueName } from "../../test/support/retrieval";
 import { writeOnlineBatch } from "./write-script";
+import { parseJsonExact, writeJson } from "../shared/exact-json";
 
 const project = uniqueName("ret_json");
 const now = Date.now();
@@ -69,29 +70,41 @@ beforeAll(async () => {
     project,
     view: "profile",
     version: 1,
-    asofMs: now - 1000,
+    asofUs: (now - 1000) * 1000,
     rows: [
       // fresh, with awkward strings and a list
-      { key: key(1), tsMs: now - 60_000, row: packValues([JSON.stringify('a,b]"c\\[{'), "1.5", JSON.stringify(["x", "y,z"])]), agg: packValues(["12.25"]) },
+      { key: key(1), tsUs: (now - 60_000) * 1000 + 7, row: packValues([JSON.stringify('a,b]"c\\[{'), "1.5", JSON.stringify(["x", "y,z"])]), agg: packValues(["12.25"]) },
       // nulls
-      { key: key(2), tsMs: now - 60_000, row: packValues(["null", "9.0", "null"]), agg: packValues(["null"]) },
+      { key: key(2), tsUs: (now - 60_000) * 1000, row: packValues(["null", "9.0", "null"]), agg: packValues(["null"]) },
       // stale row-level values (ttl 1h), fresh aggregate
-      { key: key(3), tsMs: now - 2 * 3_600_000, row: packValues([JSON.stringify("old"), "2", "[]"]), agg: packValues(["0"]) },
+      { key: key(3), tsUs: (now - 2 * 3_600_000) * 1000, row: packValues([JSON.stringify("old"), "2", "[]"]), agg: packValues(["0"]) },
       // only an aggregate
-      { key: key(4), tsMs: null, row: null, agg: packValues(["7"]) },
+      { key: key(4), tsUs: null, row: null, agg: packValues(["7"]) },
       // a short packed array (older writer): the missing feature is NOT_FOUND
-      { key: key(5), tsMs: now - 1500, row: packValues([JSON.stringify("é ✓ \u2028"), "-0.5"]), agg: packValues(["1e+21"]) },
+      { key: key(5), tsUs: (now - 1500) * 1000, row: packValues([JSON.stringify("é ✓ \u2028"), "-0.5"]), agg: packValues(["1e+21"]) },
       // short and stale at once: NOT_FOUND wins for the missing features, as in getOnlineFeatures
-      { key: key(6), tsMs: now - 3 * 3_600_000, row: packValues([JSON.stringify("s")]), agg: packValues(["1"]) },
+      { key: key(6), tsUs: (now - 3 * 3_600_000) * 1000, row: packValues([JSON.stringify("s")]), agg: packValues(["1"]) },
     ],
   });
   await writeOnlineBatch(redis, {
     project,
     view: "visits",
     version: 1,
-    asofMs: null,
-    rows: [{ key: entityKey(project, { user_id: 1, shop: "a b/c" }), tsMs: now - 5000, row: packValues(["3"]), agg: null }],
+    asofUs: null,
+    rows: [{ key: entityKey(project, { user_id: 1, shop: "a b/c" }), tsUs: (now - 5000) * 1000, row: packValues(["3"]), agg: null }],
   });
+  // An int64 beyond 2^53 and a whole-number float, written as push writes them.
+  await writeOnlineBatch(redis, {
+    project,
+    view: "profile",
+    version: 1,
+    asofUs: null,
+    rows: [{ key: entityKey(project, { user_id: "9223372036854775807" }), tsUs: (now - 1000) * 1000 + 1, row: packValues([JSON.stringify("big"), "42.0", "[]"]), agg: null }],
+  });
+  // Values no writer of this build makes (an earlier one stored epoch ms; a bad write): such an
+  // entity reads as absent instead of failing the request (issue 13, item 7).
+  await redis.hset(key(7), "profile@v1:__ts", "100000000000000000000", "profile@v1:__row", packValues([JSON.stringify("junk"), "1.0", "[]"]));
+  await redis.hset(key(8), "profile@v1:__ts", String((now - 1000) * 1000), "profile@v1:__row", "not json");
 });
 
 afterAll(async () => {
@@ -104,6 +117,7 @@ const requests: [string, unknown][] = [
   ["two join keys and two views", { features: ["visits:score", "profile:score"], entities: { shop: ["a b/c", "zz"], user_id: [1, 1] }, full_feature_names: true }],
   ["one entity", { features: ["profile:tags"], entities: { user_id: [1] } }],
     // More entities than one read-script call takes (READ_CHUNK): the chunks come back in order.
+  ["int64 keys beyond 2^53 as numbers and digit strings, request data columns ignored, @latest", { features: ["profile@latest:name", "profile:score"], entities: { user_id: [9223372036854775807n, "9223372036854775807", 7, 8], request_data: ["a", "b", "c", "d"] } }],
   ["a large answer over several script calls", { features: ["profile:name", "profile:score", "profile:tags", "profile:amount_sum_1d"], entities: { user_id: Array.from({ length: 2300 }, (_, i) => (i % 8) + 1) } }],
 ];
 
@@ -112,7 +126,9 @@ describe("getOnlineFeaturesJson = JSON of getOnlineFeatures", () => {
     it(name, async () => {
       const objects = await getOnlineFeatures({ project, principal: admin, request, now });
       const text = await getOnlineFeaturesJson({ project, principal: admin, request, now });
-      expect(JSON.parse(text.toString())).toEqual(JSON.parse(JSON.stringify(objects)));
+      expect(parseJsonExact(text.toString())).toEqual(parseJsonExact(writeJson(objects)));
+      // Feast's key order: results, then metadata.
+      expect(Object.keys(JSON.parse(text.toString()))).toEqual(["results", "metadata"]);
     });
   }
 
@@ -134,6 +150,20 @@ describe("getOnlineFeaturesJson = JSON of getOnlineFeatures", () => {
     expect(body.results[3].values[0]).toEqual(["x", "y,z"]);
     expect(body.results[4].values).toEqual([12.25, null, 0, 7, 1e21, null, 1]);
     expect(body.results[4].statuses).toEqual(["PRESENT", "NULL_VALUE", "PRESENT", "PRESENT", "PRESENT", "NOT_FOUND", "PRESENT"]);
+  });
+
+  it("keeps int64 digits, float form and microseconds on the wire; bad stored values read as NOT_FOUND", async () => {
+    const text = (await getOnlineFeaturesJson({ project, principal: admin, request: requests[4][1], now })).toString();
+    // The join key echoed as a number with every digit, whether sent as a number or as digits.
+    expect(text).toContain('{"values":[9223372036854775807,9223372036854775807,7,8]');
+    expect(text).toContain('{"values":["big","big",null,null]');
+    expect(text).toContain('{"values":[42.0,42.0,null,null]');
+    const body = JSON.parse(text) as { results: { statuses: string[]; event_timestamps: string[] }[]; metadata: { feature_names: string[] } };
+    expect(body.metadata.feature_names).toEqual(["user_id", "name", "score"]);
+    expect(body.results[1].statuses).toEqual(["PRESENT", "PRESENT", "NOT_FOUND", "NOT_FOUND"]);
+    expect(body.results[1].event_timestamps[0]).toMatch(/\.\d{6}Z$/);
+    const first = await getOnlineFeaturesJson({ project, principal: admin, request: requests[0][1], now });
+    expect((JSON.parse(first.toString()) as { results: { event_timestamps: string[] }[] }).results[1].event_timestamps[0]).toBe(new Date(now - 60_000).toISOString().replace("Z", "007Z"));
   });
 });
 

@@ -201,7 +201,6 @@ describe("bad input says what to fix", () => {
     ["wrong join key type", { features: ["driver_hourly_stats:conv_rate"], entities: { driver_id: ["abc"] } }, /"driver_id" has dtype int64/],
     ["missing join key", { features: ["driver_hourly_stats:conv_rate", "customer_profile:tier"], entities: { driver_id: [1] } }, /Missing entity column "customer_id"/],
     ["unequal columns", { feature_service: "driver_activity", entities: { driver_id: [1, 2], customer_id: ["a"] } }, /same length/],
-    ["not a join key", { features: ["driver_hourly_stats:conv_rate"], entities: { driver_id: [1], drvier: [1] } }, /"drvier" is not a join key/],
     ["no features", { entities: { driver_id: [1] } }, /Send "features"/],
     ["bad ref", { features: ["a:b:c"], entities: { driver_id: [1] } }, /not a feature reference/],
   ];
@@ -214,11 +213,28 @@ describe("bad input says what to fix", () => {
     });
   }
 
-  it("push: unknown column, missing timestamp, wrong dtype", async () => {
+  it("entity columns that are not join keys are accepted and ignored (Feast's request data)", async () => {
+    const r = await post("/get-online-features", { features: ["driver_hourly_stats:conv_rate"], entities: { driver_id: [1001], val_to_add: [3] } }, consumer);
+    expect(r.status).toBe(200);
+    expect(r.body.metadata.feature_names).toEqual(["driver_id", "conv_rate"]);
+    const unequal = await post("/get-online-features", { features: ["driver_hourly_stats:conv_rate"], entities: { driver_id: [1001], val_to_add: [3, 4] } }, consumer);
+    expect(unequal.status).toBe(400);
+  });
+
+  it("push: extra columns (ignored online, refused offline), missing timestamp, wrong dtype", async () => {
     const df = { customer_id: ["c1"], tier: ["gold"], score: [1], event_timestamp: [iso(now)] };
     const extra = await post("/push", { push_source_name: "customer_push", df: { ...df, bogus: [1] } }, operator);
-    expect(extra.status).toBe(400);
-    expect(extra.body.detail).toMatch(/"bogus" is not in the schema/);
+    expect(extra.status).toBe(200);
+    expect(extra.body.ignored_columns).toEqual(["bogus"]);
+    const extraOffline = await post("/push", { push_source_name: "customer_push", df: { ...df, bogus: [1] }, to: "offline" }, operator);
+    expect(extraOffline.status).toBe(400);
+    expect(extraOffline.body.detail).toMatch(/not in the source: bogus/);
+    const missingOffline = await post("/push", { push_source_name: "customer_push", df: { customer_id: ["c1"], event_timestamp: [iso(now)] }, to: "offline" }, operator);
+    expect(missingOffline.status).toBe(400);
+    expect(missingOffline.body.detail).toMatch(/Missing: tier, score/);
+    const missingOnline = await post("/push", { push_source_name: "customer_push", df: { customer_id: ["c1"], event_timestamp: [iso(now)] } }, operator);
+    expect(missingOnline.status).toBe(400);
+    expect(missingOnline.body.detail).toMatch(/needs column\(s\) tier, score/);
     const { event_timestamp: _, ...noTs } = df;
     const missing = await post("/push", { push_source_name: "customer_push", df: noTs }, operator);
     expect(missing.status).toBe(400);
@@ -271,9 +287,9 @@ describe("Next route handlers call the same use cases", () => {
     expect(other.status).toBe(401);
   });
 
-  it("POST /online-features rejects unknown body fields (strict) and POST /push needs operator", async () => {
+  it("POST /online-features ignores unknown body fields (as Feast does) and POST /push needs operator", async () => {
     const res = await call(onlineRoute, "online-features", { features: ["driver_hourly_stats:conv_rate"], entities: { driver_id: [1] }, nope: 1 }, consumer);
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(200);
     const push = await call(pushRoute, "push", { push_source_name: "customer_push", df: { customer_id: ["c9"], tier: ["x"], score: [1], event_timestamp: [iso(now)] } }, consumer);
     expect(push.status).toBe(403);
     const ok = await call(pushRoute, "push", { push_source_name: "customer_push", df: { customer_id: ["c9"], tier: ["x"], score: [1], event_timestamp: [iso(now)] } }, operator);

@@ -7,8 +7,10 @@ export const PushBody = z
     push_source_name: z.string().min(1),
     df: z.record(z.string(), z.array(z.unknown())).describe("Columns of the pushed rows: column → values (equal lengths)."),
     to: z.enum(["online", "offline", "online_and_offline"]).default("online"),
-    /** Accepted for Feast compatibility; the registry cache is always used. */
+    /** Accepted for Feast compatibility; the registry is always checked for changes first. */
     allow_registry_cache: z.boolean().optional(),
+    /** Feast's flag for on-demand views transformed on write; accepted (Larder has none). */
+    transform_on_write: z.boolean().optional(),
   })
   .strict();
 
@@ -17,4 +19,5 @@ export const PushResult = z.object({
   rows: z.number().int(),
   online: z.object({ views: z.array(z.string()), rows_written: z.number().int() }).nullable(),
   offline: z.object({ files: z.array(z.string()), rows_written: z.number().int() }).nullable(),
+  ignored_columns: z.array(z.string()).describe("df columns no view or file uses (an online push ignores them, as Feast does)."),
 });

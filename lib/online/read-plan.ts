@@ -18,7 +18,8 @@ export interface ViewSlot {
   /** Feature name → index in the packed `__row` / `__agg` array (keys.ts). */
   rowPos: Map<string, number>;
   aggPos: Map<string, number>;
-  ttlMs: number | null;
+  /** The view's ttl in µs (null = none). */
+  ttlUs: number | null;
 }
 
 interface PlanColumn {
@@ -33,7 +34,8 @@ interface PlanColumn {
 interface PlanGroup {
   /** Join key names sorted (key layout order). */
   keyNames: string[];
-  buildKey: (sortedValues: readonly unknown[]) => string;
+  /** The entity key from the join keys' key texts (values.ts keyText), in keyNames order. */
+  buildKey: (sortedTexts: readonly string[]) => string;
   fields: string[];
 }
 
@@ -52,16 +54,16 @@ export interface OnlinePlan {
  * Entity keys in keys.ts's layout (`entityKey`), with the per-key prefixes computed once per plan
  * instead of sorting and joining names on every row of every request.
  */
-function entityKeyBuilder(project: string, sortedNames: readonly string[]): (sortedValues: readonly unknown[]) => string {
+function entityKeyBuilder(project: string, sortedNames: readonly string[]): (sortedTexts: readonly string[]) => string {
   const head = projectKeyPrefix(project);
   const parts = sortedNames.map((n, i) => `${i > 0 ? "," : ""}${n}=`);
   if (parts.length === 1) {
     const p0 = head + parts[0];
-    return (v) => p0 + encodeURIComponent(String(v[0]));
+    return (v) => p0 + encodeURIComponent(v[0]);
   }
   return (v) => {
     let key = head;
-    for (let i = 0; i < parts.length; i++) key += parts[i] + encodeURIComponent(String(v[i]));
+    for (let i = 0; i < parts.length; i++) key += parts[i] + encodeURIComponent(v[i]);
     return key;
   };
 }
@@ -70,7 +72,8 @@ export function compilePlan(catalog: ProjectCatalog, req: OnlineFeaturesRequest)
   const cacheKey = `${req.feature_service ?? ""}\u0000${req.full_feature_names ? 1 : 0}\u0000${(req.features ?? []).join("\u0000")}`;
   const hit = catalog.plans.get(cacheKey) as OnlinePlan | undefined;
   if (hit) return hit;
-  const resolved = resolveFromCatalog(catalog, req);
+  // As in Feast, a request naming both a feature service and features is answered from the service.
+  const resolved = resolveFromCatalog(catalog, req, true);
   const groups: PlanGroup[] = [];
   const groupByKeys = new Map<string, number>();
   const slots = new Map<string, ViewSlot>();
@@ -119,7 +122,7 @@ export function compilePlan(catalog: ProjectCatalog, req: OnlineFeaturesRequest)
         aggIdx: -1,
         rowPos: new Map(rowNames.map((n, i) => [n, i])),
         aggPos: new Map(aggNames.map((n, i) => [n, i])),
-        ttlMs: vv.ttlSeconds === null ? null : vv.ttlSeconds * 1000,
+        ttlUs: vv.ttlSeconds === null ? null : vv.ttlSeconds * 1_000_000,
       };
       slots.set(vv.id, slot);
       if (vv.restricted) restricted.add(vv.view);

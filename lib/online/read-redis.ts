@@ -12,7 +12,6 @@ import { ClusterBatch, groupBySlot } from "../redis/cluster";
 import { coalesceWrites } from "../redis/coalesce";
 import type { OnlineRedis } from "../redis/connection";
 import type { OnlinePlan } from "./read-plan";
-import type { EntityValue } from "./read-types";
 
 /**
  * The first ARGV[1] KEYS are plain string keys (the generation counters, read in the same call so
@@ -62,7 +61,7 @@ interface RedisAnswers {
 export async function readCluster(
   cluster: Cluster,
   plan: OnlinePlan,
-  cols: Record<string, EntityValue[]>,
+  cols: Record<string, string[]>,
   n: number,
   counterKeys: string[],
   bytes: boolean,
@@ -146,7 +145,7 @@ export async function readCluster(
 export async function readSingle(
   redis: Redis,
   plan: OnlinePlan,
-  cols: Record<string, EntityValue[]>,
+  cols: Record<string, string[]>,
   n: number,
   counterKeys: string[],
   bytes: boolean,
@@ -158,7 +157,7 @@ export async function readSingle(
   for (let gi = 0; gi < plan.groups.length; gi++) {
     const g = plan.groups[gi];
     const keyCols = g.keyNames.map((k) => cols[k]);
-    const vals: unknown[] = new Array(keyCols.length);
+    const vals: string[] = new Array(keyCols.length);
     for (let from = 0; from < n; from += READ_CHUNK) {
       const to = Math.min(n, from + READ_CHUNK);
       const head = gi === 0 && from === 0 ? counterKeys : [];

@@ -1,43 +1,33 @@
 // Validation of an online request, by hand in tight loops (it runs on every inference call): the
-// body's shape, and the entity columns against the plan's join keys and their dtypes.
+// body's shape, and the entity columns against the plan's join keys and their dtypes (values.ts).
 import "server-only";
 import { LarderError, badRequest } from "../errors";
+import { writeJson } from "../shared/exact-json";
 import type { OnlinePlan } from "./read-plan";
+import { expectedOf, keyText } from "./values";
 import { MAX_ONLINE_ENTITY_ROWS, type OnlineFeaturesRequest } from "./read-types";
 
-const INT_STRING = /^-?[0-9]+$/;
-
-function checkJoinKeyValue(key: string, dtype: string, v: unknown, i: number): void {
-  let ok: boolean;
-  switch (dtype) {
-    case "int32":
-    case "int64":
-      ok = typeof v === "number" ? Number.isInteger(v) : typeof v === "string" && INT_STRING.test(v);
-      if (ok && dtype === "int32" && (Number(v) > 2147483647 || Number(v) < -2147483648)) ok = false;
-      break;
-    case "float32":
-    case "float64":
-      ok = typeof v === "number" && Number.isFinite(v);
-      break;
-    case "bool":
-      ok = typeof v === "boolean";
-      break;
-    default:
-      ok = typeof v === "string";
-  }
-  if (!ok) {
-    const expected =
-      dtype === "int32" || dtype === "int64" ? "an integer" : dtype === "bool" ? "true or false" : dtype.startsWith("float") ? "a number" : "a string";
-    throw new LarderError(
-      "bad_request",
-      `Join key "${key}" has dtype ${dtype}: every value must be ${expected}; entities.${key}[${i}] is ${JSON.stringify(v)}.`,
-      { invalidParams: [{ name: `entities.${key}[${i}]`, reason: `expected ${dtype} (${expected})` }] },
-    );
-  }
+function badKey(key: string, dtype: string, v: unknown, i: number): LarderError {
+  const expected = expectedOf(dtype);
+  return new LarderError("bad_request", `Join key "${key}" has dtype ${dtype}: every value must be ${expected}; entities.${key}[${i}] is ${writeJson(v)}.`, {
+    invalidParams: [{ name: `entities.${key}[${i}]`, reason: `expected ${dtype} (${expected})` }],
+    subject: "entity_columns",
+  });
 }
 
-/** Validates the entity columns against the plan's join keys; returns the row count. */
-export function checkEntities(entities: unknown, plan: OnlinePlan): number {
+/** The entity columns of a request, checked: the row count and each join key's canonical key texts. */
+export interface CheckedEntities {
+  n: number;
+  /** Join key → its values as key text (values.ts keyText), in request order. */
+  keyTexts: Record<string, string[]>;
+}
+
+/**
+ * Validates the entity columns against the plan's join keys. As in Feast, columns that are not join
+ * keys (request data, or anything else) are accepted and ignored, but every column must have the
+ * same length.
+ */
+export function checkEntities(entities: unknown, plan: OnlinePlan): CheckedEntities {
   if (typeof entities !== "object" || entities === null || Array.isArray(entities)) {
     throw badRequest('"entities" must be an object of join key → list of values, e.g. {"customer_id": [1, 2]}.', [
       { name: "entities", reason: "must be an object of join key → array" },
@@ -45,14 +35,8 @@ export function checkEntities(entities: unknown, plan: OnlinePlan): number {
   }
   const cols = entities as Record<string, unknown>;
   let n = -1;
+  const keyTexts: Record<string, string[]> = {};
   for (const key of Object.keys(cols)) {
-    const dtype = plan.joinKeys.get(key);
-    if (dtype === undefined) {
-      throw badRequest(
-        `"${key}" is not a join key of the requested features; they need ${[...plan.joinKeys.keys()].join(", ")}.`,
-        [{ name: `entities.${key}`, reason: "not a join key of the requested feature views" }],
-      );
-    }
     const values = cols[key];
     if (!Array.isArray(values)) throw badRequest(`entities.${key} must be an array of values.`, [{ name: `entities.${key}`, reason: "must be an array" }]);
     if (n === -1) n = values.length;
@@ -61,24 +45,37 @@ export function checkEntities(entities: unknown, plan: OnlinePlan): number {
         { name: `entities.${key}`, reason: `length ${values.length} ≠ ${n}` },
       ]);
     }
-    for (let i = 0; i < values.length; i++) checkJoinKeyValue(key, dtype, values[i], i);
+    const dtype = plan.joinKeys.get(key);
+    if (dtype === undefined) continue;
+    const texts: string[] = new Array(values.length);
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      // The common case first: a safe integer key is its own text.
+      const t = typeof v === "number" && (dtype === "int64" || (dtype === "int32" && v >= -2147483648 && v <= 2147483647)) && Number.isSafeInteger(v) ? String(v) : keyText(dtype, v);
+      if (t === null) throw badKey(key, dtype, v, i);
+      texts[i] = t;
+    }
+    keyTexts[key] = texts;
   }
   for (const key of plan.joinKeys.keys()) {
-    if (!(key in cols)) {
-      throw badRequest(`Missing entity column "${key}": the requested features need join keys ${[...plan.joinKeys.keys()].join(", ")}.`, [
-        { name: `entities.${key}`, reason: `required (dtype ${plan.joinKeys.get(key)})` },
-      ]);
+    if (!(key in keyTexts)) {
+      throw new LarderError("bad_request", `Missing entity column "${key}": the requested features need join keys ${[...plan.joinKeys.keys()].join(", ")}.`, {
+        invalidParams: [{ name: `entities.${key}`, reason: `required (dtype ${plan.joinKeys.get(key)})` }],
+        subject: "entity_columns",
+      });
     }
   }
   if (n <= 0) throw badRequest("The entity columns are empty; send at least one entity.", [{ name: "entities", reason: "no rows" }]);
   if (n > MAX_ONLINE_ENTITY_ROWS) {
     throw new LarderError("payload_too_large", `At most ${MAX_ONLINE_ENTITY_ROWS} entity rows per online request; got ${n}. Split the request.`);
   }
-  return n;
+  return { n, keyTexts };
 }
 
 export function checkRequestShape(req: unknown): OnlineFeaturesRequest {
-  if (typeof req !== "object" || req === null || Array.isArray(req)) throw badRequest("The request body must be a JSON object.");
+  if (typeof req !== "object" || req === null || Array.isArray(req)) {
+    throw badRequest('The request body must be a JSON object: {"features": [...], "entities": {...}}.', [{ name: "(root)", reason: "must be an object" }]);
+  }
   const r = req as Record<string, unknown>;
   if (r.features !== undefined && r.features !== null && !Array.isArray(r.features)) {
     throw badRequest('"features" must be a list of feature references.', [{ name: "features", reason: "must be an array of strings" }]);

@@ -3,10 +3,11 @@
 // Longer than ~400 lines on purpose: one writer whose parts share module-level scratch buffers and
 // byte constants on the hot path; split, they would trade locality for indirection.
 import "server-only";
-import { type OnlinePlan, type ViewSlot } from "./read-plan";
+import { type ViewSlot } from "./read-plan";
 import { READ_CHUNK, US } from "./read-redis";
-import { isoOf } from "./read-response";
-import { EPOCH_ISO, type OnlineFeaturesRequest } from "./read-types";
+import { EPOCH_ISO, type OnlineRead } from "./read-types";
+import { keyEchoJson } from "./values";
+import { civilPacked } from "../shared/time-us";
 
 // ---- The byte-level JSON writer (getOnlineFeaturesJson) ----
 
@@ -100,8 +101,9 @@ interface BytePart {
   base: number;
   ranges: number;
   width: number;
-  /** Event time per row, epoch ms (NaN for absent rows). */
-  times: number[];
+  /** Event time per row: whole seconds since the epoch (NaN for absent rows) and the microseconds. */
+  secs: number[];
+  micros: number[];
   /** The tail of a column with no null value and no short row (statuses and event_timestamps),
    * as bytes [tailFrom, tailTo) of the byte scratch (tailBytes). */
   tailFrom: number;
@@ -125,37 +127,26 @@ const B_NOT_FOUND = Buffer.from('"NOT_FOUND"', "latin1");
 const B_OUTSIDE_MAX_AGE = Buffer.from('"OUTSIDE_MAX_AGE"', "latin1");
 const B_NULL_VALUE = Buffer.from('"NULL_VALUE"', "latin1");
 const B_EPOCH = Buffer.from(`"${EPOCH_ISO}"`, "latin1");
-/** Most bytes one row adds to a tail: the longest status and a quoted time with ms, two commas. */
-const TAIL_ROW_MAX = B_OUTSIDE_MAX_AGE.length + 1 + '"0000-00-00T00:00:00.000Z"'.length + 1;
+/** Most bytes one row adds to a tail: the longest status and a quoted time with µs, two commas. */
+const TAIL_ROW_MAX = B_OUTSIDE_MAX_AGE.length + 1 + '"0000-00-00T00:00:00.000000Z"'.length + 1;
 const TAIL_FIXED = TAIL_STATUSES.length + TAIL_TIMES.length + 2;
 
-/** Latest epoch ms written by the fast path (year 9999); others go through Date. */
-const ISO_FAST_MAX = 253402300799999;
-
 /**
- * Writes `"<isoOf(ms)>"` (quotes included) at b[at]; returns the new position. Whole-number ms of
- * years 1970-9999 are formatted by hand (no Date, no string); anything else goes through isoOf.
+ * Writes `"<ISO 8601 UTC>"` (quotes included) at b[at] for the time `secs` seconds + `micros` µs since
+ * the epoch (0 ≤ micros < 1e6), with Feast's adaptive fraction (none for whole seconds, three
+ * digits for whole milliseconds, else six); returns the new position. No Date, no string.
  */
-export function writeIsoQuoted(b: Buffer, at: number, ms: number): number {
-  if (!(ms >= 0 && ms <= ISO_FAST_MAX && Number.isInteger(ms))) return at + b.write(`"${isoOf(ms)}"`, at, "latin1");
-  const days = Math.floor(ms / 86400000);
-  let rest = ms - days * 86400000;
-  // Civil date from days since 1970-01-01 (H. Hinnant's algorithm, days ≥ 0).
-  const z = days + 719468;
-  const era = Math.floor(z / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const month = mp < 10 ? mp + 3 : mp - 9;
-  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-  const hh = Math.floor(rest / 3600000);
-  rest -= hh * 3600000;
-  const mi = Math.floor(rest / 60000);
-  rest -= mi * 60000;
-  const ss = Math.floor(rest / 1000);
-  const frac = rest - ss * 1000;
+export function writeIsoQuoted(b: Buffer, at: number, secs: number, micros: number): number {
+  const days = Math.floor(secs / 86400);
+  let rest = secs - days * 86400;
+  const civil = civilPacked(days);
+  const year = Math.floor(civil / 10000);
+  const month = Math.floor(civil / 100) % 100;
+  const day = civil % 100;
+  const hh = Math.floor(rest / 3600);
+  rest -= hh * 3600;
+  const mi = Math.floor(rest / 60);
+  const ss = rest - mi * 60;
   b[at++] = 34; // "
   b[at++] = 48 + Math.floor(year / 1000);
   b[at++] = 48 + (Math.floor(year / 100) % 10);
@@ -176,16 +167,60 @@ export function writeIsoQuoted(b: Buffer, at: number, ms: number): number {
   b[at++] = 58;
   b[at++] = 48 + Math.floor(ss / 10);
   b[at++] = 48 + (ss % 10);
-  if (frac !== 0) {
-    // Feast prints whole seconds without a fraction (isoOf).
+  if (micros !== 0) {
     b[at++] = 46; // .
-    b[at++] = 48 + Math.floor(frac / 100);
-    b[at++] = 48 + (Math.floor(frac / 10) % 10);
-    b[at++] = 48 + (frac % 10);
+    const ms = micros % 1000 === 0;
+    let div = 100000;
+    for (let k = ms ? 3 : 6; k > 0; k--) {
+      b[at++] = 48 + (Math.floor(micros / div) % 10);
+      div /= 10;
+    }
   }
   b[at++] = 90; // Z
   b[at++] = 34;
   return at;
+}
+
+/** Seconds of the earliest and latest valid clock (0001-01-01T00:00:00Z, 9999-12-31T23:59:59Z). */
+const MIN_SECS = -62135596800;
+const MAX_SECS = 253402300799;
+
+/**
+ * A stored `__ts` / `__asof` (decimal epoch µs, keys.ts) at b[from, to) split into whole seconds
+ * (returned) and microseconds (into micros[i]), exact for the whole range; NaN when the bytes are not
+ * a canonical clock in range (keys.ts clockUs: the entity then reads as absent).
+ */
+function clockAt(b: Buffer, from: number, to: number, micros: number[], i: number): number {
+  let p = from;
+  const neg = b[p] === 45; // -
+  if (neg) p++;
+  const len = to - p;
+  if (len < 1 || len > 18 || (b[p] === 48 && len > 1)) return NaN;
+  let head = 0;
+  let tail = 0;
+  const split = to - 6;
+  for (let k = p; k < to; k++) {
+    const d = b[k] - 48;
+    if (d < 0 || d > 9) return NaN;
+    if (k < split) head = head * 10 + d;
+    else tail = tail * 10 + d;
+  }
+  let secs = head;
+  let us = tail;
+  if (neg && us > 0) {
+    secs = -head - 1;
+    us = 1_000_000 - tail;
+  } else if (neg) secs = -head;
+  if (secs < MIN_SECS || secs > MAX_SECS) return NaN;
+  micros[i] = us;
+  return secs;
+}
+
+/** Whether b[from, to) looks like a packed JSON array ('[' … ']'); anything else reads as absent. */
+function isPackedArray(b: Buffer, from: number, to: number): boolean {
+  while (from < to && b[from] <= 32) from++;
+  while (to > from && b[to - 1] <= 32) to--;
+  return to - from >= 2 && b[from] === 91 && b[to - 1] === 93;
 }
 
 /** Int32 slots one part needs in the scratch. */
@@ -224,15 +259,16 @@ function scanPart(
   timeIdx: number,
   packedIdx: number,
   width: number,
-  ttlMs: number | null,
-  now: number,
+  ttlUs: number | null,
+  nowUs: number,
   nums: Int32Array,
   base: number,
   tailAt: number,
 ): BytePart {
   const packed: (Uint8Array | null)[] = new Array(n);
   const ranges = base + 2 * n;
-  const times: number[] = new Array(n);
+  const secs: number[] = new Array(n);
+  const micros: number[] = new Array(n);
   for (let i = 0; i < n; i++) {
     const b = bufs[i];
     const tAt = fieldsAt + 2 * (i * nf + timeIdx);
@@ -241,17 +277,19 @@ function scanPart(
     const tTo = nums[tAt + 1];
     const pFrom = nums[pAt];
     const pTo = nums[pAt + 1];
-    if (tFrom === tTo || pFrom === pTo) {
+    const sec = tFrom === tTo || pFrom === pTo ? NaN : clockAt(b, tFrom, tTo, micros, i);
+    // An absent entity, or a stored clock or packed value that is not valid, reads as NOT_FOUND.
+    if (Number.isNaN(sec) || !isPackedArray(b, pFrom, pTo)) {
       packed[i] = null;
       nums[base + 2 * i] = 0;
       nums[base + 2 * i + 1] = 0;
-      times[i] = NaN;
+      secs[i] = NaN;
+      micros[i] = 0;
     } else {
-      const ms = epochMsOf(b, tFrom, tTo);
       packed[i] = b;
       nums[base + 2 * i] = scanPacked(b, pFrom, pTo, nums, ranges + 2 * i * width, width);
-      times[i] = ms;
-      nums[base + 2 * i + 1] = ttlMs !== null && ms < now - ttlMs ? 1 : 0;
+      secs[i] = sec;
+      nums[base + 2 * i + 1] = ttlUs !== null && sec * 1e6 + micros[i] < nowUs - ttlUs ? 1 : 0;
     }
   }
   // The tail every column without nulls or short rows shares, written once as bytes.
@@ -265,22 +303,11 @@ function scanPart(
   at = put(TAIL_TIMES, t, at);
   for (let i = 0; i < n; i++) {
     if (i > 0) t[at++] = 44;
-    at = packed[i] === null ? put(B_EPOCH, t, at) : writeIsoQuoted(t, at, times[i]);
+    at = packed[i] === null ? put(B_EPOCH, t, at) : writeIsoQuoted(t, at, secs[i], micros[i]);
   }
   t[at++] = 93; // ]
   t[at++] = 125; // }
-  return { packed, nums, base, ranges, width, times, tailFrom: tailAt, tailTo: at };
-}
-
-/** A stored `__ts` / `__asof` (decimal epoch ms) at b[from, to), without making a string of it. */
-function epochMsOf(b: Buffer, from: number, to: number): number {
-  let v = 0;
-  for (let i = from; i < to; i++) {
-    const d = b[i] - 48;
-    if (d < 0 || d > 9) return Number(b.toString("latin1", from, to));
-    v = v * 10 + d;
-  }
-  return v;
+  return { packed, nums, base, ranges, width, secs, micros, tailFrom: tailAt, tailTo: at };
 }
 
 /** Copies `src` into `out` at `at`; returns the new position. A loop beats a native call for small sources. */
@@ -314,25 +341,31 @@ const VALUES_OPEN = Buffer.from('{"values":[', "latin1");
  * A first pass sizes every column so the answer is one exact allocation.
  */
 export function buildResponseJson(
-  plan: OnlinePlan,
-  req: OnlineFeaturesRequest,
-  n: number,
-  chunks: (string | Buffer)[][],
-  now: number,
+  r: OnlineRead,
   alloc: (size: number) => Buffer,
   /** More `metadata` members as JSON (`"staleness":{…}`), or "". */
   extraMetadata = "",
 ): Buffer {
-  const keys = Object.keys(req.entities);
+  const { plan, req, n, chunks, nowUs } = r;
+  const keys = Object.keys(r.keyTexts);
   let names = "";
   for (const k of keys) names += `${JSON.stringify(k)},`;
   names = plan.columnNamesJson === "" ? names.slice(0, -1) : names + plan.columnNamesJson;
-  let text = `{"metadata":{"feature_names":[${names}]${extraMetadata ? `,${extraMetadata}` : ""}},"results":[`;
-  // Join keys first, echoed as sent.
+  // Feast's key order: results, then metadata.
+  let text = `{"results":[`;
+  const ending = `],"metadata":{"feature_names":[${names}]${extraMetadata ? `,${extraMetadata}` : ""}}}`;
+  // Join keys first, echoed typed by their dtype (an int64 sent as digits comes back a number).
   const keyTail = `],"statuses":[${repeatJoined(Q_PRESENT, n)}],"event_timestamps":[${repeatJoined(Q_EPOCH, n)}]}`;
   for (let k = 0; k < keys.length; k++) {
-    const values = JSON.stringify(req.entities[keys[k]]);
-    text += `${k > 0 ? "," : ""}{"values":[${values.slice(1, -1)}${keyTail}`;
+    const dtype = plan.joinKeys.get(keys[k])!;
+    const texts = r.keyTexts[keys[k]];
+    let values: string;
+    if (dtype === "int64" || dtype === "int32" || dtype === "float64" || dtype === "float32" || dtype === "bool") values = texts.join(",");
+    else {
+      const original = req.entities[keys[k]];
+      values = texts.map((t, i) => keyEchoJson(dtype, t, original[i])).join(",");
+    }
+    text += `${k > 0 ? "," : ""}{"values":[${values}${keyTail}`;
   }
   let need = 0;
   for (const g of plan.groups) need += 2 * n * g.fields.length;
@@ -360,13 +393,13 @@ export function buildResponseJson(
     const g = slot.group;
     const nf = plan.groups[g].fields.length;
     if (slot.rowIdx >= 0) {
-      const part = scanPart(bufs[g], fieldsAt[g], nf, n, slot.tsIdx, slot.rowIdx, slot.rowPos.size, slot.ttlMs, now, nums, base, tailAt);
+      const part = scanPart(bufs[g], fieldsAt[g], nf, n, slot.tsIdx, slot.rowIdx, slot.rowPos.size, slot.ttlUs, nowUs, nums, base, tailAt);
       rowParts.set(slot, part);
       base += partSize(n, slot.rowPos.size);
       tailAt = part.tailTo;
     }
     if (slot.aggIdx >= 0) {
-      const part = scanPart(bufs[g], fieldsAt[g], nf, n, slot.asofIdx, slot.aggIdx, slot.aggPos.size, null, now, nums, base, tailAt);
+      const part = scanPart(bufs[g], fieldsAt[g], nf, n, slot.asofIdx, slot.aggIdx, slot.aggPos.size, null, nowUs, nums, base, tailAt);
       aggParts.set(slot, part);
       base += partSize(n, slot.aggPos.size);
       tailAt = part.tailTo;
@@ -378,7 +411,7 @@ export function buildResponseJson(
   // Each column's tail: bytes [tailFrom[c], tailTo[c]) of tailBytes.
   const tailFrom: number[] = new Array(cols.length);
   const tailTo: number[] = new Array(cols.length);
-  let size = Buffer.byteLength(text) + 2;
+  let size = Buffer.byteLength(text) + Buffer.byteLength(ending);
   for (let c = 0; c < cols.length; c++) {
     const col = cols[c];
     const part = (col.isAggregation ? aggParts : rowParts).get(col.slot)!;
@@ -422,7 +455,7 @@ export function buildResponseJson(
       at = put(TAIL_TIMES, t, at);
       for (let i = 0; i < n; i++) {
         if (i > 0) t[at++] = 44;
-        at = packed[i] === null || nums[pb + 2 * i] <= pos ? put(B_EPOCH, t, at) : writeIsoQuoted(t, at, part.times[i]);
+        at = packed[i] === null || nums[pb + 2 * i] <= pos ? put(B_EPOCH, t, at) : writeIsoQuoted(t, at, part.secs[i], part.micros[i]);
       }
       t[at++] = 93; // ]
       t[at++] = 125; // }
@@ -456,8 +489,7 @@ export function buildResponseJson(
     }
     at = putRange(tailBytes, tailFrom[c], tailTo[c], out, at);
   }
-  out[at++] = 93; // ]
-  out[at++] = 125; // }
+  at += out.write(ending, at, "utf8");
   if (at !== size) throw new Error(`online response sized ${size} bytes but wrote ${at}`);
   return out;
 }

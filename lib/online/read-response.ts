@@ -1,14 +1,13 @@
 // The online answer as objects (Feast's response shape): values, statuses (PRESENT, NOT_FOUND,
-// NULL_VALUE, OUTSIDE_MAX_AGE — ttl enforced at read time) and event timestamps.
+// NULL_VALUE, OUTSIDE_MAX_AGE — ttl enforced at read time) and event timestamps. Values are parsed
+// with lib/shared/exact-json.ts, so an int64 beyond 2^53 is a BigInt here (write it with writeJson).
 import "server-only";
-import { type OnlinePlan, type ViewSlot } from "./read-plan";
-import { EPOCH_ISO, type FeatureStatus, type OnlineFeaturesRequest, type OnlineFeaturesResponse, type OnlineRead } from "./read-types";
-
-export function isoOf(ms: number): string {
-  const s = new Date(ms).toISOString();
-  // Feast prints whole seconds without a fraction.
-  return s.endsWith(".000Z") ? `${s.slice(0, 19)}Z` : s;
-}
+import { parseJsonExact } from "../shared/exact-json";
+import { isoFromUs } from "../shared/time-us";
+import { clockUs } from "./keys";
+import { type ViewSlot } from "./read-plan";
+import { EPOCH_ISO, type FeatureStatus, type OnlineFeaturesResponse, type OnlineRead } from "./read-types";
+import { keyEchoJson } from "./values";
 
 /** The script's string answers as rows[group][entity] = that group's field values (null = absent). */
 export function fieldRows(r: OnlineRead): (string | null)[][][] {
@@ -23,14 +22,32 @@ export function fieldRows(r: OnlineRead): (string | null)[][][] {
   });
 }
 
-export function buildResponse(plan: OnlinePlan, req: OnlineFeaturesRequest, n: number, rows: (string | null)[][][], now: number): OnlineFeaturesResponse {
+/** A stored packed value as an array, or null when it is absent or not a JSON array (then the entity reads as absent). */
+function unpack(packed: string | null): unknown[] | null {
+  if (packed === null) return null;
+  try {
+    const v = parseJsonExact(packed);
+    return Array.isArray(v) ? v : null;
+  } catch {
+    return null;
+  }
+}
+
+export function buildResponse(r: OnlineRead, rows: (string | null)[][][]): OnlineFeaturesResponse {
+  const { plan, req, n, nowUs } = r;
   const featureNames: string[] = [];
   const results: OnlineFeaturesResponse["results"] = [];
-  // Join keys first, as Feast echoes them.
-  for (const key of Object.keys(req.entities)) {
+  // Join keys first, as Feast echoes them, typed by their dtype.
+  for (const key of Object.keys(r.keyTexts)) {
     featureNames.push(key);
-    const values = req.entities[key];
-    results.push({ values: values.slice(), statuses: new Array(n).fill("PRESENT"), event_timestamps: new Array(n).fill(EPOCH_ISO) });
+    const dtype = plan.joinKeys.get(key)!;
+    const texts = r.keyTexts[key];
+    const original = req.entities[key];
+    results.push({
+      values: texts.map((t, i) => parseJsonExact(keyEchoJson(dtype, t, original[i]))),
+      statuses: new Array(n).fill("PRESENT"),
+      event_timestamps: new Array(n).fill(EPOCH_ISO),
+    });
   }
   // Per view slot and row: event time strings, staleness, and the packed values parsed once.
   interface SlotRows {
@@ -44,31 +61,24 @@ export function buildResponse(plan: OnlinePlan, req: OnlineFeaturesRequest, n: n
   const slotRows = new Map<ViewSlot, SlotRows>();
   for (const slot of plan.slots) {
     const groupRows = rows[slot.group];
-    const r: SlotRows = { tsIso: new Array(n), asofIso: new Array(n), stale: new Array(n), rowVals: new Array(n), aggVals: new Array(n) };
+    const s: SlotRows = { tsIso: new Array(n), asofIso: new Array(n), stale: new Array(n), rowVals: new Array(n), aggVals: new Array(n) };
     for (let i = 0; i < n; i++) {
-      const fields = groupRows[i];
+      const fields = groupRows[i] ?? [];
       if (slot.rowIdx >= 0) {
-        const ts = fields[slot.tsIdx];
-        const packed = fields[slot.rowIdx];
-        if (ts === null || packed === null) {
-          r.rowVals[i] = null;
-          r.tsIso[i] = EPOCH_ISO;
-          r.stale[i] = false;
-        } else {
-          const tsMs = Number(ts);
-          r.rowVals[i] = JSON.parse(packed) as unknown[];
-          r.tsIso[i] = isoOf(tsMs);
-          r.stale[i] = slot.ttlMs !== null && tsMs < now - slot.ttlMs;
-        }
+        const ts = clockUs(fields[slot.tsIdx]);
+        const values = ts === null ? null : unpack(fields[slot.rowIdx] ?? null);
+        s.rowVals[i] = values;
+        s.tsIso[i] = values === null ? EPOCH_ISO : isoFromUs(ts!);
+        s.stale[i] = values !== null && slot.ttlUs !== null && Number(ts) < nowUs - slot.ttlUs;
       }
       if (slot.aggIdx >= 0) {
-        const asof = fields[slot.asofIdx];
-        const packed = fields[slot.aggIdx];
-        r.aggVals[i] = asof === null || packed === null ? null : (JSON.parse(packed) as unknown[]);
-        r.asofIso[i] = asof === null || packed === null ? EPOCH_ISO : isoOf(Number(asof));
+        const asof = clockUs(fields[slot.asofIdx]);
+        const values = asof === null ? null : unpack(fields[slot.aggIdx] ?? null);
+        s.aggVals[i] = values;
+        s.asofIso[i] = values === null ? EPOCH_ISO : isoFromUs(asof!);
       }
     }
-    slotRows.set(slot, r);
+    slotRows.set(slot, s);
   }
   for (const c of plan.columns) {
     featureNames.push(c.name);
@@ -96,5 +106,6 @@ export function buildResponse(plan: OnlinePlan, req: OnlineFeaturesRequest, n: n
     }
     results.push({ values, statuses, event_timestamps: tss });
   }
-  return { metadata: { feature_names: featureNames }, results };
+  // Feast's key order: results, then metadata.
+  return { results, metadata: { feature_names: featureNames } };
 }

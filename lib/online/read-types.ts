@@ -3,13 +3,16 @@
 import "server-only";
 import type { OnlinePlan } from "./read-plan";
 
-export type EntityValue = string | number | boolean;
+/** An entity value as parsed from the request (lib/shared/exact-json.ts: an int64 beyond 2^53 is a BigInt). */
+export type EntityValue = string | number | boolean | bigint;
 
 export interface OnlineFeaturesRequest {
   features?: string[];
   feature_service?: string;
   entities: Record<string, EntityValue[]>;
   full_feature_names?: boolean;
+  /** Feast's flag; accepted and ignored (Feast's JSON answer does not carry the metadata either). */
+  include_feature_view_version_metadata?: boolean;
   /** Larder extension: report each view's freshness in `metadata.staleness` (docs/monitoring.md). */
   include_staleness?: boolean;
 }
@@ -40,7 +43,10 @@ export interface OnlineRead {
   plan: OnlinePlan;
   req: OnlineFeaturesRequest;
   n: number;
+  /** Join key → canonical key texts of the request's values (read-request.ts). */
+  keyTexts: Record<string, string[]>;
   /** chunks[group][c] = the read script's answer for entities c·READ_CHUNK.. (readLua). */
   chunks: (string | Buffer)[][];
-  now: number;
+  /** Read time, epoch µs (ttl is enforced against it). */
+  nowUs: number;
 }

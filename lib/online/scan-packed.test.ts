@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { isoFromUs, MAX_TIME_US, MIN_TIME_US } from "../shared/time-us";
 import { scanPacked, writeIsoQuoted } from "./read-response-bytes";
 import { packValues } from "./keys";
 
@@ -40,21 +41,20 @@ describe("scanPacked", () => {
 });
 
 describe("writeIsoQuoted", () => {
-  // What getOnlineFeatures prints (isoOf): toISOString, whole seconds without a fraction.
-  const expected = (ms: number) => {
-    const s = new Date(ms).toISOString();
-    return `"${s.endsWith(".000Z") ? `${s.slice(0, 19)}Z` : s}"`;
-  };
-  const written = (ms: number) => {
+  // What getOnlineFeatures prints (isoFromUs): Feast's adaptive fraction (none, ms or µs).
+  const written = (us: bigint) => {
     const b = Buffer.alloc(64);
-    return b.subarray(0, writeIsoQuoted(b, 0, ms)).toString("latin1");
+    let secs = us / 1_000_000n;
+    let micros = us % 1_000_000n;
+    if (micros < 0n) {
+      micros += 1_000_000n;
+      secs -= 1n;
+    }
+    return b.subarray(0, writeIsoQuoted(b, 0, Number(secs), Number(micros))).toString("latin1");
   };
-  it("matches Date for edge cases and for random times", () => {
-    const cases = [0, 1, 999, 1000, 86_399_999, 951_782_400_000, 951_868_799_999, 4_107_542_400_000, 253_402_300_799_999, Date.UTC(2024, 1, 29, 23, 59, 59, 7)];
-    for (let i = 0; i < 20_000; i++) cases.push(Math.floor(Math.random() * 253_402_300_800_000));
-    for (const ms of cases) expect(written(ms), String(ms)).toBe(expected(ms));
-  });
-  it("falls back to Date outside the fast range", () => {
-    for (const ms of [-1, -86_400_001, 253_402_300_800_000, 1.5]) expect(written(ms)).toBe(expected(ms));
+  it("matches isoFromUs for edge cases and for random times, microseconds included", () => {
+    const cases = [0n, 1n, 999n, 1000n, 1_000_000n, 86_399_999_999n, -1n, -86_400_000_001n, MIN_TIME_US, MAX_TIME_US, 951_782_400_000_000n, 4_107_542_400_000_000n];
+    for (let i = 0; i < 20_000; i++) cases.push(MIN_TIME_US + BigInt(Math.floor(Math.random() * Number(MAX_TIME_US - MIN_TIME_US))));
+    for (const us of cases) expect(written(us), String(us)).toBe(`"${isoFromUs(us)}"`);
   });
 });

@@ -8,6 +8,8 @@
 //   - `__agg` (window aggregates) + `__asof`: written only if the incoming as-of time ≥ the stored
 //     `__asof` (materializing an older window after a newer one cannot roll aggregates back).
 //
+// Clocks are epoch µs as decimal text, compared exactly as text in the script.
+//
 // Clock bounds (keys.ts `clockBoundsKey`): per project one hash holds, per view version and clock,
 // a value no entity's clock exceeds. A call whose smallest incoming event time (`lo`) and as-of time
 // are ≥ the bounds cannot lose to any stored value, so it writes without reading a single clock;
@@ -26,7 +28,7 @@ import type { Cluster, Redis } from "ioredis";
 import { ClusterBatch, groupBySlot } from "../redis/cluster";
 import { coalesceWrites } from "../redis/coalesce";
 import { isCluster, type OnlineRedis } from "../redis/connection";
-import { aggField, asofField, clockBoundsKey, rowField, tsField } from "./keys";
+import { aggField, asofField, clockBoundsKey, clockUs, rowField, tsField } from "./keys";
 
 // KEYS: [the clock bounds hash, when ARGV[9] = '1'], then the entity keys.
 // ARGV: the four field names, the as-of time ('' = no aggregates), then ONE payload string for all
@@ -36,19 +38,47 @@ import { aggField, asofField, clockBoundsKey, rowField, tsField } from "./keys";
 // and largest event time among the payload's non-empty `ts` ('' when none), and the bounds flag.
 export const ONLINE_WRITE_LUA = `
 local tsF, rowF, asofF, aggF, asof, payload = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
-local lo, hi, bounded = tonumber(ARGV[7]), tonumber(ARGV[8]), ARGV[9] == '1'
-local asofN = tonumber(asof)
-local find, sub = string.find, string.sub
+local lo, hi, bounded = ARGV[7], ARGV[8], ARGV[9] == '1'
+local find, sub, match = string.find, string.sub, string.match
+-- Clocks are epoch µs as canonical decimal text (keys.ts); they are compared as text, exactly (a Lua
+-- number is a double: beyond 2^53 µs, in the year 2255, it would round). A stored clock that is not
+-- one (not canonical digits, or outside 0001-01-01 … 9999-12-31) counts as absent, so a bad value
+-- can never block later writes.
+local function clock(x)
+  if not x or x == '' or not match(x, '^%-?[1-9]%d*$') and x ~= '0' then return nil end
+  local neg = sub(x, 1, 1) == '-'
+  local n = neg and #x - 1 or #x
+  if neg then
+    if n > 17 or (n == 17 and x > '-62135596800000000') then return nil end
+  elseif n > 18 or (n == 18 and x > '253402300799999999') then return nil end
+  return x
+end
+-- a <= b for canonical decimal integers.
+local function le(a, b)
+  local na, nb = sub(a, 1, 1) == '-', sub(b, 1, 1) == '-'
+  if na ~= nb then return na end
+  if #a ~= #b then
+    if na then return #a > #b end
+    return #a < #b
+  end
+  if na then return a >= b end
+  return a <= b
+end
+local asofC = clock(asof)
+lo, hi = clock(lo), clock(hi)
 local written = 0
 local pos = 1
 local first = 1
 local fast = false
-local boundTs, boundAsof
+local boundTs, boundAsof, badTs, badAsof
 if bounded then
   first = 2
   local b = redis.call('HMGET', KEYS[1], tsF, asofF)
-  boundTs, boundAsof = tonumber(b[1]), tonumber(b[2])
-  fast = ((not lo) or (not boundTs) or boundTs <= lo) and ((not asofN) or (not boundAsof) or boundAsof <= asofN)
+  boundTs, boundAsof = clock(b[1]), clock(b[2])
+  -- A stored bound that is not a clock bounds nothing we can compare: no fast path, and it is left
+  -- alone (replacing it by this call's times could put it below some entity's clock).
+  badTs, badAsof = b[1] and not boundTs, b[2] and not boundAsof
+  fast = ((not lo) or (not badTs and ((not boundTs) or le(boundTs, lo)))) and ((not asofC) or (not badAsof and ((not boundAsof) or le(boundAsof, asofC))))
 end
 for i = first, #KEYS do
   local key = KEYS[i]
@@ -61,18 +91,18 @@ for i = first, #KEYS do
   if fast then
     -- No stored clock of this version exceeds the bounds, and the bounds do not exceed ours.
     wRow = ts ~= ''
-    wAgg = asofN ~= nil
+    wAgg = asofC ~= nil
   else
     local curTs, curAsof
-    if asofN then
+    if asofC then
       local cur = redis.call('HMGET', key, tsF, asofF)
-      curTs, curAsof = cur[1], cur[2]
+      curTs, curAsof = clock(cur[1]), clock(cur[2])
     else
       -- No aggregates in this batch: one clock to read (HGET is measurably cheaper than HMGET).
-      curTs = redis.call('HGET', key, tsF)
+      curTs = clock(redis.call('HGET', key, tsF))
     end
-    wRow = ts ~= '' and ((not curTs) or tonumber(curTs) <= tonumber(ts))
-    wAgg = asofN ~= nil and ((not curAsof) or tonumber(curAsof) <= asofN)
+    wRow = ts ~= '' and ((not curTs) or le(curTs, ts))
+    wAgg = asofC ~= nil and ((not curAsof) or le(curAsof, asofC))
   end
   if wRow and wAgg then
     redis.call('HSET', key, tsF, ts, rowF, sub(payload, e1 + 1, e2 - 1), asofF, asof, aggF, sub(payload, e2 + 1, e3 - 1))
@@ -87,8 +117,8 @@ for i = first, #KEYS do
 end
 if bounded and written > 0 then
   -- hi bounds every event time this call wrote (and entities it did not write keep clocks ≤ the old bound).
-  if hi and ((not boundTs) or hi > boundTs) then redis.call('HSET', KEYS[1], tsF, ARGV[8]) end
-  if asofN and ((not boundAsof) or asofN > boundAsof) then redis.call('HSET', KEYS[1], asofF, asof) end
+  if hi and not badTs and ((not boundTs) or not le(hi, boundTs)) then redis.call('HSET', KEYS[1], tsF, hi) end
+  if asofC and not badAsof and ((not boundAsof) or not le(asofC, boundAsof)) then redis.call('HSET', KEYS[1], asofF, asofC) end
 end
 return written
 `;
@@ -113,8 +143,8 @@ export interface OnlineWriteTarget {
   project: string;
   view: string;
   version: number;
-  /** Epoch ms the aggregates were computed as of; null when the batch writes no aggregates. */
-  asofMs: number | null;
+  /** Epoch µs the aggregates were computed as of (decimal digits or BigInt); null when the batch writes no aggregates. */
+  asofUs: bigint | string | number | null;
 }
 
 export interface OnlineWriteBatch extends OnlineWriteTarget {
@@ -123,11 +153,11 @@ export interface OnlineWriteBatch extends OnlineWriteTarget {
 
 export interface OnlineWriteRow {
   key: string;
-  /** Epoch ms of the row-level values; null = write no row-level values for this entity. */
-  tsMs: number | string | null;
-  /** Row-level values packed with `packValues` in feature position order (ignored when tsMs is null). */
+  /** Epoch µs of the row-level values (decimal digits or BigInt); null = write no row-level values for this entity. */
+  tsUs: bigint | string | number | null;
+  /** Row-level values packed with `packValues` in feature position order (ignored when tsUs is null). */
   row: string | null;
-  /** Aggregates packed with `packValues` in feature position order (required when asofMs is set). */
+  /** Aggregates packed with `packValues` in feature position order (required when asofUs is set). */
   agg: string | null;
 }
 
@@ -138,22 +168,22 @@ export interface EventTimeRange {
 }
 
 /** One entity's part of the payload: `ts US row US agg` ('' for no row-level values). */
-function payloadEntry(r: Pick<OnlineWriteRow, "tsMs" | "row" | "agg">): string {
-  const hasRow = r.tsMs !== null && r.row !== null;
-  return `${hasRow ? r.tsMs : ""}${FIELD_SEP}${hasRow ? r.row : ""}${FIELD_SEP}${r.agg ?? "[]"}`;
+function payloadEntry(r: Pick<OnlineWriteRow, "tsUs" | "row" | "agg">): string {
+  const hasRow = r.tsUs !== null && r.row !== null;
+  return `${hasRow ? String(r.tsUs) : ""}${FIELD_SEP}${hasRow ? r.row : ""}${FIELD_SEP}${r.agg ?? "[]"}`;
 }
 
 function rowsTimeRange(rows: readonly OnlineWriteRow[]): EventTimeRange {
-  let lo = Infinity;
-  let hi = -Infinity;
+  let lo: bigint | null = null;
+  let hi: bigint | null = null;
   for (const r of rows) {
-    if (r.tsMs === null || r.row === null) continue;
-    const t = Number(r.tsMs);
-    if (!Number.isFinite(t)) throw new Error(`online write: event time ${String(r.tsMs)} of ${r.key} is not epoch milliseconds`);
-    if (t < lo) lo = t;
-    if (t > hi) hi = t;
+    if (r.tsUs === null || r.row === null) continue;
+    const t = clockUs(String(r.tsUs));
+    if (t === null) throw new Error(`online write: event time ${String(r.tsUs)} of ${r.key} is not epoch microseconds in 0001-01-01 … 9999-12-31`);
+    if (lo === null || t < lo) lo = t;
+    if (hi === null || t > hi) hi = t;
   }
-  return hi === -Infinity ? { lo: "", hi: "" } : { lo: String(lo), hi: String(hi) };
+  return lo === null || hi === null ? { lo: "", hi: "" } : { lo: lo.toString(), hi: hi.toString() };
 }
 
 /**
@@ -163,7 +193,7 @@ function rowsTimeRange(rows: readonly OnlineWriteRow[]): EventTimeRange {
  */
 function packedWriteArgs(t: OnlineWriteTarget, keys: readonly string[], payload: string, range: EventTimeRange | null): (string | number)[] {
   const { view, version } = t;
-  const fields = [tsField(view, version), rowField(view, version), asofField(view, version), aggField(view, version), t.asofMs === null ? "" : String(t.asofMs), payload];
+  const fields = [tsField(view, version), rowField(view, version), asofField(view, version), aggField(view, version), t.asofUs === null ? "" : String(t.asofUs), payload];
   return range
     ? [keys.length + 1, clockBoundsKey(t.project), ...keys, ...fields, range.lo, range.hi, "1"]
     : [keys.length, ...keys, ...fields, "", "", ""];
@@ -196,7 +226,7 @@ export interface OnlineWriteTrip {
 }
 
 export function onlineWriteTrip(redis: OnlineRedis, target: OnlineWriteTarget, maxPerCall = 500): OnlineWriteTrip {
-  const t: OnlineWriteTarget = { project: target.project, view: target.view, version: target.version, asofMs: target.asofMs };
+  const t: OnlineWriteTarget = { project: target.project, view: target.view, version: target.version, asofUs: target.asofUs };
   return isCluster(redis) ? clusterWriteTrip(redis, t, maxPerCall) : singleWriteTrip(redis, t);
 }
 

@@ -14,7 +14,7 @@ import { qid, qlit } from "../duckdb/instance";
 import { SandboxTimeout, withDeadline, withSandbox } from "../duckdb/sandbox";
 import { LarderError, badRequest, forbidden, notFound } from "../errors";
 import { duckType } from "../shared/dtypes";
-import { getOnlineFeatures } from "../online/get-online-features";
+import { getOnlineFeaturesJson } from "../online/get-online-features";
 import { getFreshCatalog, type CatalogViewVersion } from "../registry/catalog-cache";
 import { listPartitionDates, partitionFile, utcDate, versionDir } from "../shared/offline-layout";
 import { getHistoricalFeatures } from "../offline/get-historical-features";
@@ -154,7 +154,8 @@ async function compareOnlineOffline(input: ViewPreviewInput, vv: CatalogViewVers
     // Whole numbers travel as JSON numbers while exact; beyond 2^53 as digit strings.
     return (k.dtype === "int32" || k.dtype === "int64") && Number.isSafeInteger(Number(v)) ? Number(v) : v;
   };
-  const online = await getOnlineFeatures({
+  // The online answer as the servers write it (exact int64 digits, float form).
+  const online = await getOnlineFeaturesJson({
     project: input.project.name,
     principal: input.principal,
     request: { features: [ref], entities: Object.fromEntries(vv.joinKeys.map((k) => [k.name, [keyValue(k)]])) },
@@ -179,5 +180,5 @@ async function compareOnlineOffline(input: ViewPreviewInput, vv: CatalogViewVers
     }
   }
   // The historical body is spliced in as text, so its values stay exactly as computed.
-  return `{"at":${JSON.stringify(last?.end.toISOString() ?? null)},"online":${JSON.stringify(online)},"offline":${offline ?? "null"},"offline_error":${JSON.stringify(offlineError)}}`;
+  return `{"at":${JSON.stringify(last?.end.toISOString() ?? null)},"online":${online.toString("utf8")},"offline":${offline ?? "null"},"offline_error":${JSON.stringify(offlineError)}}`;
 }

@@ -62,8 +62,10 @@ beforeAll(async () => {
   const redis = createRedis("online");
   try {
     const start = new Date("2025-01-01T00:00:00Z");
-    await materializeWindow({ projectName: project, viewName: "spend", version: 1, versionId: v.id, start, end, writeOffline: true, writeOnline: true, jobId: "preview-test" }, {}, { redis });
-    await db().materializedInterval.create({ data: { versionId: v.id, start, end, online: true, offline: true } });
+    const res = await materializeWindow({ projectName: project, viewName: "spend", version: 1, versionId: v.id, start, end, writeOffline: true, writeOnline: true, jobId: "preview-test" }, {}, { redis });
+    // As the job layer records it: the interval and the partitions its job wrote (the end is a midnight, so its day too).
+    const job = await db().job.create({ data: { kind: "materialize", projectId, featureViewId: v.featureViewId, version: 1, windowStart: start, windowEnd: end, status: "succeeded", triggeredBy: "test", result: { partitions: res.partitions } } });
+    await db().materializedInterval.create({ data: { versionId: v.id, start, end, online: true, offline: true, jobId: job.id } });
   } finally {
     redis.disconnect();
   }
@@ -93,7 +95,7 @@ describe("view version preview", () => {
     const body = JSON.parse(text) as { rows: Record<string, unknown>[]; partitions: string[]; truncated: boolean; columns: { name: string }[] };
     expect(body.rows).toHaveLength(3);
     expect(body.rows.map((x) => x.event_timestamp)).toEqual(["2025-01-02T11:00:00.000000Z", "2025-01-02T03:04:05.123456Z", "2025-01-01T10:00:00.000001Z"]);
-    expect(body.partitions).toEqual(["2025-01-02", "2025-01-01"]);
+    expect(body.partitions).toEqual(["2025-01-03", "2025-01-02", "2025-01-01"]);
     expect(body.truncated).toBe(false);
     expect(body.columns.map((c) => c.name)).toEqual(["customer_id", "event_timestamp", "created_timestamp", "amount", "score", "tier", "active"]);
   });

@@ -82,7 +82,8 @@ async function setup(name: string, rows: Row[]) {
     await db().featureViewVersion.update({ where: { id: v.versionId }, data: { monitoring: compileMonitoring({ monitoring: parsed }) as object } });
   };
   const run = (days: [number, number], jobId: string, online = true) =>
-    materializeWindow({ projectName: project, viewName: "tx", version: 1, versionId: v.versionId, start: new Date(T0 + days[0] * D), end: new Date(T0 + days[1] * D), writeOffline: true, writeOnline: online, jobId });
+    // Whole days only: the end's (next) day is left out, as a backfill child leaves it to the next child.
+    materializeWindow({ projectName: project, viewName: "tx", version: 1, versionId: v.versionId, start: new Date(T0 + days[0] * D), end: new Date(T0 + days[1] * D), writeOffline: true, writeOnline: online, writeEndPartition: false, jobId });
   const offlineDir = path.join(root, "offline", project);
   return { project, versionId: v.versionId, setRules, run, offlineDir };
 }

@@ -162,7 +162,7 @@ async function loadCatalog(project: string): Promise<ProjectCatalog> {
       sources: { where: { archivedAt: null, kind: "push" }, select: { name: true, definition: true, timestampField: true, createdTimestampField: true } },
     },
   });
-  if (!row || row.archivedAt) throw notFound(`Project "${project}" does not exist.`);
+  if (!row || row.archivedAt) throw notFound(`Project "${project}" does not exist.`, "project");
   const views = new Map<string, CatalogView>();
   for (const v of row.featureViews) {
     const versions = new Map<number, CatalogViewVersion>();
@@ -221,15 +221,17 @@ async function loadCatalog(project: string): Promise<ProjectCatalog> {
 export function resolveFromCatalog(
   catalog: ProjectCatalog,
   input: { features?: string[] | null; feature_service?: string | null },
+  /** Feast's rule for a request with both: the feature service is used and `features` ignored (else a 400). */
+  serviceWins = false,
 ): ResolvedFeature[] {
   let refs: string[];
   if (input.feature_service) {
-    if (input.features && input.features.length > 0) throw badRequest('Send either "features" or "feature_service", not both.');
+    if (!serviceWins && input.features && input.features.length > 0) throw badRequest('Send either "features" or "feature_service", not both.');
     const svc = catalog.services.get(input.feature_service);
     if (!svc) {
       throw badRequest(`Feature service "${input.feature_service}" does not exist in project "${catalog.project}"; feature services: ${[...catalog.services.keys()].sort().join(", ") || "(none)"}.`, [
         { name: "feature_service", reason: `unknown feature service; known: ${[...catalog.services.keys()].join(", ") || "(none)"}` },
-      ]);
+      ], "feature_service");
     }
     refs = svc;
   } else {
@@ -249,7 +251,7 @@ export function resolveFromCatalog(
     if (!view) {
       throw badRequest(`Feature view "${parsed.view}" (in "${ref}") does not exist in project "${catalog.project}"; feature views: ${[...catalog.views.keys()].sort().join(", ") || "(none)"}.`, [
         { name: where, reason: `unknown feature view "${parsed.view}"` },
-      ]);
+      ], "feature_view");
     }
     const version = parsed.version ?? view.latestVersion;
     const vv = view.versions.get(version);
@@ -257,6 +259,7 @@ export function resolveFromCatalog(
       throw badRequest(
         `Feature view "${view.name}" has no version ${version} (in "${ref}"); versions: ${[...view.versions.keys()].sort((a, b) => a - b).map((n) => `v${n}`).join(", ")}.`,
         [{ name: where, reason: `unknown version v${version} of "${view.name}"` }],
+        "feature_view_version",
       );
     }
     const features = parsed.feature === null ? vv.features : [vv.featureByName.get(parsed.feature)];
@@ -264,6 +267,7 @@ export function resolveFromCatalog(
       throw badRequest(
         `Feature "${parsed.feature}" does not exist in ${view.name}@v${version} (in "${ref}"); features: ${vv.features.map((f) => f.name).join(", ")}.`,
         [{ name: where, reason: `unknown feature "${parsed.feature}"` }],
+        "feature",
       );
     }
     for (const f of features as CatalogFeature[]) {

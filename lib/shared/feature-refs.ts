@@ -1,5 +1,6 @@
 // Feature references: `view:feature` (latest version), `view@v2:feature` (pinned), `view` / `view@v2`
-// (every feature of the view).
+// (every feature of the view). As in Feast, `view@latest:feature` means the latest version and the
+// `v` may be upper case (`view@V2:feature`).
 export interface FeatureRef {
   view: string;
   /** null = the latest version. */
@@ -9,7 +10,7 @@ export interface FeatureRef {
 }
 
 const NAME = "[A-Za-z_][A-Za-z0-9_]*";
-const REF = new RegExp(`^(${NAME})(?:@v([1-9][0-9]*))?(?::(${NAME}))?$`);
+const REF = new RegExp(`^(${NAME})(?:@(?:[vV]([1-9][0-9]*)|[lL][aA][tT][eE][sS][tT]))?(?::(${NAME}))?$`);
 
 export function parseFeatureRef(s: string): FeatureRef | null {
   const m = REF.exec(s.trim());

@@ -77,12 +77,13 @@ export async function createTestVersion(v: TestViewInput): Promise<{ versionId: 
 
 function sqlValue(v: unknown, type: string): string {
   if (v === null || v === undefined) return `NULL::${type}`;
-  if (type === "TIMESTAMP") return `make_timestamp(${Math.trunc(Number(v) * 1000)}::BIGINT)`;
+  // A BigInt time is epoch µs (exact); a number is epoch ms.
+  if (type === "TIMESTAMP") return `make_timestamp(${typeof v === "bigint" ? v : Math.trunc(Number(v) * 1000)}::BIGINT)`;
   if (typeof v === "string") return `${qlit(v)}::${type}`;
   return `${String(v)}::${type}`;
 }
 
-/** Writes rows (column → value; timestamps as epoch ms) to a Parquet file with DuckDB. */
+/** Writes rows (column → value; timestamps as epoch ms, or epoch µs as BigInt) to a Parquet file with DuckDB. */
 export async function writeParquet(file: string, columns: { name: string; type: string }[], rows: Record<string, unknown>[]): Promise<void> {
   await fs.mkdir(path.dirname(file), { recursive: true });
   await withDuckConnection(async (c) => {
@@ -136,15 +137,17 @@ export function decodeOnline(
   version: number,
   rowNames: string[],
   aggNames: string[],
-): { ts: number | null; asof: number | null; values: Record<string, unknown> } {
+): { ts: number | null; asof: number | null; tsUs: bigint | null; asofUs: bigint | null; values: Record<string, unknown> } {
   const values: Record<string, unknown> = {};
   const get = (f: string) => h?.[`${view}@v${version}:${f}`];
   const row = unpackValues(get("__row"));
   const agg = unpackValues(get("__agg"));
   rowNames.forEach((n, i) => row && (values[n] = row[i]));
   aggNames.forEach((n, i) => agg && (values[n] = agg[i]));
-  const num = (v: string | undefined) => (v === undefined ? null : Number(v));
-  return { ts: num(get("__ts")), asof: num(get("__asof")), values };
+  // Clocks are stored in epoch µs (keys.ts); `ts` / `asof` give them in ms for ms-based tests.
+  const us = (v: string | undefined) => (v === undefined ? null : BigInt(v));
+  const ms = (v: string | undefined) => (v === undefined ? null : Number(v) / 1000);
+  return { ts: ms(get("__ts")), asof: ms(get("__asof")), tsUs: us(get("__ts")), asofUs: us(get("__asof")), values };
 }
 
 // Tests and benchmarks clean up with it (SCAN on that prefix only).

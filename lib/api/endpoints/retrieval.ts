@@ -9,7 +9,7 @@ export { PushBody, PushResult } from "../../online/push-schema";
 
 const ProjectParams = z.object({ project: z.string().min(1) });
 
-export const EntityValue = z.union([z.string(), z.number(), z.boolean()]);
+export const EntityValue = z.union([z.string(), z.number(), z.boolean()]).describe("A join key value; int64 keys as JSON integers (every digit is kept) or digit strings.");
 
 export const FeatureSelection = {
   features: z
@@ -53,6 +53,7 @@ export const getOnlineFeaturesEndpoint = endpoint({
   tags: ["retrieval"],
   params: ProjectParams,
   body: OnlineFeaturesBody,
+  bodyCheckedByHandler: true,
   response: OnlineFeaturesResponse,
 });
 
