@@ -3,7 +3,8 @@
 import { describe, expect, it } from "vitest";
 import { db } from "../db/client";
 import { createTestVersion } from "../../test/support/materialize";
-import { storeFeatureStats, type FeatureStat } from "./compute-stats";
+import { type FeatureStat } from "./compute-stats";
+import { storeFeatureStats } from "./store-feature-stats";
 
 const uid = `${Date.now().toString(36)}${process.pid}`;
 
