@@ -47,8 +47,7 @@ export async function computeInto(
     }
     // JSON rows are built as text here (DuckDB's JSON writer would respell numbers: 1e+16 as
     // 10000000000000000.0), one object per row with the columns in order.
-    const members = types.map((t) => `${qlit(`${JSON.stringify(t.name)}:`)} || coalesce(${jsonTextSql(qid(t.name), t.type, "json")}, 'null')`);
-    await writeJsonRows(c, `SELECT '{' || ${members.join(" || ',' || ")} || '}' AS j FROM (${q.select})`, target);
+    await writeJsonRows(c, `SELECT ${jsonObjectSql(types)} AS j FROM (${q.select})`, target);
   } finally {
     // Temp tables live in the process-wide instance: a failed drop would keep their memory.
     for (const s of q.cleanup) await c.run(s).catch(logFailure(log(), `historical cleanup (${s})`));
@@ -86,6 +85,12 @@ export function jsonTextSql(c: string, type: string, format: "json" | "csv"): st
   }
   if (/^VARCHAR$/i.test(t)) return quoted(c);
   return `CAST(to_json(${c}) AS VARCHAR)`;
+}
+
+/** The JSON object text of a row (columns in order, values spelled by jsonTextSql; NULL → null). */
+export function jsonObjectSql(columns: { name: string; type: string }[]): string {
+  const members = columns.map((t) => `${qlit(`${JSON.stringify(t.name)}:`)} || coalesce(${jsonTextSql(qid(t.name), t.type, "json")}, 'null')`);
+  return `'{' || ${members.join(" || ',' || ")} || '}'`;
 }
 
 /** Streams the one-column result of `sql` (JSON objects as text) into `target` as a JSON array. */

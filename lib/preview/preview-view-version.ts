@@ -3,13 +3,13 @@
 // one entity, its online value beside the historical value at the same instant (the end of the last
 // online materialization). Values are values: features.read, and restricted views only with a grant,
 // like every other path. The scan runs in a sandbox that may read only this version's folder, and is
-// bounded in rows, bytes and time. The rows are exact JSON text built by DuckDB (json-values.ts).
+// bounded in rows, bytes and time. The rows are exact JSON text built by DuckDB, spelled as every
+// other path spells values (jsonTextSql, lib/offline/historical-compute.ts; docs/retrieval.md).
 import "server-only";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { canReadRestrictedView, type ProjectRef } from "../auth/authorize";
 import type { Principal } from "../auth/principal";
 import { db } from "../db/client";
-import { jsonRowSql } from "../duckdb/json-values";
 import { qid, qlit } from "../duckdb/instance";
 import { SandboxTimeout, withDeadline, withSandbox } from "../duckdb/sandbox";
 import { LarderError, badRequest, forbidden, notFound } from "../errors";
@@ -18,6 +18,7 @@ import { getOnlineFeaturesJson } from "../online/get-online-features";
 import { getFreshCatalog, type CatalogViewVersion } from "../registry/catalog-cache";
 import { listPartitionDates, partitionFile, utcDate, versionDir } from "../shared/offline-layout";
 import { getHistoricalFeatures } from "../offline/get-historical-features";
+import { jsonObjectSql } from "../offline/historical-compute";
 
 export const PREVIEW_LIMITS = { maxRows: 500, defaultRows: 20, maxBytes: 1024 * 1024, seconds: 10, recentPartitions: 7 } as const;
 
@@ -84,7 +85,7 @@ export async function sampleRows(
         const columns = described.map((o) => ({ name: String(o.column_name), type: String(o.column_type) }));
         const where = opts.where?.length ? ` WHERE ${opts.where.join(" AND ")}` : "";
         const order = opts.orderBy ? ` ORDER BY ${opts.orderBy}` : "";
-        const r = await conn.runAndReadAll(`SELECT ${jsonRowSql(columns)} AS j FROM ${relation}${where}${order} LIMIT ${opts.limit + 1}`);
+        const r = await conn.runAndReadAll(`SELECT ${jsonObjectSql(columns)} AS j FROM ${relation}${where}${order} LIMIT ${opts.limit + 1}`);
         const rows: string[] = [];
         let bytes = 0;
         let truncated = false;
