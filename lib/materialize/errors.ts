@@ -34,8 +34,29 @@ export function isMaterializationError(e: unknown): e is MaterializationError {
   return e instanceof MaterializationError;
 }
 
-/** The first line of a DuckDB / driver error, without the caret context DuckDB appends. */
+/** DuckDB errors about data (a row's value), not about the SQL or the files. */
+const DATA_ERROR = /^(Conversion|Invalid Input|Out of Range|Constraint|Mismatch Type|Invalid type|Invalid) Error/i;
+
+/**
+ * The first line of a DuckDB / driver error, without the caret context DuckDB appends, and without
+ * the values it quotes: a job's error is shown to everyone who may read jobs (viewers included), so
+ * a conversion error must not carry the string it could not convert, nor error() in a transform the
+ * text it was given (docs/security.md, "Errors say what to fix, never what a file holds").
+ */
 export function causeText(e: unknown): string {
   const msg = e instanceof Error ? e.message : String(e);
-  return msg.split("\n\nLINE ")[0].split("\n")[0].trim();
+  const first = msg.split("\n\nLINE ")[0].split("\n")[0].trim();
+  const pgCode = (e as { code?: unknown } | null)?.code;
+  const kind = /^([A-Za-z ]+ Error):/.exec(first)?.[1];
+  if (kind && /^Invalid Input Error$/i.test(kind)) return `${kind}: a row raised an error (its message is withheld because it can carry values)`;
+  if ((kind && DATA_ERROR.test(kind)) || (typeof pgCode === "string" && pgCode.startsWith("22"))) return withoutValues(first);
+  return first;
+}
+
+/** Quoted literals and bare numbers replaced by "…" ("Could not convert string '…' to INT64"). */
+export function withoutValues(text: string): string {
+  return text
+    .replace(/'(?:[^']|'')*'/g, "'…'")
+    .replace(/"(?:[^"\\]|\\.)*"/g, '"…"')
+    .replace(/(?<![A-Za-z_\d.])[-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?(?![A-Za-z_\d])/gi, "…");
 }

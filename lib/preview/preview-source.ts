@@ -2,17 +2,20 @@
 // materialization reads it (read-source.ts: the path confined to the project's data roots again,
 // pushed-row files, Postgres through node-postgres with a LIMIT), in a sandbox, bounded in rows,
 // bytes and time. Raw source rows hold the values of every view built on the source, so a source
-// that feeds a restricted view is previewed only by principals granted all such views.
+// that can read a restricted view's rows (its own source, or another over the same files) is previewed
+// only by principals granted all such views (lib/registry/restricted-sources.ts).
 import "server-only";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { canReadRestrictedView, type ProjectRef } from "../auth/authorize";
+import type { ProjectRef } from "../auth/authorize";
 import type { Principal } from "../auth/principal";
 import { db } from "../db/client";
 import { LarderError, forbidden, notFound } from "../errors";
 import { PREVIEW_LIMITS, sampleRows } from "./preview-view-version";
 import type { SourceDef } from "../registry/repo-schema";
+import { loadRegistryState } from "../registry/registry-state";
+import { restrictedSources, unreadableRestrictedViews } from "../registry/restricted-sources";
 import { MaterializationError } from "../materialize/errors";
 import { bindSource, prepareSource, type SourceRange } from "../materialize/read-source";
 
@@ -32,16 +35,14 @@ export async function previewSource(input: SourcePreviewInput): Promise<{ body: 
     select: { name: true, kind: true, definition: true, archivedAt: true },
   });
   if (!row || row.archivedAt) throw notFound(`Source "${input.source}" does not exist in project "${input.project.name}".`);
-  const restricted = await db().featureView.findMany({
-    where: { projectId: input.project.id, archivedAt: null, restricted: true, versions: { some: { sourceName: row.name } } },
-    select: { name: true },
-  });
-  const refused = restricted.map((v) => v.name).filter((v) => !canReadRestrictedView(input.principal, input.project, v));
+  const definition = row.definition as unknown as SourceDef;
+  // Restricted when it can read the rows of a restricted view: its own, or over the same files.
+  const refused = unreadableRestrictedViews(input.principal, input.project, definition, restrictedSources(await loadRegistryState(db(), input.project.name)));
   if (refused.length) {
     throw forbidden(`Source "${row.name}" feeds restricted feature view${refused.length === 1 ? "" : "s"} ${refused.join(", ")}; ask a project admin to grant ${refused.length === 1 ? "it" : "them"} to you.`);
   }
   const limit = input.limit ?? PREVIEW_LIMITS.defaultRows;
-  const ctx = { projectName: input.project.name, viewName: `source ${row.name}`, source: row.definition as unknown as SourceDef };
+  const ctx = { projectName: input.project.name, viewName: `source ${row.name}`, source: definition };
   const scratch = await fs.mkdtemp(path.join(os.tmpdir(), "larder-preview-"));
   try {
     const prepared = await prepareSource(ctx, ALL_TIME, scratch, { limitRows: limit + 1 });

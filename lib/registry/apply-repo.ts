@@ -11,6 +11,7 @@ import { LarderError, notFound } from "../errors";
 import { rebuildSearchDocuments, refreshSearchStatistics } from "../search/rebuild-documents";
 import { afterRegistryChange } from "./after-registry-change";
 import { assertMayChangeRestriction } from "./restriction-change";
+import { assertMayExposeSources } from "./restricted-sources";
 import type { CompiledView } from "./compile-view";
 import { sourceHash } from "./definition-hash";
 import { buildPlan } from "./plan-repo";
@@ -159,6 +160,7 @@ export async function applyRepo(input: ApplyRepoInput): Promise<ApplyResult> {
       if (existing) {
         const restriction = plan.changes.filter((c) => c.kind === "feature_view" && c.fields.includes("restricted")).map((c) => c.name);
         assertMayChangeRestriction(input.actor, existing, restriction);
+        assertMayExposeSources(input.actor, existing, repo, state, plan.changes);
       }
 
       const project = existing
