@@ -9,7 +9,7 @@ import { sharedRedis } from "../lib/redis/connection";
 
 const port = env().FEATURE_SERVER_PORT;
 const server = await startFeatureServer(port);
-console.log(`[larder] feature server listening on :${port} (POST /get-online-features, POST /push, GET /health)`);
+console.log(`[larder] feature server listening on :${port} (Feast's contract: POST /get-online-features, /push, /write-to-online-store, /materialize, /materialize-incremental; GET /health)`);
 const evictionWarning = await evictionPolicyWarning(sharedRedis("online"));
 if (evictionWarning) log().warn(evictionWarning);
 const stop = () => server.close(() => process.exit(0));

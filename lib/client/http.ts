@@ -55,7 +55,7 @@ export function createClient(opts: ClientOptions): LarderClient {
         }
       }
       if (!res.ok) {
-        const problem = data && typeof data === "object" && "status" in data ? (data as Problem) : undefined;
+        const problem = data && typeof data === "object" && "status" in data ? (data as Problem) : feastProblem(res.status, data);
         const detail = problem?.detail ?? (text.slice(0, 300) || res.statusText);
         throw new LarderHttpError(res.status, `${method} ${path} failed with ${res.status}: ${detail}`, problem);
       }
@@ -96,4 +96,26 @@ export async function requestRaw(
     throw new LarderHttpError(res.status, `${method} ${path} failed with ${res.status}: ${problem?.detail ?? (text.slice(0, 300) || res.statusText)}`, problem);
   }
   return res;
+}
+
+/**
+ * The feature server answers errors in Feast's shapes (docs/retrieval.md, "Feast compatibility"):
+ * the error detail as a JSON string `{"module", "class", "message"}`, or FastAPI's `{"detail"}`.
+ * Read as a problem so callers see the same `detail` whichever server answered.
+ */
+function feastProblem(status: number, data: unknown): Problem | undefined {
+  let detail: string | undefined;
+  let code = "error";
+  if (typeof data === "string") {
+    try {
+      const m = JSON.parse(data) as { class?: string; message?: string };
+      detail = m.message;
+      code = m.class ?? code;
+    } catch {
+      detail = undefined;
+    }
+  } else if (data && typeof data === "object" && typeof (data as { detail?: unknown }).detail === "string") {
+    detail = (data as { detail: string }).detail;
+  }
+  return detail === undefined ? undefined : ({ type: "about:blank", title: code, status, detail, code } as Problem);
 }

@@ -3,6 +3,7 @@
 // handler, via the SDK's fetch hook) returns the pushed values at their times.
 import type { Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { POST as pushRoute } from "@/app/api/v1/projects/[project]/push/route";
 import { POST as historicalRoute } from "@/app/api/v1/projects/[project]/historical-features/route";
 import { db } from "../db/client";
 import { materializeWindow } from "../materialize/materialize-window";
@@ -24,9 +25,10 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const apiFetch: typeof fetch = async (input, init) => {
   const url = new URL(String(input));
   if (url.host !== "api.test") return fetch(input, init);
-  const m = /^\/api\/v1\/projects\/([^/]+)\/historical-features$/.exec(url.pathname);
+  const m = /^\/api\/v1\/projects\/([^/]+)\/(historical-features|push)$/.exec(url.pathname);
   if (!m) return new Response("not routed in test", { status: 599 });
-  return historicalRoute(new Request(url, init as RequestInit), { params: Promise.resolve({ project: decodeURIComponent(m[1]) }) });
+  const route = m[2] === "push" ? pushRoute : historicalRoute;
+  return route(new Request(url, init as RequestInit), { params: Promise.resolve({ project: decodeURIComponent(m[1]) }) });
 };
 
 beforeAll(async () => {
@@ -84,11 +86,12 @@ describe("LarderClient", () => {
     expect("columns" in hist && hist.rows.map((r) => r.conv_rate)).toEqual([0.1, 0.3, null]);
   });
 
-  it("surfaces problem+json as LarderHttpError with the detail", async () => {
+  it("surfaces the feature server's Feast-shaped errors as LarderHttpError with the detail", async () => {
     const sdk = new LarderClient({ baseUrl: "http://api.test", token: operator, featureServerUrl: `http://127.0.0.1:${PORT}` });
     const err = await sdk.getOnlineFeatures(project, { features: ["driver_hourly_stats:nope"], entities: { driver_id: [1] } }).catch((e) => e);
     expect(err).toBeInstanceOf(LarderHttpError);
-    expect(err.status).toBe(400);
+    expect(err.status).toBe(404);
+    expect(err.problem.code).toBe("FeastObjectNotFoundException");
     expect(err.problem.detail).toMatch(/"nope" does not exist/);
   });
 

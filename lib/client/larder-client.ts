@@ -31,6 +31,8 @@ export interface PushResult {
   rows: number;
   online: { views: string[]; rows_written: number; skipped: { view: string; reason: string }[] } | null;
   offline: { files: string[]; rows_written: number } | null;
+  /** df columns no view or file uses (an online push ignores them). */
+  ignored_columns: string[];
 }
 
 export interface HistoricalJson {
@@ -56,7 +58,7 @@ export interface HistoricalRequest extends FeatureSelection {
 }
 
 export interface LarderClientOptions extends ClientOptions {
-  /** Base URL of the feature server (`npm run feature-server`) for online reads and push; default: the API. */
+  /** Base URL of the feature server (`npm run feature-server`) for online reads; default: the API. */
   featureServerUrl?: string;
 }
 
@@ -99,9 +101,8 @@ export class LarderClient {
   }
 
   // ── push ──────────────────────────────────────────────────────────────────
+  /** Through the API, which answers with what was written (the feature server answers Feast's empty 200). */
   push(project: string, req: PushRequest): Promise<PushResult> {
-    const fs = this.featureServer();
-    if (fs) return fs.request("POST", "/push", { ...req, project });
     return this.http.request("POST", `${this.p(project)}/push`, req);
   }
 

@@ -50,6 +50,7 @@ export async function resolveTargetViews(projectId: string, names?: string[]): P
         `Unknown feature view${missing.length > 1 ? "s" : ""} ${missing.map((m) => `"${m}"`).join(", ")}. ` +
           (all.length ? `This project has: ${all.map((v) => v.name).join(", ")}.` : "This project has no feature views yet."),
         missing.map((m) => ({ name: `featureViews[${names.indexOf(m)}]`, reason: `no feature view named "${m}"` })),
+        "feature_view",
       );
     }
   } else if (views.length === 0) {

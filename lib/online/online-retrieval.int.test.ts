@@ -13,6 +13,7 @@ import { startFeatureServer } from "../api/feature-server";
 import { getOnlineFeatures } from "./get-online-features";
 import { bumpAuthGeneration } from "../redis/generations";
 import { applyTestRepo, driverRepo, tokenFor, uniqueName } from "../../test/support/retrieval";
+import { fromErrorDetail } from "../../test/support/feast-client";
 
 const PORT = 6601;
 const base = `http://127.0.0.1:${PORT}`;
@@ -25,13 +26,26 @@ let granted: string;
 const now = Date.now();
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** A feature server call; `detail` is the message of a Feast-shaped error (or FastAPI's `detail`). */
 async function post(path: string, body: unknown, token?: string, headers: Record<string, string> = {}) {
   const res = await fetch(`${base}${path}`, {
     method: "POST",
     headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
     body: typeof body === "string" ? body : JSON.stringify(body),
   });
-  return { status: res.status, type: res.headers.get("content-type"), body: (await res.json()) as any };
+  const text = await res.text();
+  const parsed = text === "" ? null : (JSON.parse(text) as any);
+  const detail: string | undefined = fromErrorDetail(text)?.message ?? parsed?.detail;
+  return { status: res.status, type: res.headers.get("content-type"), text, body: parsed, detail };
+}
+
+/** Push through Larder's own route, which answers with what it wrote (the feature server answers Feast's empty 200). */
+async function apiPush(body: unknown, token: string) {
+  const res = await pushRoute(
+    new Request(`http://localhost/api/v1/projects/${project}/push`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify(body) }),
+    { params: Promise.resolve({ project }) },
+  );
+  return { status: res.status, body: (await res.json()) as any };
 }
 
 beforeAll(async () => {
@@ -58,9 +72,8 @@ beforeAll(async () => {
     },
     operator,
   );
-  expect(push.status, JSON.stringify(push.body)).toBe(200);
-  expect(push.body.online.views).toEqual(["driver_hourly_stats@v1"]);
-  expect(push.body.offline.files).toHaveLength(1);
+  expect(push.status, push.text).toBe(200);
+  expect(push.text).toBe(""); // Feast's empty 200
 });
 
 afterAll(async () => {
@@ -88,17 +101,17 @@ describe("feature server (Feast compatible)", () => {
     expect(r.body.results[2].values).toEqual([1.0, null]);
   });
 
-  it("health is open, unknown paths and missing tokens are problem+json", async () => {
+  it("health is open; unknown paths, missing tokens and bad JSON answer in Feast's shapes", async () => {
     const h = await fetch(`${base}/health`);
     expect(h.status).toBe(200);
     const nf = await post("/nope", {}, consumer);
     expect(nf.status).toBe(404);
-    expect(nf.type).toContain("application/problem+json");
+    expect(nf.body).toEqual({ detail: "Not Found" });
     const anon = await post("/get-online-features", { features: ["driver_hourly_stats:conv_rate"], entities: { driver_id: [1] } });
     expect(anon.status).toBe(401);
     const badJson = await post("/get-online-features", "{not json", consumer);
-    expect(badJson.status).toBe(400);
-    expect(badJson.body.detail).toMatch(/not valid JSON/);
+    expect(badJson.status).toBe(422);
+    expect(badJson.detail).toMatch(/not valid JSON/);
   });
 
   it("push needs the operator role; consumers get 403", async () => {
@@ -117,8 +130,7 @@ describe("feature server (Feast compatible)", () => {
 
 describe("statuses, ttl, several views", () => {
   beforeAll(async () => {
-    const r = await post(
-      "/push",
+    const r = await apiPush(
       {
         push_source_name: "customer_push",
         df: { customer_id: ["c1", "c2", "c1"], tier: ["gold", null, "silver"], score: [0.5, 0.25, 0.75], event_timestamp: [iso(now - 10_000), iso(now - 5_000), iso(now - 20_000)] },
@@ -186,7 +198,7 @@ describe("statuses, ttl, several views", () => {
     const body = { features: ["customer_secret:score"], entities: { customer_id: ["c1"] } };
     const denied = await post("/get-online-features", body, consumer);
     expect(denied.status).toBe(403);
-    expect(denied.body.detail).toContain("customer_secret");
+    expect(denied.detail).toContain("customer_secret");
     const ok = await post("/get-online-features", body, granted);
     expect(ok.status).toBe(200);
     expect(ok.body.results[1].values).toEqual([0.5]);
@@ -194,22 +206,23 @@ describe("statuses, ttl, several views", () => {
 });
 
 describe("bad input says what to fix", () => {
-  const cases: [string, unknown, RegExp][] = [
-    ["unknown feature", { features: ["driver_hourly_stats:nope"], entities: { driver_id: [1] } }, /Feature "nope" does not exist/],
-    ["unknown view", { features: ["ghost:x"], entities: { driver_id: [1] } }, /Feature view "ghost"/],
-    ["unknown version", { features: ["driver_hourly_stats@v9:conv_rate"], entities: { driver_id: [1] } }, /no version 9/],
-    ["wrong join key type", { features: ["driver_hourly_stats:conv_rate"], entities: { driver_id: ["abc"] } }, /"driver_id" has dtype int64/],
-    ["missing join key", { features: ["driver_hourly_stats:conv_rate", "customer_profile:tier"], entities: { driver_id: [1] } }, /Missing entity column "customer_id"/],
-    ["unequal columns", { feature_service: "driver_activity", entities: { driver_id: [1, 2], customer_id: ["a"] } }, /same length/],
-    ["no features", { entities: { driver_id: [1] } }, /Send "features"/],
-    ["bad ref", { features: ["a:b:c"], entities: { driver_id: [1] } }, /not a feature reference/],
+  // Feast's statuses: 404 for what does not exist, 422 for the rest (lib/api/feast-errors.ts).
+  const cases: [string, unknown, number, RegExp][] = [
+    ["unknown feature", { features: ["driver_hourly_stats:nope"], entities: { driver_id: [1] } }, 404, /Feature "nope" does not exist/],
+    ["unknown view", { features: ["ghost:x"], entities: { driver_id: [1] } }, 404, /Feature view "ghost"/],
+    ["unknown version", { features: ["driver_hourly_stats@v9:conv_rate"], entities: { driver_id: [1] } }, 404, /no version 9/],
+    ["wrong join key type", { features: ["driver_hourly_stats:conv_rate"], entities: { driver_id: ["abc"] } }, 422, /"driver_id" has dtype int64/],
+    ["missing join key", { features: ["driver_hourly_stats:conv_rate", "customer_profile:tier"], entities: { driver_id: [1] } }, 422, /Missing entity column "customer_id"/],
+    ["unequal columns", { feature_service: "driver_activity", entities: { driver_id: [1, 2], customer_id: ["a"] } }, 422, /same length/],
+    ["no features", { entities: { driver_id: [1] } }, 422, /Send "features"/],
+    ["bad ref", { features: ["a:b:c"], entities: { driver_id: [1] } }, 422, /not a feature reference/],
   ];
-  for (const [name, body, detail] of cases) {
+  for (const [name, body, status, detail] of cases) {
     it(name, async () => {
       const r = await post("/get-online-features", body, consumer);
-      expect(r.status).toBe(400);
-      expect(r.type).toContain("application/problem+json");
-      expect(r.body.detail).toMatch(detail);
+      expect(r.status).toBe(status);
+      expect(r.type).toContain("application/json");
+      expect(r.detail).toMatch(detail);
     });
   }
 
@@ -218,32 +231,32 @@ describe("bad input says what to fix", () => {
     expect(r.status).toBe(200);
     expect(r.body.metadata.feature_names).toEqual(["driver_id", "conv_rate"]);
     const unequal = await post("/get-online-features", { features: ["driver_hourly_stats:conv_rate"], entities: { driver_id: [1001], val_to_add: [3, 4] } }, consumer);
-    expect(unequal.status).toBe(400);
+    expect(unequal.status).toBe(422);
   });
 
   it("push: extra columns (ignored online, refused offline), missing timestamp, wrong dtype", async () => {
     const df = { customer_id: ["c1"], tier: ["gold"], score: [1], event_timestamp: [iso(now)] };
-    const extra = await post("/push", { push_source_name: "customer_push", df: { ...df, bogus: [1] } }, operator);
+    const extra = await apiPush({ push_source_name: "customer_push", df: { ...df, bogus: [1] } }, operator);
     expect(extra.status).toBe(200);
     expect(extra.body.ignored_columns).toEqual(["bogus"]);
     const extraOffline = await post("/push", { push_source_name: "customer_push", df: { ...df, bogus: [1] }, to: "offline" }, operator);
-    expect(extraOffline.status).toBe(400);
-    expect(extraOffline.body.detail).toMatch(/not in the source: bogus/);
+    expect(extraOffline.status).toBe(422);
+    expect(extraOffline.detail).toMatch(/not in the source: bogus/);
     const missingOffline = await post("/push", { push_source_name: "customer_push", df: { customer_id: ["c1"], event_timestamp: [iso(now)] }, to: "offline" }, operator);
-    expect(missingOffline.status).toBe(400);
-    expect(missingOffline.body.detail).toMatch(/Missing: tier, score/);
+    expect(missingOffline.status).toBe(422);
+    expect(missingOffline.detail).toMatch(/Missing: tier, score/);
     const missingOnline = await post("/push", { push_source_name: "customer_push", df: { customer_id: ["c1"], event_timestamp: [iso(now)] } }, operator);
-    expect(missingOnline.status).toBe(400);
-    expect(missingOnline.body.detail).toMatch(/needs column\(s\) tier, score/);
+    expect(missingOnline.status).toBe(422);
+    expect(missingOnline.detail).toMatch(/needs column\(s\) tier, score/);
     const { event_timestamp: _, ...noTs } = df;
     const missing = await post("/push", { push_source_name: "customer_push", df: noTs }, operator);
-    expect(missing.status).toBe(400);
-    expect(missing.body.detail).toMatch(/timestamp column "event_timestamp"/);
+    expect(missing.status).toBe(422);
+    expect(missing.detail).toMatch(/timestamp column "event_timestamp"/);
     const wrong = await post("/push", { push_source_name: "customer_push", df: { ...df, score: ["high"] } }, operator);
-    expect(wrong.status).toBe(400);
-    expect(wrong.body.detail).toMatch(/"score" has dtype float64/);
+    expect(wrong.status).toBe(422);
+    expect(wrong.detail).toMatch(/"score" has dtype float64/);
     const unknown = await post("/push", { push_source_name: "nope", df }, operator);
-    expect(unknown.status).toBe(400);
+    expect(unknown.status).toBe(422);
   });
 });
 

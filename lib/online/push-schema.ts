@@ -5,7 +5,9 @@ import { z } from "zod";
 export const PushBody = z
   .object({
     push_source_name: z.string().min(1),
-    df: z.record(z.string(), z.array(z.unknown())).describe("Columns of the pushed rows: column → values (equal lengths)."),
+    df: z
+      .record(z.string(), z.unknown())
+      .describe("Columns of the pushed rows: column → values (equal lengths); a single value is repeated down the rows, as in a pandas DataFrame."),
     to: z.enum(["online", "offline", "online_and_offline"]).default("online"),
     /** Accepted for Feast compatibility; the registry is always checked for changes first. */
     allow_registry_cache: z.boolean().optional(),

@@ -22,7 +22,7 @@ import { getFreshCatalog, type CatalogViewVersion, type ProjectCatalog } from ".
 import { writeJson } from "../shared/exact-json";
 import { PushBody } from "./push-schema";
 import { checkValue, keyText } from "./values";
-import { writeViewRowsOnline, type CheckedRows } from "./write-rows";
+import { dfColumns, writeViewRowsOnline, type CheckedRows } from "./write-rows";
 
 export interface PushResult {
   push_source_name: string;
@@ -88,25 +88,15 @@ export async function pushRows(input: { project: string; principal: Principal; r
   }
   const toOnline = body.to === "online" || body.to === "online_and_offline";
   const toOffline = body.to === "offline" || body.to === "online_and_offline";
-  const df = body.df;
-  const dfColumns = Object.keys(df);
-  let n = -1;
-  for (const col of dfColumns) {
-    if (n === -1) n = df[col].length;
-    else if (df[col].length !== n) {
-      throw badRequest(`Every df column must have the same length; df.${col} has ${df[col].length} values, others ${n}.`, [
-        { name: `df.${col}`, reason: `length ${df[col].length} ≠ ${n}` },
-      ]);
-    }
-  }
-  if (n <= 0) throw badRequest("df has no rows; send at least one row.", [{ name: "df", reason: "no rows" }]);
+  const { n, columns: df } = dfColumns(body.df);
+  const names = Object.keys(df);
 
   // The declared columns: the schema plus the timestamp fields.
   const declared = new Map<string, string>(source.schema.map((c) => [c.name, c.dtype]));
   declared.set(source.timestampField, "timestamp");
   if (source.createdTimestampField) declared.set(source.createdTimestampField, "timestamp");
   const targets = toOnline ? pushTargets(catalog, source.name) : [];
-  requireColumns(source, declared, dfColumns, targets, toOffline);
+  requireColumns(source, declared, names, targets, toOffline);
 
   // Check every declared column that was sent; other columns are ignored.
   const ts = checkTimes(source.timestampField, df[source.timestampField], false) as bigint[];
@@ -138,7 +128,7 @@ export async function pushRows(input: { project: string; principal: Principal; r
     if (keyNames.has(c.name)) keyTexts[c.name] = values.map((v) => (v === null || v === undefined ? null : keyText(c.dtype, v)));
   }
 
-  const ignored = dfColumns.filter((c) => !declared.has(c));
+  const ignored = names.filter((c) => !declared.has(c));
   const result: PushResult = { push_source_name: source.name, rows: n, online: null, offline: null, ignored_columns: ignored };
   if (toOffline) {
     const written = await writePushFiles({

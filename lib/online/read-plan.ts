@@ -135,6 +135,8 @@ export function compilePlan(catalog: ProjectCatalog, req: OnlineFeaturesRequest)
       if (prev === `${f.view}@${f.version}`) continue; // the same feature asked twice: answer once
       throw badRequest(
         `Feature name "${name}" is requested from two views (${prev.split("@")[0]} and ${f.view}); set "full_feature_names": true to tell them apart.`,
+        undefined,
+        "feature_name_collision",
       );
     }
     names.set(name, `${f.view}@${f.version}`);

@@ -432,12 +432,12 @@ function splitTop(packed: string): string[] {
 }
 
 describe("push refuses what no store can hold, and sees a fresh registry", () => {
-  it("a time no store can hold is a 400 on both servers; reads and later pushes keep working (issue 13, item 7)", async () => {
+  it("a time no store can hold is refused on both servers (422 Feast-shaped, 400 problem+json); reads and later pushes keep working (issue 13, item 7)", async () => {
     const one = Object.fromEntries(Object.entries(df()).map(([k, v]) => [k, [v[0]]]));
     const bad = { push_source_name: "all_types", df: { ...one, id: [5], event_timestamp: [1e20] as unknown[] }, to: "online" };
     const viaServer = await post("/push", bad, operator);
-    expect(viaServer.status).toBe(400);
-    expect(viaServer.text).toMatch(/event_timestamp/);
+    expect(viaServer.status).toBe(422);
+    expect(JSON.parse(JSON.parse(viaServer.text) as string)).toMatchObject({ class: "FeastError", message: expect.stringMatching(/event_timestamp/) });
     const viaRoute = await pushRoute(
       new Request(`http://localhost/api/v1/projects/${project}/push`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${operator}` }, body: writeJson(bad) }),
       { params: Promise.resolve({ project }) },
@@ -446,7 +446,7 @@ describe("push refuses what no store can hold, and sees a fresh registry", () =>
     expect(viaRoute.headers.get("content-type")).toContain("problem+json");
     for (const t of [-1e20, "10000-01-01T00:00:00Z", "0000-12-31T23:59:59Z", 253402300800000, MIN_TIME_US - 1n, MAX_TIME_US / 1000n + 1n]) {
       const r = await post("/push", { ...bad, df: { ...bad.df, event_timestamp: [t] } }, operator);
-      expect(r.status, `${String(t)}: ${r.text}`).toBe(400);
+      expect(r.status, `${String(t)}: ${r.text}`).toBe(422);
     }
     // The representable edges are accepted; the entity reads, and a later valid push still lands.
     const edge = await post("/push", { ...bad, df: { ...bad.df, event_timestamp: ["9999-12-31T23:59:59.999999Z"] } }, operator);

@@ -3,6 +3,7 @@
 // times only), rows older than the view's ttl skipped, then the newer-wins script (write-script.ts).
 // Push and Feast's write-to-online-store share it.
 import "server-only";
+import { badRequest } from "../errors";
 import { sharedRedis } from "../redis/connection";
 import type { CatalogViewVersion } from "../registry/catalog-cache";
 import { entityKey, packValues } from "./keys";
@@ -51,4 +52,25 @@ export async function writeViewRowsOnline(project: string, vv: CatalogViewVersio
 /** Created times in order; null (no created time) before any. */
 function createdOrder(v: bigint | null | undefined): bigint {
   return v ?? -(2n ** 70n);
+}
+
+/**
+ * A request's `df` as columns of equal length, with pandas' DataFrame rules (Feast builds one from
+ * it): arrays are columns; a scalar is repeated down the rows (Feast's documented push example
+ * sends `"string_feature": "test2"`). Unequal arrays, or only scalars, are a 400.
+ */
+export function dfColumns(df: Record<string, unknown>): { n: number; columns: Record<string, unknown[]> } {
+  let n = -1;
+  for (const [col, v] of Object.entries(df)) {
+    if (!Array.isArray(v)) continue;
+    if (n === -1) n = v.length;
+    else if (v.length !== n) {
+      throw badRequest(`Every df column must have the same length; df.${col} has ${v.length} values, others ${n}.`, [{ name: `df.${col}`, reason: `length ${v.length} ≠ ${n}` }]);
+    }
+  }
+  if (n === -1) throw badRequest("df has only single values; send at least one column as a list of values.", [{ name: "df", reason: "no list column" }]);
+  if (n === 0) throw badRequest("df has no rows; send at least one row.", [{ name: "df", reason: "no rows" }]);
+  const columns: Record<string, unknown[]> = {};
+  for (const [col, v] of Object.entries(df)) columns[col] = Array.isArray(v) ? v : new Array(n).fill(v);
+  return { n, columns };
 }
