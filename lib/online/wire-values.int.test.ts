@@ -456,6 +456,20 @@ describe("push refuses what no store can hold, and sees a fresh registry", () =>
     expect(read.text).toContain("9999-12-31T23:59:59.999999Z");
   });
 
+  it("df columns named like object internals are only extra columns (attack)", async () => {
+    const one = Object.fromEntries(Object.entries(df()).map(([k, v]) => [k, [v[0]]]));
+    const text = `{"push_source_name":"all_types","df":{"__proto__":[1],"constructor":[2],"length":[3],${writeJson(one).slice(1, -1)}},"to":"online"}`;
+    const res = await pushRoute(
+      new Request(`http://localhost/api/v1/projects/${project}/push`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${operator}` }, body: text }),
+      { params: Promise.resolve({ project }) },
+    );
+    const body = (await res.json()) as { ignored_columns: string[]; rows: number };
+    expect(res.status, JSON.stringify(body)).toBe(200);
+    expect(body.rows).toBe(1);
+    // (zod's record parsing drops a "__proto__" key altogether.)
+    expect(body.ignored_columns.filter((c) => c !== "__proto__").sort()).toEqual(["constructor", "length"]);
+  });
+
   it("push right after an apply that adds a push source and a view works at once", async () => {
     const repo = {
       project,

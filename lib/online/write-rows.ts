@@ -70,7 +70,8 @@ export function dfColumns(df: Record<string, unknown>): { n: number; columns: Re
   }
   if (n === -1) throw badRequest("df has only single values; send at least one column as a list of values.", [{ name: "df", reason: "no list column" }]);
   if (n === 0) throw badRequest("df has no rows; send at least one row.", [{ name: "df", reason: "no rows" }]);
-  const columns: Record<string, unknown[]> = {};
+  // No prototype: a column named "__proto__" or "length" is just a column (here, ignored).
+  const columns = Object.create(null) as Record<string, unknown[]>;
   for (const [col, v] of Object.entries(df)) columns[col] = Array.isArray(v) ? v : new Array(n).fill(v);
   return { n, columns };
 }
