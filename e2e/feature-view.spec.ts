@@ -48,3 +48,26 @@ test("an editor edits the description in place without a new version", async ({ 
   await expect(page.getByText("(edited in e2e)")).toBeVisible();
   await expect(page.getByRole("tab", { name: "Versions (1)" })).toBeVisible();
 });
+
+test("copy buttons never cover code", async ({ page }) => {
+  await signIn(page, "consumer");
+  const clear = async () => {
+    const buttons = page.getByRole("button", { name: /^Copy/ });
+    await expect(buttons.first()).toBeVisible();
+    for (const button of await buttons.all()) {
+      const b = (await button.boundingBox())!;
+      // The code of the same block: the pre beside the button.
+      const pre = button.locator("xpath=ancestor::div[.//pre][1]//pre");
+      const p = (await pre.boundingBox())!;
+      const overlaps = b.x < p.x + p.width && p.x < b.x + b.width && b.y < p.y + p.height && p.y < b.y + b.height;
+      expect(overlaps, `copy button ${await button.getAttribute("aria-label")} overlaps its code`).toBe(false);
+    }
+  };
+  await page.goto("/projects/retail/feature-views/customer_spend?tab=definition");
+  await clear();
+  await page.goto("/projects/retail/feature-views/customer_spend?tab=snippets");
+  await clear();
+  await shot(page, "feature-view-snippets");
+  await page.goto("/projects/retail/sources/transactions");
+  await clear();
+});

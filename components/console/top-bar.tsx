@@ -1,25 +1,19 @@
 "use client";
 import Link from "next/link";
 import { useParams, useRouter, useSearchParams, usePathname } from "next/navigation";
-import { useQuery } from "@tanstack/react-query";
 import { Check, ChevronsUpDown, LogOut, Search, User } from "lucide-react";
 import { useState, type FormEvent } from "react";
 import { api } from "@/lib/console/api-client";
-import type { Page, ProjectOut } from "@/lib/console/api-types";
-import { qk } from "@/lib/console/query-keys";
 import { searchPageUrl } from "@/lib/console/search";
 import { ThemeToggle } from "../ui/theme-toggle";
 import { DropdownContent, DropdownItem, DropdownLabel, DropdownRoot, DropdownSeparator, DropdownTrigger } from "../ui/dropdown";
 import { CommandPalette } from "./command-palette";
+import { useProjects } from "./use-projects";
 
 export interface ConsoleUser {
   email: string;
   name: string;
   isAdmin: boolean;
-}
-
-export function useProjects() {
-  return useQuery({ queryKey: qk.projects(), queryFn: ({ signal }) => api.get<Page<ProjectOut>>("/api/v1/projects", { limit: 200 }, signal) });
 }
 
 function ProjectSwitcher() {

@@ -14,11 +14,20 @@ const TOKEN_CLASS: Record<SqlToken["type"], string> = {
   punctuation: "text-fg-muted",
 };
 
+/**
+ * Code with its copy button in a bar above it, never over it: a long line scrolls inside the block
+ * (its own horizontal scroll) and the button stays clear of every character.
+ */
 export function CodeBlock({ code, language, copy = true, label, className }: { code: string; language?: "sql" | "text"; copy?: boolean; label?: string; className?: string }) {
   return (
-    <div className={clsx("relative rounded-md border border-line bg-code", className)}>
-      {copy ? <CopyButton text={code} label={label ? `Copy ${label}` : "Copy"} className="absolute top-2 right-2" /> : null}
-      <pre className="overflow-x-auto p-3 pr-20 font-mono text-xs leading-relaxed">
+    <div className={clsx("min-w-0 overflow-hidden rounded-md border border-line bg-code", className)}>
+      {copy ? (
+        <div className="flex items-center justify-between gap-2 border-b border-line px-3 py-1">
+          <span className="truncate text-[11px] font-medium tracking-wide text-fg-subtle uppercase">{language === "sql" ? "SQL" : ""}</span>
+          <CopyButton text={code} label={label ? `Copy ${label}` : "Copy"} short />
+        </div>
+      ) : null}
+      <pre className="overflow-x-auto p-3 font-mono text-xs leading-relaxed">
         <code>
           {language === "sql"
             ? tokenizeSql(code).map((t, i) =>

@@ -3,7 +3,8 @@ import { Check, Copy } from "lucide-react";
 import { useState } from "react";
 import { clsx } from "clsx";
 
-export function CopyButton({ text, label = "Copy", className }: { text: string; label?: string; className?: string }) {
+/** Copies `text`; `label` names it for screen readers and the tooltip, `short` shows only "Copy". */
+export function CopyButton({ text, label = "Copy", short, className }: { text: string; label?: string; short?: boolean; className?: string }) {
   const [copied, setCopied] = useState(false);
   return (
     <button
@@ -28,7 +29,7 @@ export function CopyButton({ text, label = "Copy", className }: { text: string; 
       }}
     >
       {copied ? <Check aria-hidden className="size-3.5" /> : <Copy aria-hidden className="size-3.5" />}
-      {copied ? "Copied" : label}
+      {copied ? "Copied" : short ? "Copy" : label}
     </button>
   );
 }

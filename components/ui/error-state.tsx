@@ -2,7 +2,10 @@ import { AlertTriangle } from "lucide-react";
 import { ApiError } from "@/lib/console/api-client";
 import { Button } from "./button";
 
-/** Shows what the API said went wrong (problem+json title, detail, request id) and offers a retry. */
+/**
+ * Shows what the API said went wrong (problem+json title, detail, request id) and offers a retry,
+ * except for a 404: asking again cannot make a missing thing exist.
+ */
 export function ErrorState({ error, onRetry, compact }: { error: unknown; onRetry?: () => void; compact?: boolean }) {
   const problem =
     error instanceof ApiError
@@ -28,7 +31,7 @@ export function ErrorState({ error, onRetry, compact }: { error: unknown; onRetr
             </ul>
           ) : null}
           {problem.requestId ? <p className="text-xs text-fg-muted">Request id: <code>{problem.requestId}</code></p> : null}
-          {onRetry ? (
+          {onRetry && problem.status !== 404 ? (
             <Button size="sm" className="mt-2" onClick={onRetry}>
               Try again
             </Button>

@@ -6,9 +6,9 @@ import { formatDateTime, formatRelative, formatSeconds } from "@/lib/console/for
 import { links } from "@/lib/console/links";
 import { Badge, DtypeBadge, TagList } from "../../ui/badge";
 import { Card, CardBody, CardHeader, Facts, PageHeader } from "../../ui/card";
-import { EmptyState } from "../../ui/empty-state";
 import { NativeSelect } from "../../ui/input";
 import { TD, TH, THead, TR, Table } from "../../ui/table";
+import { NotFound } from "../not-found";
 import { QueryState } from "../query-state";
 import { SnippetsPanel } from "./snippets-panel";
 import { StatsPanel } from "./stats-charts";
@@ -18,7 +18,11 @@ import { aggregationLabel, DefinitionPanel } from "./view-page";
 
 export function FeaturePage({ project, view, feature }: { project: string; view: string; feature: string }) {
   const q = useFeatureView(project, view);
-  return <QueryState query={q}>{(data) => <FeatureBody project={project} view={data} feature={feature} />}</QueryState>;
+  return (
+    <QueryState query={q} page>
+      {(data) => <FeatureBody project={project} view={data} feature={feature} />}
+    </QueryState>
+  );
 }
 
 function FeatureBody({ project, view, feature }: { project: string; view: FeatureViewDetailOut; feature: string }) {
@@ -26,18 +30,7 @@ function FeatureBody({ project, view, feature }: { project: string; view: Featur
   const router = useRouter();
   const pathname = usePathname();
   const withFeature = view.versions.filter((v) => v.features.some((f) => f.name === feature)).sort((a, b) => b.version - a.version);
-  if (withFeature.length === 0) {
-    return (
-      <EmptyState
-        title={`View “${view.name}” has no feature “${feature}”`}
-        next={
-          <>
-            It may have been renamed or removed. Open <Link className="underline" href={links.featureView(project, view.name)}>{view.name}</Link> to see its features.
-          </>
-        }
-      />
-    );
-  }
+  if (withFeature.length === 0) return <NotFound />;
   const versionNo = Number(sp.get("version")) || withFeature[0].version;
   const version = withFeature.find((v) => v.version === versionNo) ?? withFeature[0];
   const f = version.features.find((x) => x.name === feature)!;

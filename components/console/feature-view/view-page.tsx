@@ -2,10 +2,11 @@
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useMemo } from "react";
-import { GitFork, Lock } from "lucide-react";
+import { GitFork, History, Lock } from "lucide-react";
 import type { FeatureViewDetailOut, FeatureViewVersionOut } from "@/lib/console/api-types";
 import { formatDateTime, formatRelative, formatSeconds, freshnessTone } from "@/lib/console/format";
 import { links } from "@/lib/console/links";
+import { missingVersion } from "@/lib/console/not-found";
 import { formatSql } from "@/lib/console/sql-highlight";
 import { Badge, DtypeBadge, TagList } from "../../ui/badge";
 import { buttonClass } from "../../ui/button";
@@ -15,6 +16,7 @@ import { EmptyState } from "../../ui/empty-state";
 import { NativeSelect } from "../../ui/input";
 import { Tabs } from "../../ui/tabs";
 import { TD, TH, THead, TR, Table } from "../../ui/table";
+import { NotFound } from "../not-found";
 import { useProjectAccess } from "../project-context";
 import { QueryState } from "../query-state";
 import { MaterializationPanel } from "./materialization-panel";
@@ -155,7 +157,11 @@ function UsagePanel({ project, view }: { project: string; view: FeatureViewDetai
 
 export function ViewPage({ project, view }: { project: string; view: string }) {
   const q = useFeatureView(project, view);
-  return <QueryState query={q}>{(data) => <ViewPageBody project={project} view={data} />}</QueryState>;
+  return (
+    <QueryState query={q} page>
+      {(data) => <ViewPageBody project={project} view={data} />}
+    </QueryState>
+  );
 }
 
 function ViewPageBody({ project, view }: { project: string; view: FeatureViewDetailOut }) {
@@ -163,8 +169,8 @@ function ViewPageBody({ project, view }: { project: string; view: FeatureViewDet
   const sp = useSearchParams();
   const router = useRouter();
   const pathname = usePathname();
-  const versionNo = Number(sp.get("version")) || view.latestVersion;
-  const version = view.versions.find((v) => v.version === versionNo) ?? view.versions[0];
+  const asked = sp.get("version");
+  const version = asked === null ? view.versions.find((v) => v.isLatest) ?? view.versions[0] : view.versions.find((v) => String(v.version) === asked);
   const tab = (TABS as readonly string[]).includes(sp.get("tab") ?? "") ? (sp.get("tab") as string) : "features";
   const setParam = (k: string, v: string | undefined) => {
     const next = new URLSearchParams(sp.toString());
@@ -177,9 +183,24 @@ function ViewPageBody({ project, view }: { project: string; view: FeatureViewDet
     const hash = window.location.hash.slice(1);
     if (hash.startsWith("feature-")) document.getElementById(hash)?.scrollIntoView({ block: "center" });
   }, []);
-  const tone = freshnessTone(view.freshness.materializedUntil, view.ttlSeconds);
+  if (!version) return <NotFound missing={missingVersion(project, view.name, asked ?? "", view.versions.map((v) => v.version), view.latestVersion)} />;
+  const tone = freshnessTone(view.freshness.materializedUntil, version.ttlSeconds);
   return (
     <>
+      {version.isLatest ? null : (
+        <div role="status" data-testid="old-version-banner" className="mb-4 flex flex-wrap items-center justify-between gap-2 rounded-md border border-amber-300 bg-amber-50 px-4 py-2 text-sm dark:border-amber-800 dark:bg-amber-950/40">
+          <span>
+            <History aria-hidden className="mr-1.5 inline size-4 align-[-3px]" />
+            <strong>
+              v{version.version} of {view.versions.length} — latest is v{view.latestVersion}.
+            </strong>{" "}
+            This page shows the definition as of v{version.version}, applied {formatDateTime(version.createdAt)}.
+          </span>
+          <Link href={links.featureView(project, view.name)} className="font-medium underline">
+            Show v{view.latestVersion}
+          </Link>
+        </div>
+      )}
       <PageHeader
         title={
           <span className="inline-flex items-center gap-2">
@@ -207,9 +228,9 @@ function ViewPageBody({ project, view }: { project: string; view: FeatureViewDet
           <Facts
             items={[
               ["Owner", view.owner || "—"],
-              ["Entities", <span key="e">{view.entities.map((e, i) => [i ? ", " : "", <Link key={e} className="hover:underline" href={links.entity(project, e)}>{e}</Link>])}</span>],
-              ["Source", <Link key="s" className="hover:underline" href={links.source(project, view.source)}>{view.source}</Link>],
-              ["TTL", formatSeconds(view.ttlSeconds)],
+              ["Entities", <span key="e">{version.entityNames.map((e, i) => [i ? ", " : "", <Link key={e} className="hover:underline" href={links.entity(project, e)}>{e}</Link>])}</span>],
+              ["Source", <Link key="s" className="hover:underline" href={links.source(project, version.sourceName)}>{version.sourceName}</Link>],
+              ["TTL", formatSeconds(version.ttlSeconds)],
               ["Tags", <TagList key="t" tags={view.tags} max={8} />],
             ]}
           />
@@ -239,7 +260,7 @@ function ViewPageBody({ project, view }: { project: string; view: FeatureViewDet
                   {view.freshness.materializedUntil ? `data until ${formatRelative(view.freshness.materializedUntil)}` : "not materialized"}
                 </Badge>,
               ],
-              ["Schedule", view.materialization.schedule ? <code key="c">{view.materialization.schedule}</code> : "manual"],
+              ["Schedule", version.materialization.schedule ? <code key="c">{version.materialization.schedule}</code> : "manual"],
             ]}
           />
         </CardBody>

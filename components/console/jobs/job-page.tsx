@@ -29,7 +29,7 @@ export function JobPage({ project, jobId }: { project: string; jobId: string }) 
     },
   });
   return (
-    <QueryState query={q}>
+    <QueryState query={q} page>
       {(job) => {
         const active = ACTIVE_STATUSES.has(job.status);
         const canRetry = job.status === "failed" || job.status === "cancelled";

@@ -83,7 +83,7 @@ export function ObjectPage({ project, kind, name }: { project: string; kind: Det
     queryFn: ({ signal }) => api.get<AnyDetail>(`/api/v1/projects/${encodeURIComponent(project)}/${kind}/${encodeURIComponent(name)}`, undefined, signal),
   });
   return (
-    <QueryState query={q}>
+    <QueryState query={q} page>
       {(o) => (
         <>
           <PageHeader

@@ -7,7 +7,7 @@ import { Badge } from "../../ui/badge";
 import { EmptyState } from "../../ui/empty-state";
 import { Skeleton } from "../../ui/skeleton";
 import { QueryState } from "../query-state";
-import { useProjects } from "../top-bar";
+import { useProjects } from "../use-projects";
 
 export function ProjectsPage() {
   const q = useProjects();
