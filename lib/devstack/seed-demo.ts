@@ -10,6 +10,7 @@ import { hashPassword } from "../auth/secrets";
 import { db } from "../db/client";
 import { isLarderError } from "../errors";
 import { backfill } from "../jobs/backfill";
+import { materialize } from "../jobs/materialize";
 import { applyRepo } from "../registry/apply-repo";
 import { loadRepo } from "../registry/load-repo";
 import type { ApplyResult } from "../registry/plan-schema";
@@ -72,8 +73,34 @@ function summarize(result: ApplyResult): string {
   return parts.join(", ") || "no changes";
 }
 
-/** Backfills every gap of the sample views over the data's 90 days and waits for it. */
+/**
+ * Materializes, in one job per view, the stretch before the data's first day that a view's
+ * lookback reaches (its ttl): historical reads need the whole lookback materialized, so without it
+ * training on customer_profile (ttl 365d) answered 409 for every time in the 90 days of data.
+ */
+async function materializeLookback(seeded: SeededDemo, log: (s: string) => void): Promise<void> {
+  if (await db().job.count({ where: { projectId: seeded.projectId, triggeredBy: "demo-lookback" } })) return;
+  const views = await db().featureView.findMany({ where: { projectId: seeded.projectId, archivedAt: null }, select: { name: true, latestVersion: true, versions: { select: { version: true, ttlSeconds: true } } } });
+  const span = seeded.dataEnd.getTime() - seeded.dataStart.getTime();
+  const ids: string[] = [];
+  for (const v of views) {
+    const ttl = v.versions.find((x) => x.version === v.latestVersion)?.ttlSeconds ?? 0;
+    if (ttl * 1000 <= span) continue;
+    const jobs = await materialize({ projectId: seeded.projectId, featureViews: [v.name], start: new Date(seeded.dataStart.getTime() - ttl * 1000 - 86_400_000), end: seeded.dataStart, triggeredBy: "demo-lookback" });
+    ids.push(...jobs.map((j) => j.id));
+  }
+  if (!ids.length) return;
+  log(`materializing the lookback of ${ids.length} view(s) before the data's first day`);
+  for (;;) {
+    const open = await db().job.count({ where: { id: { in: ids }, status: { in: ["queued", "running", "retrying"] } } });
+    if (!open) return;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
+/** Backfills every gap of the sample views over the data's 90 days (and their lookback) and waits for it. */
 export async function materializeDemo(seeded: SeededDemo, log: (s: string) => void): Promise<void> {
+  await materializeLookback(seeded, log);
   let parentId: string;
   try {
     const created = await backfill({ projectId: seeded.projectId, start: seeded.dataStart, end: seeded.dataEnd, gaps: true, triggeredBy: "demo" });
