@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: type check, lint, unit tests, integration tests (real Postgres, Redis, DuckDB), the
-// production build and the browser tests in Chromium — then one summary line.
+// production build, the Python client's tests (pytest against the real servers, test/python/run.ts)
+// and the browser tests in Chromium — then one summary line.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 
@@ -35,7 +36,15 @@ const playwrightReport = (path) => ({
     totals.skipped += j.stats?.skipped ?? 0;
   },
 });
-
+/** {passed, failed, skipped} as test/python/run.ts writes it from pytest's JUnit XML. */
+const countsReport = (path) => ({
+  path,
+  count(j) {
+    totals.passed += j.passed ?? 0;
+    totals.failed += j.failed ?? 0;
+    totals.skipped += j.skipped ?? 0;
+  },
+});
 
 run("typecheck", "npx", ["tsc", "--noEmit", "-p", "."]);
 run("lint", "npx", ["eslint", ".", "--max-warnings", "0"]);
@@ -45,6 +54,8 @@ const integ = vitestReport(`${out}/integration.json`);
 run("integration", "npx", ["vitest", "run", "--project", "integration", "--reporter=default", "--reporter=json", `--outputFile.json=${integ.path}`], integ);
 if (existsSync("playwright.config.ts")) {
   if (run("build", "npx", ["next", "build"])) {
+    const py = countsReport(`${out}/python.json`);
+    run("python", process.execPath, ["--conditions=react-server", "--import", "tsx", "test/python/run.ts", "--report", py.path], py);
     const e2e = playwrightReport(`${out}/e2e.json`);
     run("e2e", "npx", ["playwright", "test", "--reporter=list,json"], e2e, { PLAYWRIGHT_JSON_OUTPUT_NAME: e2e.path });
   }

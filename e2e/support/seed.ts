@@ -7,7 +7,7 @@ import path from "node:path";
 import { CLI_ACTOR } from "../../lib/admin/actor";
 import { createUser } from "../../lib/admin/create-user";
 import { db, disconnectDb } from "../../lib/db/client";
-import { migrateDeploy } from "../../lib/db/migrate";
+import { createRunDatabase } from "./database";
 import { applyRepo } from "../../lib/registry/apply-repo";
 import { loadRepo } from "../../lib/registry/load-repo";
 import { generateRetailData } from "../../examples/retail/generate-data";
@@ -18,15 +18,7 @@ import { seedMonitoring } from "./seed-monitoring";
 import { PASSWORD, ROLES, RUN_DIR, SEED_FILE, emailOf, type SeedInfo } from "./env";
 
 async function main() {
-  const url = process.env.DATABASE_URL!;
-  const pg = await import("pg");
-  const admin = new URL(url);
-  admin.pathname = "/postgres";
-  const c = new pg.default.Client({ connectionString: admin.toString() });
-  await c.connect();
-  await c.query(`CREATE DATABASE "${new URL(url).pathname.slice(1)}"`);
-  await c.end();
-  await migrateDeploy(url);
+  await createRunDatabase(process.env.DATABASE_URL!);
 
   // The repo is copied so generated data and absolute paths belong to this run only.
   const repoDir = path.join(RUN_DIR, "retail");
