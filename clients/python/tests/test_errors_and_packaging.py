@@ -50,6 +50,15 @@ def test_status_maps_to_a_class(status: int, cls: Type[larder.LarderError]) -> N
         assert e.retry_after == 5.0  # type: ignore[attr-defined]
 
 
+def test_feast_error_bodies() -> None:
+    body = '{"module": "feast.errors", "class": "FeatureViewNotFoundException", "message": "Feature view x does not exist"}'
+    for b in (body, {"detail": body}):
+        e = error_for(404, b)
+        assert isinstance(e, larder.NotFound) and e.code == "FeatureViewNotFoundException" and e.detail == "Feature view x does not exist"
+    e = error_for(401, {"detail": "The bearer token is invalid"})
+    assert isinstance(e, larder.Unauthorized) and e.detail == "The bearer token is invalid"
+
+
 def test_bodies_that_are_not_problems() -> None:
     e = error_for(502, None, method="GET", url="http://x/y", fallback="<html>bad gateway</html>")
     assert isinstance(e, larder.ServerError) and "bad gateway" in e.detail

@@ -235,12 +235,15 @@ class Client:
 
         ``to``: ``"online"`` (default, as Feast), ``"offline"`` or ``"online_and_offline"``. The
         rows need the source's schema columns and its timestamp field; times may be datetimes
-        (naive = UTC), pandas Timestamps or ISO strings. Returns the server's summary."""
+        (naive = UTC), pandas Timestamps or ISO strings. Returns the API's summary (rows written
+        online and offline); through the feature server, which answers as Feast does, ``{}``."""
         p = self._project(project)
         df = _columns_from(df_or_rows)
         body = {"push_source_name": push_source, "df": df, "to": to}
         if self._fs is not None:
-            return dict(self._fs.json("POST", "/push", json_body={**body, "project": p}))
+            # Feast's contract: an empty 200, so there is no summary to return.
+            self._fs.request("POST", "/push", json_body={**body, "project": p})
+            return {}
         return dict(self._api.json("POST", f"{self._p(p)}/push", json_body=body))
 
     # ---- historical ------------------------------------------------------------------------------

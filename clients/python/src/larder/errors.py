@@ -212,6 +212,11 @@ def error_for(status: int, body: Any, *, method: Optional[str] = None, url: Opti
     """The exception for an error answer: ``body`` is the parsed problem document (or anything else)."""
     problem: Dict[str, Any] = dict(body) if isinstance(body, dict) else {}
     cls = _BY_STATUS.get(status) or (ServerError if status >= 500 else LarderError)
+    feast = _feast_error(body if isinstance(body, str) else problem.get("detail"))
+    if feast is not None:
+        # The feature server answers as Feast's REST handler does: the body is a JSON string
+        # holding {module, class, message}; the class name becomes the code.
+        problem = {**problem, "detail": str(feast.get("message") or ""), "code": str(feast.get("class") or ""), "feast": feast}
     detail = problem.get("detail")
     if not isinstance(detail, str) or not detail:
         # Feast-style bodies ({"detail": …} is the usual; some servers send {"error": …}).
@@ -229,3 +234,15 @@ def error_for(status: int, body: Any, *, method: Optional[str] = None, url: Opti
         method=method,
         url=url,
     )
+
+
+def _feast_error(detail: Any) -> Optional[Dict[str, Any]]:
+    if not isinstance(detail, str) or not detail.startswith("{"):
+        return None
+    try:
+        import json
+
+        j = json.loads(detail)
+    except ValueError:
+        return None
+    return dict(j) if isinstance(j, dict) and "class" in j and "message" in j else None
