@@ -3,7 +3,7 @@ import { expect, shot, signIn, test } from "./support/fixtures";
 test("a viewer sees no apply, run or admin controls, and the server refuses direct requests", async ({ page, seed }) => {
   await signIn(page, "viewer");
   await page.goto("/projects/retail/feature-views/customer_spend?tab=materialization");
-  await expect(page.getByRole("heading", { name: "Freshness" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Materialization", exact: true })).toBeVisible();
   await expect(page.getByRole("button", { name: /materialize now/i })).toHaveCount(0);
   await expect(page.getByRole("button", { name: /edit metadata/i })).toHaveCount(0);
   await expect(page.getByRole("button", { name: /backfill/i })).toHaveCount(0);

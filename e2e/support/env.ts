@@ -39,6 +39,12 @@ export const emailOf = (role: E2ERole) => `${role}@e2e.test`;
 export interface SeedInfo {
   project: string;
   failedJobId: string;
+  /** A finished backfill of customer_profile with 40 partitions (34 succeeded, 3 failed, 3 cancelled), started by the token "nightly-ci". */
+  backfillJobId: string;
+  /** A job cancelled after an earlier attempt failed (its error stays on the row). */
+  cancelledJobId: string;
+  /** A queued job no worker will take (no queue entry): the cancel spec cancels it. */
+  queuedJobId: string;
   dataStart: string;
   dataEnd: string;
 }

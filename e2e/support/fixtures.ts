@@ -18,6 +18,8 @@ export async function signIn(page: Page, role: E2ERole): Promise<void> {
 
 /** Saves a screenshot of the page as a test artifact: test-results/screenshots/<name>.png. */
 export async function shot(page: Page, name: string): Promise<void> {
+  // From the top: a full-page capture after scrolling paints the sticky top bar mid-page.
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: `test-results/screenshots/${name}.png`, fullPage: true });
 }
 

@@ -14,6 +14,7 @@ import { generateRetailData } from "../../examples/retail/generate-data";
 import { closeQueues } from "../../lib/queues/contracts";
 import { materializeWindow } from "../../lib/materialize/materialize-window";
 import { createRedis } from "../../lib/redis/connection";
+import { hashSecret, newApiToken } from "../../lib/auth/secrets";
 import { seedMonitoring } from "./seed-monitoring";
 import { PASSWORD, ROLES, RUN_DIR, SEED_FILE, emailOf, type SeedInfo } from "./env";
 
@@ -35,15 +36,22 @@ async function main() {
   await applyRepo({ repo: v2, origins: loaded.origins, actor: { kind: "system", label: "e2e" }, baseDir: repoDir });
 
   const project = await db().project.findUniqueOrThrow({ where: { name: loaded.repo.project } });
+  const users: Record<string, { id: string; email: string }> = {};
   for (const role of ROLES) {
     const u = await createUser({ email: emailOf(role), password: PASSWORD, name: `E2E ${role}` }, CLI_ACTOR);
+    users[role] = u;
     await db().membership.create({ data: { projectId: project.id, userId: u.id, role } });
   }
+  // An API token (never used to sign in here): rows it "wrote" show its name, not its id.
+  const ci = newApiToken();
+  const token = await db().apiToken.create({ data: { name: "nightly-ci", prefix: ci.prefix, tokenHash: hashSecret(ci.token), projectId: project.id, role: "editor", createdById: users.admin.id } });
+  const byToken = `token:${token.id} (${users.admin.email})`;
 
   // Statistics of customer_spend v2 over five partitions (what a materialization stores: row-level
   // features only; window aggregates are computed when read and have none).
   const view = await db().featureView.findUniqueOrThrow({ where: { projectId_name: { projectId: project.id, name: "customer_spend" } }, include: { versions: true } });
   const latest = view.versions.find((v) => v.version === view.latestVersion)!;
+  await db().featureViewVersion.update({ where: { id: latest.id }, data: { createdBy: byToken } });
   for (let d = 0; d < 5; d++) {
     const partition = `date=2025-01-0${d + 1}`;
     for (const [i, featureName] of ["amount", "is_large"].entries()) {
@@ -82,6 +90,8 @@ async function main() {
       { redis },
     );
     await db().materializedInterval.create({ data: { versionId: profileVersion.id, start, end, online: true, offline: true } });
+    // An older piece, then a hole: the timeline shows one real gap (5 days before the data starts).
+    await db().materializedInterval.create({ data: { versionId: profileVersion.id, start: new Date(start.getTime() - 10 * 86400_000), end: new Date(start.getTime() - 5 * 86400_000), online: false, offline: true } });
   } finally {
     redis.disconnect();
   }
@@ -107,7 +117,79 @@ async function main() {
     },
   });
 
-  const info: SeedInfo = { project: project.name, failedJobId: failed.id, dataStart: data.start.toISOString(), dataEnd: data.end.toISOString() };
+  // A finished backfill of customer_profile over 40 days: its partitions are paged and counted.
+  const day0 = Date.UTC(2024, 10, 1);
+  const backfill = await db().job.create({
+    data: {
+      kind: "backfill",
+      projectId: project.id,
+      featureViewId: profile.id,
+      version: profile.latestVersion,
+      windowStart: new Date(day0),
+      windowEnd: new Date(day0 + 40 * 86400_000),
+      status: "failed",
+      progress: 1,
+      attempts: 1,
+      error: "3 of 40 partitions failed",
+      errorStep: "partitions",
+      triggeredBy: byToken,
+      startedAt: new Date(Date.now() - 600_000),
+      finishedAt: new Date(Date.now() - 300_000),
+      logs: { create: [{ level: "info", message: "backfill of customer_profile v1: 40 partitions" }, { level: "error", message: "3 of 40 partitions failed" }] },
+    },
+  });
+  await db().job.createMany({
+    data: Array.from({ length: 40 }, (_, i) => ({
+      kind: "materialize" as const,
+      projectId: project.id,
+      featureViewId: profile.id,
+      version: profile.latestVersion,
+      parentId: backfill.id,
+      windowStart: new Date(day0 + i * 86400_000),
+      windowEnd: new Date(day0 + (i + 1) * 86400_000),
+      params: { writeOffline: true, writeOnline: false, partition: new Date(day0 + i * 86400_000).toISOString().slice(0, 10) },
+      status: i % 13 === 5 ? ("failed" as const) : i % 13 === 9 ? ("cancelled" as const) : ("succeeded" as const),
+      progress: 1,
+      attempts: 1,
+      triggeredBy: `backfill:${backfill.id}`,
+    })),
+  });
+
+  // Cancelled after its first attempt failed: the row keeps that attempt's error.
+  const cancelled = await db().job.create({
+    data: {
+      kind: "materialize",
+      projectId: project.id,
+      featureViewId: profile.id,
+      version: profile.latestVersion,
+      windowStart: new Date(data.end.getTime() - 86400_000),
+      windowEnd: data.end,
+      status: "cancelled",
+      attempts: 1,
+      maxAttempts: 3,
+      error: "simulated failure: the source timed out",
+      errorStep: "read source",
+      triggeredBy: users.operator.email,
+      startedAt: new Date(Date.now() - 120_000),
+      finishedAt: new Date(Date.now() - 100_000),
+      logs: { create: [{ level: "error", message: "attempt 1 of 3 failed: simulated failure: the source timed out" }, { level: "warn", message: "cancelled by operator@e2e.test before it ran" }] },
+    },
+  });
+
+  // Queued with no queue entry, so it stays queued until the cancel spec cancels it.
+  const queued = await db().job.create({
+    data: { kind: "materialize", projectId: project.id, featureViewId: profile.id, version: profile.latestVersion, windowStart: new Date(data.end.getTime() - 86400_000), windowEnd: data.end, triggeredBy: users.operator.email },
+  });
+
+  const info: SeedInfo = {
+    project: project.name,
+    failedJobId: failed.id,
+    backfillJobId: backfill.id,
+    cancelledJobId: cancelled.id,
+    queuedJobId: queued.id,
+    dataStart: data.start.toISOString(),
+    dataEnd: data.end.toISOString(),
+  };
   await writeFile(SEED_FILE, JSON.stringify(info, null, 2));
   await disconnectDb();
   await closeQueues(); // apply's after-change step synced cron schedulers through BullMQ

@@ -7,7 +7,7 @@ import { principalLabel, type Principal } from "../auth/principal";
 import { db } from "../db/client";
 import { notFound } from "../errors";
 import { jobProject } from "../jobs/get-job";
-import { jobJsonInclude, toJobJson, type JobJson } from "../jobs/job-json";
+import { jobJsonInclude, toJobJson, withActorLabels, type JobJson } from "../jobs/job-json";
 
 export function triggeredByOf(principal: Principal): string {
   return principalLabel(principal);
@@ -16,7 +16,7 @@ export function triggeredByOf(principal: Principal): string {
 export async function jobJson(jobId: string): Promise<JobJson> {
   const row = await db().job.findUnique({ where: { id: jobId }, include: jobJsonInclude });
   if (!row) throw notFound(`Job "${jobId}" does not exist.`);
-  return toJobJson(row);
+  return (await withActorLabels([toJobJson(row)]))[0];
 }
 
 /** Loads the job's project and checks the permission there; a job the caller cannot read is a 404. */

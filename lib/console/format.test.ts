@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDuration, formatRelative, formatSeconds, freshnessTone } from "./format";
+import { formatDuration, formatRelative, formatSeconds, freshnessTone, plural } from "./format";
 
 describe("format", () => {
   it("formats seconds as the largest two units", () => {
@@ -26,5 +26,13 @@ describe("format", () => {
     expect(freshnessTone("2025-01-09T23:30:00Z", 3600, now)).toBe("success");
     expect(freshnessTone("2025-01-05T00:00:00Z", 30 * 86400, now)).toBe("warning");
     expect(freshnessTone("2024-11-01T00:00:00Z", 30 * 86400, now)).toBe("danger");
+  });
+});
+
+describe("plural", () => {
+  it("picks the singular for one and the plural otherwise", () => {
+    expect(plural(1, "gap")).toBe("1 gap");
+    expect(plural(0, "gap")).toBe("0 gaps");
+    expect(plural(1200, "entity", "entities")).toBe("1,200 entities");
   });
 });

@@ -69,3 +69,8 @@ export function freshnessTone(materializedUntil: string | null | undefined, ttlS
   if (age <= budget) return "warning";
   return "danger";
 }
+
+/** "1 gap", "3 gaps", "1,200 entities": a count with its noun, singular or plural. */
+export function plural(count: number, one: string, many = `${one}s`): string {
+  return `${count.toLocaleString("en-US")} ${count === 1 ? one : many}`;
+}

@@ -24,7 +24,11 @@ export interface JobView {
   error: string | null;
   errorStep: string | null;
   triggeredBy: string;
+  /** triggeredBy for people (an API token by its name). */
+  triggeredByLabel: string;
   parentId: string | null;
+  /** A backfill child's UTC day partition (YYYY-MM-DD). */
+  partition: string | null;
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
@@ -40,11 +44,18 @@ export interface JobLogLine {
 export interface JobDetailView extends JobView {
   logs: JobLogLine[];
   children: JobView[];
+  /** Children per status (a backfill's partitions). */
+  childCounts: Record<string, number>;
 }
 
 type Raw = Record<string, unknown>;
 const s = (v: unknown): string | null => (v === null || v === undefined || v === "" ? null : String(v));
 const n = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v) || 0);
+
+function partitionOf(r: Raw): string | null {
+  const p = r.params && typeof r.params === "object" ? (r.params as Raw).partition : undefined;
+  return typeof p === "string" && p ? p : null;
+}
 
 export function normalizeJob(raw: unknown): JobView {
   const r = (raw ?? {}) as Raw;
@@ -67,7 +78,9 @@ export function normalizeJob(raw: unknown): JobView {
     error: s(r.error),
     errorStep: s(r.errorStep),
     triggeredBy: String(r.triggeredBy ?? ""),
+    triggeredByLabel: String(r.triggeredByLabel ?? r.triggeredBy ?? ""),
     parentId: s(r.parentId),
+    partition: partitionOf(r),
     createdAt: String(r.createdAt ?? ""),
     startedAt: s(r.startedAt),
     finishedAt: s(r.finishedAt),
@@ -80,12 +93,32 @@ export function normalizeJobDetail(raw: unknown): JobDetailView {
   const job = (r.job && typeof r.job === "object" ? r.job : r) as Raw;
   const logs = (Array.isArray(r.logs) ? r.logs : Array.isArray(job.logs) ? job.logs : []) as Raw[];
   const children = (Array.isArray(r.children) ? r.children : Array.isArray(job.children) ? job.children : []) as unknown[];
+  const kids = children.map(normalizeJob);
+  const counts = (r.childCounts ?? job.childCounts) as Record<string, unknown> | undefined;
+  const childCounts: Record<string, number> = {};
+  if (counts && typeof counts === "object") for (const [k, v] of Object.entries(counts)) childCounts[k] = n(v);
+  else for (const c of kids) childCounts[c.status] = (childCounts[c.status] ?? 0) + 1;
   return {
     ...normalizeJob(job),
     logs: logs.map((l) => ({ at: String(l.at ?? l.time ?? ""), level: String(l.level ?? "info"), message: String(l.message ?? "") })),
-    children: children.map(normalizeJob),
+    children: kids,
+    childCounts,
     childCount: children.length || n(job.childCount),
   };
+}
+
+/**
+ * A short name of a job that tells it apart from its neighbours: a backfill child by its day
+ * partition, any other job by the random tail of its id (ids made in the same moment share their
+ * first characters, so the head repeats down a list).
+ */
+export function jobRef(j: Pick<JobView, "id" | "partition">): string {
+  return j.partition ?? `#${j.id.slice(-8)}`;
+}
+
+/** "30 succeeded · 2 failed · 1 running", statuses in a fixed order, zeros left out. */
+export function statusSummary(counts: Record<string, number>): Array<{ status: string; count: number }> {
+  return JOB_STATUSES.filter((st) => (counts[st] ?? 0) > 0).map((st) => ({ status: st, count: counts[st] }));
 }
 
 export function normalizeJobPage(raw: unknown): { items: JobView[]; total: number } {
@@ -133,6 +166,13 @@ export function normalizeIntervals(raw: unknown, now = Date.now()): IntervalsVie
   const from = fromRaw ? ms(fromRaw) : all.length ? Math.min(...all.map((x) => x.start)) : now - 30 * 86400_000;
   const to = toRaw ? ms(toRaw) : all.length ? Math.max(...all.map((x) => x.end)) : now;
   return { version: r.version === undefined || r.version === null ? null : Number(r.version), intervals, gaps, from, to: Math.max(to, from + 1) };
+}
+
+/** How many UTC days the ranges touch: the partitions a backfill of them starts (one per day). */
+export function utcDaysTouched(ranges: TimeRange[]): number {
+  const days = new Set<number>();
+  for (const r of ranges) for (let d = Math.floor(r.start / 86400_000); d * 86400_000 < r.end; d++) days.add(d);
+  return days.size;
 }
 
 /** Percent positions of a range inside [from, to] for the timeline bar. */

@@ -17,9 +17,13 @@ export interface IntervalsQuery {
 export interface IntervalsResult {
   featureView: string;
   version: number;
-  /** The requested range (defaults: first materialized start → now). */
-  start: string;
-  end: string;
+  /**
+   * The requested range. Defaults: the first materialized start → the last materialized end, so the
+   * gaps are real holes between materializations (the time since the last run is lag, which
+   * freshness reports, not a gap). null when nothing was ever materialized and no range was asked.
+   */
+  start: string | null;
+  end: string | null;
   /** Merged [start, end) intervals materialized offline, clipped to the range. */
   intervals: { start: string; end: string }[];
   /** Merged intervals written online (materializations with online writes). */
@@ -44,8 +48,13 @@ export async function getIntervals(q: IntervalsQuery): Promise<IntervalsResult> 
   const online = mergeRanges(rows.filter((r) => r.online).map(toRange));
   const all = mergeRanges(rows.map(toRange));
 
-  const start = q.start?.getTime() ?? all[0]?.start ?? Date.now();
-  const end = q.end?.getTime() ?? Date.now();
+  const lastMaterializedEnd = all.length ? iso(all[all.length - 1].end) : null;
+  if (!q.start && all.length === 0) {
+    // Nothing materialized and no start asked: nothing to show, and no gap to fill.
+    return { featureView: view.name, version: version.version, start: null, end: q.end ? iso(q.end.getTime()) : null, intervals: [], onlineIntervals: [], gaps: [], lastMaterializedEnd };
+  }
+  const end = q.end?.getTime() ?? (all.length ? all[all.length - 1].end : Date.now());
+  const start = q.start?.getTime() ?? all[0].start;
   if (start >= end) throw badRequest(`start (${iso(start)}) must be before end (${iso(end)}).`, [{ name: "start", reason: "must be before end" }]);
 
   const out = (rs: { start: number; end: number }[]) => rs.map((r) => ({ start: iso(r.start), end: iso(r.end) }));
@@ -57,6 +66,6 @@ export async function getIntervals(q: IntervalsQuery): Promise<IntervalsResult> 
     intervals: out(clipRanges(offline, start, end)),
     onlineIntervals: out(clipRanges(online, start, end)),
     gaps: out(gapsWithin(offline, start, end)),
-    lastMaterializedEnd: all.length ? iso(all[all.length - 1].end) : null,
+    lastMaterializedEnd,
   };
 }

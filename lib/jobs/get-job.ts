@@ -4,11 +4,14 @@ import { db } from "../db/client";
 import { notFound } from "../errors";
 import type { Principal } from "../auth/principal";
 import { mayReadJob } from "./job-access";
-import { jobJsonInclude, toJobJson, type JobJson } from "./job-json";
+import type { JobStatus } from "../db/generated/enums";
+import { JOB_STATUSES, jobJsonInclude, toJobJson, withActorLabels, type JobJson } from "./job-json";
 
 export interface JobDetail extends JobJson {
   logs: { at: string; level: string; message: string }[];
   children: JobJson[];
+  /** How many children are in each status (every status, 0 when none). */
+  childCounts: Record<JobStatus, number>;
 }
 
 /** The job's project id (for authorization of the un-scoped /api/v1/jobs/{id} paths). */
@@ -27,9 +30,13 @@ export async function getJob(jobId: string, principal: Principal, projectId?: st
     db().jobLog.findMany({ where: { jobId }, orderBy: { id: "desc" }, take: logLimit }),
     db().job.findMany({ where: { parentId: jobId }, include: jobJsonInclude, orderBy: [{ windowStart: "asc" }, { id: "asc" }] }),
   ]);
+  const [job, ...kids] = await withActorLabels([toJobJson(row), ...children.map(toJobJson)]);
+  const childCounts = Object.fromEntries(JOB_STATUSES.map((s) => [s, 0])) as Record<JobStatus, number>;
+  for (const c of kids) childCounts[c.status] += 1;
   return {
-    ...toJobJson(row),
+    ...job,
     logs: logs.reverse().map((l) => ({ at: l.at.toISOString(), level: l.level, message: l.message })),
-    children: children.map(toJobJson),
+    children: kids,
+    childCounts,
   };
 }

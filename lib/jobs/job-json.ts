@@ -1,6 +1,7 @@
 // A Job row as the API shows it (docs/jobs.md): every field, BigInt counters as numbers, names
 // instead of ids where people read them.
 import "server-only";
+import { readableActorLabels } from "../auth/actor-labels";
 import { JobJson } from "./job-schema";
 import type { Prisma } from "../db/generated/client";
 
@@ -47,6 +48,7 @@ export function toJobJson(j: JobWithNames): JobJson {
     params,
     result: publicResult(j),
     triggeredBy: j.triggeredBy,
+    triggeredByLabel: j.triggeredBy,
     parentId: j.parentId,
     retryOf: typeof params.retryOf === "string" ? params.retryOf : null,
     cancelRequested: j.cancelRequested,
@@ -57,4 +59,10 @@ export function toJobJson(j: JobWithNames): JobJson {
     durationMs: j.startedAt ? (j.finishedAt ?? new Date()).getTime() - j.startedAt.getTime() : null,
     childCount: j._count.children,
   };
+}
+
+/** The jobs with `triggeredByLabel` naming API tokens by name (one query for all of them). */
+export async function withActorLabels<T extends JobJson>(jobs: T[]): Promise<T[]> {
+  const labels = await readableActorLabels(jobs.map((j) => j.triggeredBy));
+  return jobs.map((j) => ({ ...j, triggeredByLabel: labels.get(j.triggeredBy) ?? j.triggeredBy }));
 }

@@ -26,7 +26,8 @@ export const JobJson = z.object({
   result: z.unknown().nullable().meta({
     description: "Kind-specific outcome. A historical job: `{rows, url}` (the download path of its result), plus `expiredAt` and `ttlHours` once retention deleted its result file.",
   }),
-  triggeredBy: z.string(),
+  triggeredBy: z.string().meta({ description: "Who started it, as recorded: a user's e-mail, `token:<id> (<creator e-mail>)`, `schedule:<view>`, `backfill:<parent id>`, …" }),
+  triggeredByLabel: z.string().meta({ description: "The same for people: an API token by its name instead of its id." }),
   parentId: z.string().nullable(),
   retryOf: z.string().nullable(),
   cancelRequested: z.boolean(),

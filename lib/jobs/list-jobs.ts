@@ -6,7 +6,7 @@ import type { Prisma } from "../db/generated/client";
 import type { JobKind, JobStatus } from "../db/generated/enums";
 import type { Principal } from "../auth/principal";
 import { readableJobsFilter } from "./job-access";
-import { jobJsonInclude, toJobJson, type JobJson } from "./job-json";
+import { jobJsonInclude, toJobJson, withActorLabels, type JobJson } from "./job-json";
 
 export interface ListJobsQuery {
   /** Who asks: jobs holding values they may not read are left out (job-access.ts). */
@@ -35,6 +35,10 @@ export async function listJobs(q: ListJobsQuery): Promise<Page<JobJson>> {
   return page(
     q,
     () => db().job.count({ where }),
-    async (p) => (await db().job.findMany({ where, include: jobJsonInclude, orderBy: [{ createdAt: "desc" }, { id: "desc" }], ...p })).map(toJobJson),
+    // A backfill's children in partition order (as its detail lists them); other lists newest first.
+    async (p) =>
+      withActorLabels(
+        (await db().job.findMany({ where, include: jobJsonInclude, orderBy: q.parentId ? [{ windowStart: "asc" }, { id: "asc" }] : [{ createdAt: "desc" }, { id: "desc" }], ...p })).map(toJobJson),
+      ),
   );
 }

@@ -1,5 +1,6 @@
 // Shapes a feature view (and its versions) for API output; shared by the list and get use cases.
 import "server-only";
+import { readableActorLabels } from "../auth/actor-labels";
 import { db } from "../db/client";
 import type { Feature, FeatureView, FeatureViewVersion } from "../db/generated/client";
 import { hrefs } from "../shared/hrefs";
@@ -35,9 +36,16 @@ export function versionOut(
     definition: objectOf(v.definition),
     createdAt: iso(v.createdAt),
     createdBy: v.createdBy,
+    createdByLabel: v.createdBy,
     features: [...v.features].sort((a, b) => a.position - b.position || a.name.localeCompare(b.name)).map(featureOut),
     href: hrefs.featureViewVersion(projectName, view.name, v.version),
   };
+}
+
+/** The versions with `createdByLabel` naming API tokens by name. */
+export async function withCreatorLabels(versions: FeatureViewVersionOut[]): Promise<FeatureViewVersionOut[]> {
+  const labels = await readableActorLabels(versions.map((v) => v.createdBy));
+  return versions.map((v) => ({ ...v, createdByLabel: labels.get(v.createdBy) ?? v.createdBy }));
 }
 
 export interface ViewExtras {

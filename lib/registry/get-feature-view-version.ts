@@ -3,7 +3,7 @@ import "server-only";
 import type { ProjectRef } from "../auth/authorize";
 import { db } from "../db/client";
 import { notFound } from "../errors";
-import { versionOut } from "./feature-view-out";
+import { versionOut, withCreatorLabels } from "./feature-view-out";
 import type { FeatureViewVersionOut } from "./read-models";
 
 export async function getFeatureViewVersion(project: ProjectRef, name: string, version: number): Promise<FeatureViewVersionOut> {
@@ -18,5 +18,5 @@ export async function getFeatureViewVersion(project: ProjectRef, name: string, v
       `Version ${version} of feature view "${name}" does not exist in project "${project.name}"; the latest version is ${view.latestVersion}.`,
     );
   }
-  return versionOut(project.name, view, v);
+  return (await withCreatorLabels([versionOut(project.name, view, v)]))[0];
 }

@@ -4,7 +4,7 @@ import type { ProjectRef } from "../auth/authorize";
 import { db } from "../db/client";
 import { notFound } from "../errors";
 import { hrefs } from "../shared/hrefs";
-import { loadViewExtras, versionOut, viewSummaryOut } from "./feature-view-out";
+import { loadViewExtras, versionOut, viewSummaryOut, withCreatorLabels } from "./feature-view-out";
 import type { FeatureViewDetailOut } from "./read-models";
 
 export async function getFeatureView(project: ProjectRef, name: string): Promise<FeatureViewDetailOut> {
@@ -13,13 +13,13 @@ export async function getFeatureView(project: ProjectRef, name: string): Promise
     include: { versions: { include: { features: true }, orderBy: { version: "desc" } } },
   });
   if (!view) throw notFound(`Feature view "${name}" does not exist in project "${project.name}".`);
-  const extras = await loadViewExtras([view]);
   const { versions, ...row } = view;
-  return {
-    ...viewSummaryOut(project.name, row, extras.get(view.id)),
-    versions: versions.map((v) => versionOut(project.name, view, v)),
-    usedBy: await whereUsed(project.name, view.id),
-  };
+  const [extras, versionsOut, usedBy] = await Promise.all([
+    loadViewExtras([view]),
+    withCreatorLabels(versions.map((v) => versionOut(project.name, view, v))),
+    whereUsed(project.name, view.id),
+  ]);
+  return { ...viewSummaryOut(project.name, row, extras.get(view.id)), versions: versionsOut, usedBy };
 }
 
 /** Feature services that reference the view (any version) and the models that use those services. */

@@ -123,6 +123,8 @@ export const FeatureViewVersionOut = z
     definition: z.record(z.string(), z.unknown()),
     createdAt: Timestamp,
     createdBy: z.string(),
+    /** createdBy for people: an API token by its name instead of its id. */
+    createdByLabel: z.string(),
     features: z.array(FeatureOut),
     href: Href,
   })

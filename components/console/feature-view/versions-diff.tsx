@@ -37,7 +37,7 @@ export function VersionsPanel({ versions, onOpen }: { versions: FeatureViewVersi
                 {v.isLatest ? <Badge tone="accent" className="ml-2">latest</Badge> : null}
               </TD>
               <TD className="text-fg-muted">{formatDateTime(v.createdAt)}</TD>
-              <TD className="text-fg-muted">{v.createdBy || "—"}</TD>
+              <TD className="text-fg-muted" title={v.createdBy}>{v.createdByLabel || v.createdBy || "—"}</TD>
               <TD className="tabular-nums">{v.features.length}</TD>
               <TD className="font-mono text-xs text-fg-muted">{v.definitionHash.slice(0, 12)}</TD>
             </TR>

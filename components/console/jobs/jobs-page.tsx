@@ -3,10 +3,11 @@ import { JOB_KINDS, JOB_STATUSES, anyActive } from "@/lib/console/jobs";
 import { useUrlState } from "@/lib/console/use-url-state";
 import { Card, PageHeader } from "../../ui/card";
 import { EmptyState } from "../../ui/empty-state";
-import { Input, NativeSelect } from "../../ui/input";
+import { NativeSelect } from "../../ui/input";
 import { TableSkeleton } from "../../ui/skeleton";
 import { Pager } from "../../ui/table";
 import { useProjectAccess } from "../project-context";
+import { ViewPicker } from "../view-picker";
 import { JobsTable } from "./jobs-table";
 import { useJobs } from "./use-jobs";
 import { QueryState } from "../query-state";
@@ -64,7 +65,7 @@ export function JobsPage({ project }: { project: string }) {
             <label htmlFor="job-view" className="mb-1 block text-xs text-fg-muted">
               Feature view
             </label>
-            <Input id="job-view" className="w-56" placeholder="exact view name" value={s.view} onChange={(e) => set({ view: e.target.value, offset: undefined })} />
+            <ViewPicker id="job-view" project={project} className="w-56" value={s.view} onChange={(v) => set({ view: v, offset: undefined })} />
           </div>
         </div>
         <QueryState query={q} skeleton={<TableSkeleton cols={8} />} isEmpty={(data) => data.items.length === 0} empty={(

@@ -1,6 +1,6 @@
 "use client";
 import Link from "next/link";
-import type { JobView } from "@/lib/console/jobs";
+import { jobRef, type JobView } from "@/lib/console/jobs";
 import { formatDuration, formatNumber, formatRelative } from "@/lib/console/format";
 import { links } from "@/lib/console/links";
 import { StatusBadge } from "../../ui/badge";
@@ -21,9 +21,9 @@ export function windowLabel(j: JobWindow): string {
   return w ? `${w[0]} → ${w[1]}` : "—";
 }
 
-export function JobsTable({ project, jobs, showView = true }: { project: string; jobs: JobView[]; showView?: boolean }) {
+export function JobsTable({ project, jobs, showView = true, label = "Jobs" }: { project: string; jobs: JobView[]; showView?: boolean; label?: string }) {
   return (
-    <Table label="Jobs">
+    <Table label={label}>
       <THead>
         <tr>
           <TH>Job</TH>
@@ -43,10 +43,12 @@ export function JobsTable({ project, jobs, showView = true }: { project: string;
         {jobs.map((j) => (
           <TR key={j.id} data-job-id={j.id} data-status={j.status}>
             <TD>
-              <Link href={links.job(project, j.id)} className="font-medium hover:underline">
+              <Link href={links.job(project, j.id)} className="font-medium whitespace-nowrap hover:underline" title={j.id}>
                 {j.kind.replace("_", " ")}
               </Link>
-              <p className="font-mono text-[11px] text-fg-subtle">{j.id.slice(0, 10)}</p>
+              <p className="font-mono text-[11px] whitespace-nowrap text-fg-subtle" data-testid="job-ref" title={j.id}>
+                {jobRef(j)}
+              </p>
             </TD>
             <TD>
               <StatusBadge status={j.status} />

@@ -54,7 +54,7 @@ export const JobListQuery = PageQuery.extend({
   featureView: z.string().min(1).optional().meta({ description: "Only jobs of this feature view." }),
   status: listOf(JOB_STATUSES, "status"),
   kind: listOf(JOB_KINDS, "kind"),
-  parentId: z.string().min(1).optional().meta({ description: "Only the children of this backfill." }),
+  parentId: z.string().min(1).optional().meta({ description: "Only the children of this backfill, in partition order." }),
   includeChildren: z.stringbool({ error: 'includeChildren must be "true" or "false"' }).default(false).meta({ description: "Also list backfill partitions." }),
 });
 export const UnscopedJobListQuery = JobListQuery.extend({
@@ -69,13 +69,18 @@ export const IntervalsQuery = z
   })
   .strict();
 
-export const JobDetailJson = JobJson.extend({ logs: z.array(JobLogJson), children: z.array(JobJson) });
+export const JobDetailJson = JobJson.extend({
+  logs: z.array(JobLogJson),
+  children: z.array(JobJson),
+  childCounts: z.record(z.enum(JOB_STATUSES), z.number().int()).meta({ description: "How many child jobs are in each status." }),
+});
 const Span = z.object({ start: z.string(), end: z.string() });
 export const IntervalsJson = z.object({
   featureView: z.string(),
   version: z.number().int(),
-  start: z.string(),
-  end: z.string(),
+  /** Defaults to the first materialized start → the last materialized end (gaps = holes between runs); null = never materialized. */
+  start: z.string().nullable(),
+  end: z.string().nullable(),
   intervals: z.array(Span),
   onlineIntervals: z.array(Span),
   gaps: z.array(Span),
