@@ -8,31 +8,32 @@
 //   commit (not cancellable): upsert statistics, write the online snapshot through the newer-wins
 //     script, then move each partition file over the old one (rename(2) replaces atomically).
 // A failure or cancellation during compute leaves both stores exactly as they were.
+// The steps live beside it: build-rows.ts, write-partitions.ts, quality-pass.ts, write-online.ts.
 import "server-only";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import type { DuckDBConnection } from "@duckdb/node-api";
 import { db } from "../db/client";
-import { qid, qlit } from "../duckdb/instance";
 import { pingMasters } from "../redis/cluster";
 import { createRedis, isCluster, type OnlineRedis } from "../redis/connection";
-import { ENTITY_SEP, FIELD_SEP, onlineWriteTrip } from "../online/write-script";
-import { entityKey } from "../online/keys";
-import { computePartitionStats, type FeatureStat } from "../quality/compute-stats";
+import { type FeatureStat } from "../quality/compute-stats";
 import { storeFeatureStats } from "../quality/store-feature-stats";
-import { duckType, dtypeMismatch } from "../shared/dtypes";
-import { AGG_ASOF_TABLE, aggregateAsOfTable, aggregateLookbackSeconds } from "./aggregate-stats";
-import { evaluateRules, hasRules, mergeCounts, NO_RULES, ruleAggregates, ruleQueries, runRulePass, storeRuleResults, type RuleResult } from "../quality/rules";
+import { hasRules, storeRuleResults, type RuleResult } from "../quality/rules";
 import { computeAndStoreDrift } from "../quality/drift";
+import { duckType } from "../shared/dtypes";
+import { versionDir as offlineVersionDir } from "../shared/offline-layout";
+import { recordWatermark } from "../registry/view-freshness";
+import { openSandbox, type Sandbox } from "../duckdb/sandbox";
+import { jobLog, logFailure } from "../config/log";
+import { aggregateLookbackSeconds } from "./aggregate-stats";
 import { MaterializationCancelled, MaterializationError, causeText, type MaterializeStep } from "./errors";
-import { openSandbox, parseSingleSelect, type Sandbox } from "../duckdb/sandbox";
 import { bindSource, prepareSource, usLiteral, type SourceRange } from "./read-source";
 import { onlineSpanSeconds, onlineSql } from "./online-sql";
-import { versionDir as offlineVersionDir } from "../shared/offline-layout";
 import { loadViewSpec, type ViewSpec } from "./view-spec";
-import { recordWatermark } from "../registry/view-freshness";
-import { jobLog, logFailure } from "../config/log";
+import { buildRows } from "./build-rows";
+import { partitionDates, writePartitions } from "./write-partitions";
+import { qualityPass } from "./quality-pass";
+import { onlineCallsSql, writeOnline, type OnlineWriteOptions } from "./write-online";
 
 export interface MaterializeWindowInput {
   projectName: string;
@@ -91,28 +92,13 @@ export interface MaterializeWindowResult extends MaterializeCounts {
   onlineWriteSeconds: number;
 }
 
-export interface EngineOptions {
+export interface EngineOptions extends OnlineWriteOptions {
   /** Online store connection (default: a new connection for purpose "online", closed afterwards). */
   redis?: OnlineRedis;
-  /** Entities per Lua call (default 500) and calls per pipelined round trip (default 20; 100 on a Redis Cluster). */
-  entitiesPerCall?: number;
-  callsPerRoundTrip?: number;
-  /** Round trips sent before waiting for the oldest reply (default 2). */
-  tripsInFlight?: number;
   threads?: number;
 }
 
 const DAY_MS = 86_400_000;
-
-/** UTC date partitions of [start, end), plus the end's own when it is a midnight and `withEnd`. */
-export function partitionDates(start: Date, end: Date, withEnd = true): string[] {
-  const out: string[] = [];
-  const first = Math.floor(start.getTime() / DAY_MS) * DAY_MS;
-  const last = withEnd && end.getTime() % DAY_MS === 0 ? end.getTime() : end.getTime() - 1;
-  for (let t = first; t <= last; t += DAY_MS) out.push(new Date(t).toISOString().slice(0, 10));
-  return out;
-}
-
 
 export async function materializeWindow(
   input: MaterializeWindowInput,
@@ -217,50 +203,13 @@ export async function materializeWindow(
     const partitionFiles = new Map<string, string>();
     let stats: FeatureStat[] = [];
     const checkRules = hasRules(spec.monitoring);
-    const rulePass = new Map<string, Record<string, number>>();
     let ruleResults: RuleResult[] = [];
     if (input.writeOffline) {
       counts.rowsWrittenOffline = await writePartitions(conn, spec, dates, workDir, partitionFiles);
       await log(`wrote ${dates.length} partition(s), ${counts.rowsWrittenOffline} rows, to the work folder`);
       await progress(0.5);
       await checkCancel();
-      try {
-        // Min/max from the footers of the files just written; samples picked by row identity.
-        // Data-quality rules need a few counts beyond the statistics: the additive ones are computed
-        // in the statistics pass over the same rows, repeated values (unique) by one more query.
-        const rowRules = checkRules ? ruleAggregates(spec.rowFeatures, spec.monitoring, { joinKeys: spec.joinKeys.map((k) => k.name) }) : NO_RULES;
-        const inPass = spec.rowFeatures.length > 0;
-        stats = await computePartitionStats(conn, "rows", spec.rowFeatures, dates, {
-          files: partitionFiles,
-          sampleKey: [...spec.joinKeys.map((k) => k.name), "event_timestamp", "created_timestamp"],
-          ...(inPass ? { counts: rowRules.additive, countsOut: rulePass } : {}),
-        });
-        mergeCounts(rulePass, await runRulePass(conn, ruleQueries("rows", rowRules, dates, !inPass)));
-        // Aggregation features: their values per entity as of each day's end (aggregate-stats.ts).
-        const aggFeatures = await aggregateAsOfTable(conn, spec, dates);
-        if (aggFeatures.length) {
-          const aggRules = checkRules ? ruleAggregates(aggFeatures, spec.monitoring) : NO_RULES;
-          const aggCounts = new Map<string, Record<string, number>>();
-          stats.push(...(await computePartitionStats(conn, AGG_ASOF_TABLE, aggFeatures, dates, { sampleKey: [...spec.joinKeys.map((k) => k.name), "event_timestamp"], counts: aggRules.additive, countsOut: aggCounts })));
-          mergeCounts(rulePass, aggCounts);
-          mergeCounts(rulePass, await runRulePass(conn, ruleQueries(AGG_ASOF_TABLE, aggRules, dates)));
-          await conn.run(`DROP TABLE IF EXISTS ${AGG_ASOF_TABLE}`);
-        }
-      } catch (e) {
-        throw fail("stats", causeText(e), e);
-      }
-      await log(`computed statistics of ${spec.rowFeatures.length + spec.aggregations.length} feature(s) × ${dates.length} partition(s)`);
-      if (checkRules) {
-        ruleResults = evaluateRules(spec.monitoring, dates, stats, rulePass);
-        const failed = ruleResults.filter((r) => r.status === "fail");
-        const warned = ruleResults.filter((r) => r.status === "warn");
-        await log(`data-quality rules: ${ruleResults.length - failed.length - warned.length} passed, ${warned.length} warned, ${failed.length} failed`);
-        if (failed.length) {
-          // Nothing is written: the results are kept for the job page, the stores stay as they were.
-          await storeRuleResults(spec.versionId, input.jobId, ruleResults).catch(() => undefined);
-          throw fail("quality", `${failed.length} data-quality rule(s) with on_fail: fail violated: ${failed.slice(0, 3).map((r) => `${r.partition} ${failedRuleText(r)}`).join("; ")}${failed.length > 3 ? "; …" : ""}`);
-        }
-      }
+      ({ stats, ruleResults } = await qualityPass(conn, spec, dates, partitionFiles, input.jobId, log));
       await progress(0.55);
     }
 
@@ -365,240 +314,3 @@ async function previousOnlineEnd(spec: ViewSpec, end: Date): Promise<Date | null
     throw new MaterializationError(spec.viewName, "load_version", `the registry (Postgres) is unavailable: ${causeText(e)}`, { cause: e, code: "unavailable" });
   }
 }
-
-/**
- * A failed rule in the job's error, which every reader of jobs sees: counts stay, but a min or max
- * rule's observed figure is a feature value, so it is left to the quality results (hidden for
- * restricted views, lib/monitoring/monitoring-reads.ts).
- */
-function failedRuleText(r: RuleResult): string {
-  if (r.rule === "min" || r.rule === "max") return `${r.feature}: ${r.rule} rule failed; expected ${r.expected}`;
-  return r.message;
-}
-
-/** Runs the transform (a single SELECT over `source`) into table `rows` with the offline columns. */
-async function buildRows(conn: DuckDBConnection, spec: ViewSpec, range: SourceRange): Promise<void> {
-  const fail = (m: string, cause?: unknown) => new MaterializationError(spec.viewName, "transform", m, { cause });
-  let body = "SELECT * FROM source";
-  if (spec.transform) {
-    const checked = await parseSingleSelect(conn, spec.transform);
-    if (!checked.ok) throw fail(checked.reason);
-    body = checked.sql;
-  }
-  const sub = `(\n${body}\n) AS t`;
-  let columns: { name: string; type: string }[];
-  try {
-    columns = (await conn.runAndReadAll(`DESCRIBE SELECT * FROM ${sub}`)).getRowObjects().map((o) => ({ name: String(o.column_name), type: String(o.column_type) }));
-  } catch (e) {
-    throw fail(`the transform failed: ${causeText(e)}`, e);
-  }
-  const type = new Map(columns.map((c) => [c.name, c.type]));
-  const need = (name: string, what: string) => {
-    if (!type.has(name)) throw fail(`${spec.transform ? "the transform's output" : `source ${spec.source.name}`} has no column ${name} (${what}); columns: ${columns.map((c) => c.name).join(", ")}`);
-    return type.get(name)!;
-  };
-  const problems: string[] = [];
-  const select: string[] = [];
-  for (const k of spec.joinKeys) {
-    const m = dtypeMismatch(k.name, k.dtype, need(k.name, "join key"));
-    if (m) problems.push(m);
-    select.push(`CAST(${qid(k.name)} AS ${duckType(k.dtype)}) AS ${qid(k.name)}`);
-  }
-  const tsField = spec.source.timestamp_field;
-  const tsM = dtypeMismatch(tsField, "timestamp", need(tsField, "timestamp field"));
-  if (tsM && !/^VARCHAR$/i.test(type.get(tsField)!)) problems.push(tsM);
-  select.push(`CAST(${qid(tsField)} AS TIMESTAMP) AS event_timestamp`);
-  const crField = spec.source.created_timestamp_field;
-  if (crField) {
-    const m = dtypeMismatch(crField, "timestamp", need(crField, "created timestamp field"));
-    if (m && !/^VARCHAR$/i.test(type.get(crField)!)) problems.push(m);
-    select.push(`CAST(${qid(crField)} AS TIMESTAMP) AS created_timestamp`);
-  } else {
-    select.push(`NULL::TIMESTAMP AS created_timestamp`);
-  }
-  for (const f of spec.rowFeatures) {
-    const m = dtypeMismatch(f.name, f.dtype, need(f.name, "feature"));
-    if (m) problems.push(m);
-    select.push(`CAST(${qid(f.name)} AS ${duckType(f.dtype)}) AS ${qid(f.name)}`);
-  }
-  for (const a of spec.aggregations) {
-    const t = need(a.column, `input of ${a.name}`);
-    if (["sum", "avg", "stddev"].includes(a.function) && dtypeMismatch(a.column, "float64", t) !== null) {
-      problems.push(`column ${a.column} is ${t}; ${a.function} needs numbers (${a.name})`);
-    }
-  }
-  for (const c of spec.extraColumns) select.push(qid(c));
-  if (problems.length) throw fail(`dtype mismatch: ${problems.join("; ")}`);
-  const filter = [`event_timestamp <= ${usLiteral(range.hiUs)}`, ...(range.loUs === null ? [] : [`event_timestamp >= ${usLiteral(range.loUs)}`])];
-  try {
-    await conn.run(`CREATE TABLE rows AS SELECT * FROM (SELECT ${select.join(", ")} FROM ${sub}) WHERE ${filter.join(" AND ")}`);
-  } catch (e) {
-    throw fail(`the transform failed at run time: ${causeText(e)}`, e);
-  }
-}
-
-/** Offline columns in contract order. */
-function offlineColumns(spec: ViewSpec): string[] {
-  const cols = [...spec.joinKeys.map((k) => k.name), "event_timestamp", "created_timestamp", ...spec.rowFeatures.map((f) => f.name), ...spec.extraColumns];
-  return [...new Set(cols)];
-}
-
-/** Writes one file per date into the work folder; returns the rows written. */
-async function writePartitions(
-  conn: DuckDBConnection,
-  spec: ViewSpec,
-  dates: string[],
-  workDir: string,
-  files: Map<string, string>,
-): Promise<number> {
-  const cols = offlineColumns(spec).map(qid).join(", ");
-  const lo = Date.parse(`${dates[0]}T00:00:00Z`) * 1000;
-  const hi = (Date.parse(`${dates[dates.length - 1]}T00:00:00Z`) + DAY_MS) * 1000;
-  const outDir = path.join(workDir, "offline");
-  try {
-    // One partitioned COPY writes every day; days without rows get an empty file with the schema, so
-    // a re-run over a source that lost rows also replaces (empties) that partition.
-    await conn.run(
-      `COPY (SELECT ${cols}, CAST(event_timestamp AS DATE) AS date FROM rows
-             WHERE event_timestamp >= ${usLiteral(lo)} AND event_timestamp < ${usLiteral(hi)})
-       TO ${qlit(outDir)} (FORMAT parquet, PARTITION_BY (date), FILENAME_PATTERN 'data_{i}', FILE_EXTENSION 'parquet.tmp')`,
-    );
-    let total = 0;
-    let empty: string | null = null;
-    for (const d of dates) {
-      const dir = path.join(outDir, `date=${d}`);
-      const names = await fs.readdir(dir).catch(() => [] as string[]);
-      if (names.length === 1) {
-        files.set(d, path.join(dir, names[0]));
-      } else if (names.length > 1) {
-        // Several files for one day (parallel writers): rewrite the day as one file.
-        const one = path.join(workDir, `date=${d}.parquet.tmp`);
-        await conn.run(`COPY (SELECT ${cols} FROM rows WHERE CAST(event_timestamp AS DATE) = DATE ${qlit(d)}) TO ${qlit(one)} (FORMAT parquet)`);
-        files.set(d, one);
-      } else {
-        if (!empty) {
-          empty = path.join(workDir, "empty.parquet.tmp");
-          await conn.run(`COPY (SELECT ${cols} FROM rows LIMIT 0) TO ${qlit(empty)} (FORMAT parquet)`);
-        }
-        const copy = path.join(workDir, `empty-${d}.parquet.tmp`);
-        await fs.copyFile(empty, copy);
-        files.set(d, copy);
-      }
-    }
-    const r = await conn.runAndReadAll(`SELECT count(*) AS n FROM rows WHERE event_timestamp >= ${usLiteral(lo)} AND event_timestamp < ${usLiteral(hi)}`);
-    total = Number(r.getRowObjects()[0].n);
-    return total;
-  } catch (e) {
-    throw new MaterializationError(spec.viewName, "write_offline", causeText(e), { cause: e });
-  }
-}
-
-/**
- * SQL creating table `online_calls`: one row per script call, two strings built by DuckDB in
- * parallel — the keys (RS-joined) and the script's payload (write-script.ts). JS then handles two
- * long strings per call instead of four short ones per entity (converting DuckDB strings and
- * encoding Redis arguments one by one, not Redis, was the bottleneck). Key parts not computed in SQL
- * travel as JSON arrays. Rows whose join key is null have no entity to serve
- * them to and are left out. Entities go in ascending event time (call `g` after call `g − 1`), each
- * call with the range of its event times (`lo`, `hi`): every call then starts at or above the clock
- * bound its predecessors raised, so none has to read clocks unless another writer went further.
- */
-function onlineCallsSql(spec: ViewSpec, keyInSql: boolean, perCall: number): string {
-  const partCols = spec.joinKeys.map((k) => k.name).sort().map((k) => qid("__k_" + k));
-  const keyExpr = keyInSql ? "__key" : `to_json([${partCols.join(", ")}])::VARCHAR`;
-  const notNull = keyInSql ? "__key IS NOT NULL" : partCols.map((c) => `${c} IS NOT NULL`).join(" AND ");
-  const entry = `concat_ws(${sepSql(FIELD_SEP)}, coalesce(CAST(__ts_us AS VARCHAR), ''), coalesce(__row_packed, ''), __agg_packed)`;
-  return `CREATE TABLE online_calls AS
-    WITH o AS (
-      SELECT ${keyExpr} AS k, ${entry} AS e, __ts_us AS t, row_number() OVER (ORDER BY __ts_us NULLS FIRST) - 1 AS n
-      FROM online_out WHERE ${notNull})
-    SELECT n // ${Math.max(1, Math.floor(perCall))} AS g,
-           string_agg(k, ${sepSql(ENTITY_SEP)} ORDER BY n) AS k,
-           string_agg(e, ${sepSql(ENTITY_SEP)} ORDER BY n) AS p,
-           coalesce(CAST(min(t) AS VARCHAR), '') AS lo,
-           coalesce(CAST(max(t) AS VARCHAR), '') AS hi
-    FROM o GROUP BY g ORDER BY g`;
-}
-
-/** A one-character separator as a DuckDB expression (control characters do not survive as literals in logs). */
-function sepSql(sep: string): string {
-  return `chr(${sep.charCodeAt(0)})`;
-}
-
-/** Streams online_calls to Redis: one script call per row, many calls per round trip. */
-async function writeOnline(
-  conn: DuckDBConnection,
-  spec: ViewSpec,
-  end: Date,
-  keyInSql: boolean,
-  redis: OnlineRedis,
-  options: EngineOptions,
-  onProgress: (done: number) => Promise<void>,
-): Promise<number> {
-  // A cluster regroups each trip's entities by slot: larger trips give larger per-slot calls
-  // (10k entities per trip: ~35k entities/s on a 3-master test cluster; 50k: ~57k/s).
-  const perTrip = options.callsPerRoundTrip ?? (isCluster(redis) ? 100 : 20);
-  const asofUs = spec.aggregations.length ? BigInt(end.getTime()) * 1000n : null;
-  const sortedKeys = spec.joinKeys.map((k) => k.name).sort();
-  const fail = (m: string, cause?: unknown) => new MaterializationError(spec.viewName, "write_online", m, { cause, code: "unavailable" });
-  let written = 0;
-  let done = 0;
-  // Round trips on the wire at once: two, so Redis always has the next trip queued when it finishes
-  // one (with one, it idled while the reply travelled back and the next trip was sent).
-  const maxInFlight = Math.max(1, options.tripsInFlight ?? 2);
-  const inFlight: Promise<void>[] = [];
-  // One write per trip; on a cluster, the trip's entities regrouped by slot (write-script.ts).
-  const writer = onlineWriteTrip(redis, { project: spec.projectName, view: spec.viewName, version: spec.version, asofUs }, options.entitiesPerCall ?? 500);
-  let calls = 0;
-  // Trips can complete out of order (on a cluster, a later trip may need only nodes that answer
-  // first), but progress is reported in trip order, so it never goes back.
-  let previous: Promise<void> = Promise.resolve();
-  const sendTrip = async () => {
-    if (!calls) return;
-    const n = done;
-    calls = 0;
-    const before = previous;
-    const trip = writer.send().then(async (w) => {
-      await before;
-      written += w;
-      await onProgress(n);
-    });
-    previous = trip;
-    trip.catch(() => undefined); // awaited below; this only keeps a failure from going unhandled meanwhile
-    inFlight.push(trip);
-    while (inFlight.length >= maxInFlight) await inFlight.shift();
-  };
-  try {
-    const keyParts = keyInSql ? 0 : sortedKeys.length;
-    // In insertion order, which onlineCallsSql made ascending event time (an ORDER BY here would sort
-    // the whole payload again before the first call could leave; the order only affects speed).
-    const result = await conn.stream("SELECT k, p, lo, hi FROM online_calls");
-    for (;;) {
-      const chunk = await result.fetchChunk();
-      if (!chunk || chunk.rowCount === 0) break;
-      const [keyGroups, payloads, los, his] = chunk.getColumns() as string[][];
-      for (let g = 0; g < keyGroups.length; g++) {
-        let keys = keyGroups[g].split(ENTITY_SEP);
-        if (keyParts) {
-          keys = keys.map((json) => {
-            const parts = JSON.parse(json) as string[];
-            const jk: Record<string, unknown> = {};
-            for (let k = 0; k < keyParts; k++) jk[sortedKeys[k]] = parts[k];
-            return entityKey(spec.projectName, jk);
-          });
-        }
-        writer.add(keys, payloads[g], { lo: los[g], hi: his[g] });
-        calls++;
-        done += keys.length;
-        if (calls >= perTrip) await sendTrip();
-      }
-    }
-    await sendTrip();
-    while (inFlight.length) await inFlight.shift();
-    return written;
-  } catch (e) {
-    if (e instanceof MaterializationError) throw e;
-    throw fail(`writing to the online store: ${causeText(e)}`, e);
-  }
-}
-
