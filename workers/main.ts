@@ -4,12 +4,25 @@
 import { env } from "../lib/config/env";
 import { log } from "../lib/config/log";
 import { disconnectDb } from "../lib/db/client";
-import { closeQueues, queuePrefix } from "../lib/queues/contracts";
+import { QUEUES, closeQueues, queuePrefix, type QueueName } from "../lib/queues/contracts";
 import { evictionPolicyWarning } from "../lib/online/eviction-policy";
 import { closeSharedRedis, sharedRedis } from "../lib/redis/connection";
 import { startWorkers } from "./register";
 
-const set = startWorkers({ housekeeping: true });
+/** WORKER_QUEUES, checked against the queues this version has (a typo must not leave a queue unserved silently). */
+function queuesToRun(): QueueName[] | undefined {
+  const wanted = env().WORKER_QUEUES?.split(",");
+  if (!wanted) return undefined;
+  const known = Object.values(QUEUES) as string[];
+  const unknown = wanted.filter((q) => !known.includes(q));
+  if (unknown.length) {
+    console.error(`[larder worker] WORKER_QUEUES names unknown queue(s) ${unknown.join(", ")}; the queues are ${known.join(", ")}`);
+    process.exit(2);
+  }
+  return wanted as QueueName[];
+}
+
+const set = startWorkers({ housekeeping: true, queues: queuesToRun() });
 // The banner is the process's output (supervisors and the e2e setup wait for it), not a log line.
 console.log(`[larder worker] pid ${process.pid} started: queues ${set.workers.map((w) => w.name).join(", ")}; prefix ${queuePrefix()}; concurrency ${env().WORKER_CONCURRENCY}`);
 

@@ -121,6 +121,12 @@ const EnvSchema = z.object({
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/, "letters, digits, _ . - only").default("larder"),
   /** Jobs: jobs each worker process runs at once, per queue. */
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  /**
+   * Jobs: the queues this worker process runs, comma-separated (default: all). Lets an operator give
+   * heavy materialization its own hosts, or run a worker without cron-fired jobs (the e2e suite).
+   * Names are checked against the queues by the worker at start.
+   */
+  WORKER_QUEUES: z.string().regex(/^[a-z-]+(,[a-z-]+)*$/, "comma-separated queue names, e.g. materialize,backfill").optional(),
   /** Jobs: how long a worker's job lock lives without renewal; a killed worker's job is free again after it. */
   WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(1000).default(30_000),
   /** Jobs: how often workers look for stalled jobs (jobs whose worker died) and move them back to wait. */
