@@ -21,7 +21,7 @@ import { storeFeatureStats } from "../quality/store-feature-stats";
 import { hasRules, storeRuleResults, type RuleResult } from "../quality/rules";
 import { computeAndStoreDrift } from "../quality/drift";
 import { duckType } from "../shared/dtypes";
-import { versionDir as offlineVersionDir } from "../shared/offline-layout";
+import { partitionFile, partitionName, versionDir as offlineVersionDir } from "../shared/offline-layout";
 import { recordWatermark } from "../registry/view-freshness";
 import { openSandbox, type Sandbox } from "../duckdb/sandbox";
 import { jobLog, logFailure } from "../config/log";
@@ -264,9 +264,9 @@ export async function materializeWindow(
     if (input.writeOffline && versionDir) {
       try {
         for (const d of dates) {
-          const target = path.join(versionDir, `date=${d}`);
-          await fs.mkdir(target, { recursive: true });
-          await fs.rename(partitionFiles.get(d)!, path.join(target, "data.parquet"));
+          const target = partitionFile(versionDir, d);
+          await fs.mkdir(path.dirname(target), { recursive: true });
+          await fs.rename(partitionFiles.get(d)!, target);
         }
       } catch (e) {
         throw fail("write_offline", `replacing partitions: ${causeText(e)}`, e);
@@ -280,7 +280,7 @@ export async function materializeWindow(
     await progress(1);
     return {
       ...counts,
-      partitions: dates.map((d) => `date=${d}`),
+      partitions: dates.map(partitionName),
       entitiesOnline: onlineEntities,
       statistics: stats.length,
       rules: ruleResults,

@@ -5,6 +5,7 @@ import { db } from "../db/client";
 import { conflict } from "../errors";
 import { gapsWithin } from "../shared/intervals";
 import { slotLookbackMs, type ViewSlot } from "./historical-sql";
+import { partitionName, utcDate } from "../shared/offline-layout";
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -27,7 +28,7 @@ export interface IntervalRow {
  */
 export function exactRange(r: IntervalRow): { start: number; end: number } {
   const end = r.end.getTime();
-  const endDay = `date=${new Date(end).toISOString().slice(0, 10)}`;
+  const endDay = partitionName(utcDate(end));
   const closed = end % DAY_MS !== 0 || (r.partitions?.includes(endDay) ?? false);
   return { start: r.start.getTime(), end: closed ? end + 1 : end };
 }

@@ -11,6 +11,7 @@ import { isNumericDtype } from "../shared/dtypes";
 import { categoricalExact, sampleStats } from "./stats-categorical";
 import { CATEGORICAL_EXACT_ROWS, finite, isCategorical, isList, type ApproximateFigure, type Feature, type FeatureStat, type StatsOptions } from "./stats-common";
 import { footerMinMax, moments } from "./stats-moments";
+import { partitionName } from "../shared/offline-layout";
 
 export { HISTOGRAM_BINS, SAMPLE_ROWS, SAMPLE_PARTITIONS_CAP, TOP_VALUES, CATEGORICAL_EXACT_ROWS, QUANTILE_POINTS, QUANTILE_SAMPLE_DIVISOR, type ApproximateFigure, type FeatureStat, type StatsOptions } from "./stats-common";
 
@@ -49,7 +50,7 @@ export async function computePartitionStats(
       if (isCategorical(f) && nn > 0 && !c) approximate.push("topValues");
       out.push({
         featureName: f.name,
-        partition: `date=${d}`,
+        partition: partitionName(d),
         rowCount: BigInt(n),
         nullFraction: n === 0 ? 0 : 1 - nn / n,
         min: finite(m?.min ?? null),

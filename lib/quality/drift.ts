@@ -9,6 +9,7 @@ import { randomUUID } from "node:crypto";
 import { db } from "../db/client";
 import type { MonitoringConfig } from "../registry/monitoring-config";
 import { QUANTILE_POINTS, type FeatureStat } from "./compute-stats";
+import { partitionName } from "../shared/offline-layout";
 
 /** Fractions below this count as this (an empty bin would make PSI infinite). */
 export const PSI_EPSILON = 1e-4;
@@ -129,7 +130,7 @@ export async function computeAndStoreDrift(
     refVersionId = other.id;
     label = (p) => `v${n} ${p}`;
   }
-  const pinned = drift.reference.startsWith("window:") ? `date=${drift.reference.slice(7)}` : null;
+  const pinned = drift.reference.startsWith("window:") ? partitionName(drift.reference.slice(7)) : null;
   const stored = await db().featureStatistic.findMany({
     where: { versionId: refVersionId, featureName: { in: features }, ...(pinned ? { partition: pinned } : {}), rowCount: { gt: 0 } },
     select,

@@ -10,6 +10,7 @@ import { qid, qlit } from "../duckdb/instance";
 import type { FeatureRules, MonitoringConfig, OnFail } from "../registry/monitoring-config";
 import { isNumericDtype } from "../shared/dtypes";
 import type { FeatureStat } from "./compute-stats";
+import { partitionName } from "../shared/offline-layout";
 
 export type RuleName = "not_null" | "max_null_fraction" | "min" | "max" | "allowed_values" | "unique" | "unique_keys" | "row_count" | "late_rows";
 
@@ -133,7 +134,7 @@ export function evaluateRules(config: MonitoringConfig, dates: string[], stats: 
   const out: RuleResult[] = [];
   const byKey = new Map(stats.map((s) => [`${s.featureName}|${s.partition}`, s]));
   for (const d of dates) {
-    const partition = `date=${d}`;
+    const partition = partitionName(d);
     const counts = pass.get(d) ?? {};
     const rows = counts.rows ?? 0;
     const add = (rule: RuleName, feature: string | null, onFail: OnFail, ok: boolean, observed: number | null, expected: string, what: string) =>
