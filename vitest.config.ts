@@ -17,6 +17,8 @@ export default defineConfig({
           include: ["{lib,workers,bin,bench,components,app}/**/*.test.ts"],
           exclude: ["**/*.int.test.ts", "node_modules/**"],
           environment: "node",
+          // Some unit tests run DuckDB in process; 5 s (the default) is too tight on a busy 2-core host.
+          testTimeout: 30_000,
         },
       },
       {
