@@ -31,6 +31,12 @@ export interface Endpoint<
    * path whose answer must not depend on zod's cost); `body` still documents it.
    */
   bodyCheckedByHandler?: boolean;
+  /**
+   * The body carries feature values and entity keys (push), which go byte-exact to Redis and
+   * Parquet, not to Postgres text: the wrapper's storable-text check (lib/shared/pg-text.ts) is left
+   * to the body's own schema, which applies it to the names it looks up.
+   */
+  bodyHoldsValues?: boolean;
   /** Non-JSON bodies (file uploads): the handler reads the request itself. */
   rawBody?: { contentTypes: string[]; maxBytes: number };
   /** The success body; handlers must return a value of this shape (or a Response they build). */

@@ -2,7 +2,7 @@
 // zod, call one use case, and turn every error into problem+json.
 import "server-only";
 import { randomUUID } from "node:crypto";
-import type { z } from "zod";
+import { z } from "zod";
 import { authorize } from "../auth/authorize";
 import { isProjectPermission } from "../auth/permissions";
 import type { Principal } from "../auth/principal";
@@ -12,6 +12,7 @@ import { requestLog, type Logger } from "../config/log";
 import { db } from "../db/client";
 import { LarderError, badRequest, forbidden, notFound } from "../errors";
 import { parseJsonExact } from "../shared/exact-json";
+import { refineStorableText } from "../shared/pg-text";
 import { getCatalog } from "../registry/catalog-cache";
 import { principalForToken } from "../auth/token-cache";
 import type { Endpoint } from "./endpoint";
@@ -123,6 +124,9 @@ function parseWith<S extends z.ZodType>(schema: S, value: unknown, where: string
   return r.data;
 }
 
+/** Path segments, query values and (most) bodies are looked up in or written to Postgres text. */
+const StorableText = z.unknown().superRefine(refineStorableText);
+
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /**
@@ -167,6 +171,8 @@ export function handle<P extends z.ZodType, Q extends z.ZodType, B extends z.Zod
     const requestId = request.headers.get("x-request-id") ?? randomUUID();
     try {
       const rawParams = context?.params ? await context.params : {};
+      // Before any lookup: a NUL in a segment would fail the registry query (a 500), not miss.
+      parseWith(StorableText, rawParams, "path");
       const token = opts.cachedTokenAuth ? bearerToken(request.headers.get("authorization")) : null;
       let principal: Principal;
       let principalFromCache = false;
@@ -194,10 +200,13 @@ export function handle<P extends z.ZodType, Q extends z.ZodType, B extends z.Zod
       }
       const params = ep.params ? parseWith(ep.params, rawParams, "path") : rawParams;
       const url = new URL(request.url);
-      const query = ep.query ? parseWith(ep.query, queryObject(url), "query") : undefined;
+      const rawQuery = queryObject(url);
+      parseWith(StorableText, rawQuery, "query");
+      const query = ep.query ? parseWith(ep.query, rawQuery, "query") : undefined;
       let body: unknown = undefined;
       if (ep.body) {
         const raw = await readJsonBody(request, ep.maxBodyBytes ?? env().MAX_BODY_BYTES);
+        if (!ep.bodyCheckedByHandler && !ep.bodyHoldsValues) parseWith(StorableText, raw, "body");
         body = ep.bodyCheckedByHandler ? raw : parseWith(ep.body, raw, "body");
       }
       const result = await fn({

@@ -62,6 +62,22 @@ async function tempFile(bytes: Uint8Array, ext: string): Promise<string> {
 const UPLOAD_LIMIT = 512 * 1024 * 1024;
 const UPLOAD_HINT = "Large entity tables: upload Parquet (Content-Type application/vnd.apache.parquet) or CSV (text/csv).";
 
+const MULTIPART_HINT = 'send multipart/form-data with a boundary parameter and a file part named "entities", or upload the table as text/csv or Parquet';
+
+/** A multipart body, or a 400 that says what is wrong with it (no boundary, cut short, malformed). */
+async function readMultipart(request: Request): Promise<FormData> {
+  if (!/;\s*boundary=("[^"]+"|[^\s;]+)/i.test(request.headers.get("content-type") ?? "")) {
+    throw badRequest(`The multipart body has no boundary in its Content-Type; ${MULTIPART_HINT}.`, [{ name: "content-type", reason: "multipart/form-data needs a boundary" }]);
+  }
+  try {
+    return await request.formData();
+  } catch (e) {
+    // The client went away: not a malformed body (the wrapper answers nobody).
+    if (request.signal?.aborted || (e as Error | null)?.message === "aborted") throw e;
+    throw badRequest(`The multipart body could not be read (cut short, or parts without the boundary); ${MULTIPART_HINT}.`, [{ name: "body", reason: "malformed multipart/form-data" }]);
+  }
+}
+
 export async function readHistoricalRequest(request: Request, query: Query): Promise<HistoricalRequestParts> {
   const type = (request.headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
   if (type === "application/json" || type === "") {
@@ -96,7 +112,7 @@ export async function readHistoricalRequest(request: Request, query: Query): Pro
     return { ...optionsFromQuery(query), entities: { kind: "file", path: file, format }, tempFiles: [file] };
   }
   if (type === "multipart/form-data") {
-    const form = await request.formData();
+    const form = await readMultipart(request);
     const part = form.get("entities") ?? form.get("file");
     if (!part || typeof part === "string") throw badRequest('Send the entity table as a file part named "entities".');
     const name = part.name.toLowerCase();

@@ -1,10 +1,12 @@
 // The push request and result (Larder's /api/v1 and the feature server share them).
 import "server-only";
 import { z } from "zod";
+import { PgText } from "../shared/pg-text";
 
 export const PushBody = z
   .object({
-    push_source_name: z.string().min(1),
+    // Looked up in the registry; the df's values go to Redis and Parquet as they came.
+    push_source_name: PgText.min(1),
     df: z
       .record(z.string(), z.unknown())
       .describe("Columns of the pushed rows: column → values (equal lengths); a single value is repeated down the rows, as in a pandas DataFrame."),

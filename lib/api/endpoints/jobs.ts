@@ -5,6 +5,7 @@
 import "server-only";
 import { z } from "zod";
 import { endpoint, type Endpoint } from "../endpoint";
+import { IsoInstantDate } from "../../shared/iso-time";
 import { PageOf, PageQuery } from "../../shared/paging";
 import { JOB_KINDS, JOB_STATUSES, JobJson, JobLogJson } from "../../jobs/job-schema";
 
@@ -13,9 +14,7 @@ const JobParams = ProjectParam.extend({ jobId: z.string().min(1) });
 const UnscopedJobParams = z.object({ jobId: z.string().min(1) });
 const ViewParams = ProjectParam.extend({ view: z.string().min(1) });
 
-const Time = z.iso
-  .datetime({ offset: true, message: "must be an ISO 8601 time with a time zone, e.g. 2024-05-01T00:00:00Z" })
-  .transform((s) => new Date(s));
+const Time = IsoInstantDate;
 const ViewNames = z
   .array(z.string().min(1, "a feature view name cannot be empty"))
   .min(1, "list at least one feature view, or leave featureViews out for all views")

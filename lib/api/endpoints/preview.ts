@@ -4,6 +4,7 @@
 import "server-only";
 import { z } from "zod";
 import { endpoint, type Endpoint } from "../endpoint";
+import { IsoInstant } from "../../shared/iso-time";
 import { NamedParams, VersionParams } from "./registry";
 
 const Limit = z.coerce
@@ -14,7 +15,7 @@ const Limit = z.coerce
   .default(20)
   .meta({ description: "Rows to return (at most 500; the answer is also capped at 1 MiB)." });
 
-const Instant = z.iso.datetime({ offset: true, message: "must be an ISO 8601 time such as 2026-11-01T00:00:00Z" });
+const Instant = IsoInstant;
 
 const Column = z.object({ name: z.string(), type: z.string().meta({ description: "DuckDB type of the stored column." }) });
 const Limits = z.object({ rows: z.number(), bytes: z.number(), seconds: z.number() });

@@ -122,6 +122,7 @@ export const pushEndpoint = endpoint({
   tags: ["retrieval"],
   params: ProjectParams,
   body: PushBody,
+  bodyHoldsValues: true,
   response: PushResult,
   maxBodyBytes: 64 * 1024 * 1024,
 });
