@@ -3,6 +3,7 @@
 // something to show. `build.ts` writes one feature repo (YAML) per project from this spec;
 // `generate-data.ts` writes each source's rows with DuckDB. Column values are SQL over the row
 // number `i` (deterministic: `hash(i, 'salt')`).
+// Over ~400 lines on purpose: it is data (40 views' definitions), read top to bottom like the YAML it becomes.
 
 export type Dtype = "int32" | "int64" | "float32" | "float64" | "string" | "bool" | "timestamp" | "list<float32>";
 

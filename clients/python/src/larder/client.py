@@ -1,4 +1,8 @@
-"""The Larder client: catalog, online and point-in-time features, push, jobs and previews."""
+"""The Larder client: catalog, online and point-in-time features, push, jobs and previews.
+
+Longer than ~400 lines on purpose: one public class whose methods are the API a notebook sees;
+the value codecs, HTTP transport, progress bar and result models live in their own modules.
+"""
 
 from __future__ import annotations
 
