@@ -16,7 +16,7 @@ function queuesToRun(): QueueName[] | undefined {
   const known = Object.values(QUEUES) as string[];
   const unknown = wanted.filter((q) => !known.includes(q));
   if (unknown.length) {
-    console.error(`[larder worker] WORKER_QUEUES names unknown queue(s) ${unknown.join(", ")}; the queues are ${known.join(", ")}`);
+    log().fatal(`WORKER_QUEUES names unknown queue(s) ${unknown.join(", ")}; the queues are ${known.join(", ")}`);
     process.exit(2);
   }
   return wanted as QueueName[];

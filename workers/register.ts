@@ -90,7 +90,7 @@ export function startWorkers(opts: StartWorkersOptions = {}): WorkerSet {
     void upsertMaintenanceScheduler().catch(logFailure(rootLog(), "registering the maintenance scheduler"));
   }
   if (names.includes("monitor")) {
-    void upsertMonitorScheduler().catch((err) => console.error("[larder worker] could not register the monitor scheduler:", err));
+    void upsertMonitorScheduler().catch(logFailure(rootLog(), "registering the monitor scheduler"));
   }
 
   let timer: NodeJS.Timeout | undefined;
