@@ -82,6 +82,8 @@ async function main() {
   await adminClient.connect();
   await adminClient.query(`CREATE DATABASE "${baseUrl.pathname.slice(1)}"`);
   process.env.DATABASE_URL = dbUrl;
+  // `next start` runs in production, which refuses the development secret (docs/security.md).
+  process.env.SESSION_SECRET ??= `bench-session-secret-${"0".repeat(32)}`;
   let server: ReturnType<typeof spawn> | undefined;
   try {
     await migrateDeploy(dbUrl);

@@ -54,6 +54,9 @@ const benchDb = `larder_bench_online_${process.pid}`;
 const dbUrl = new URL(baseUrl.toString());
 dbUrl.pathname = `/${benchDb}`;
 process.env.DATABASE_URL = dbUrl.toString();
+// The servers run with NODE_ENV=production, which refuses the development secret; the tokens made
+// here must hash the same in both processes.
+process.env.SESSION_SECRET ??= `bench-session-secret-${"0".repeat(32)}`;
 
 const { dropDatabase, migrateDeploy } = await import("../lib/db/migrate");
 const { disconnectDb } = await import("../lib/db/client");

@@ -1,4 +1,5 @@
 // `npm run demo`: the whole product with demo data on this machine.
+//  0. SESSION_SECRET from the environment, or this install's own (.data/session-secret, made once).
 //  1. Postgres at DATABASE_URL, or an embedded one under ./.data; Redis at REDIS_URL, or
 //     redis-server from PATH under ./.data.
 //  2. Migrate the registry; create (or reset) the demo admin; generate the sample data and apply
@@ -25,6 +26,12 @@ const children: ChildProcess[] = [];
 const say = (s: string) => console.log(`\x1b[36m[demo]\x1b[0m ${s}`);
 
 async function main() {
+  // The servers run in production mode, which refuses the shared development secret: this install
+  // gets its own (kept in .data/session-secret), unless the environment sets one.
+  const { demoSessionSecret } = await import("../lib/devstack/session-secret");
+  const secret = demoSessionSecret(path.join(ROOT, ".data"));
+  process.env.SESSION_SECRET = secret.secret;
+  if (secret.source === "created") say(`generated this install's SESSION_SECRET in ${path.relative(ROOT, secret.file)} (mode 0600)`);
   // Service discovery happens before env() is first read, so the children inherit the result.
   const { env } = await import("../lib/config/env");
   const wanted = env();

@@ -1,7 +1,7 @@
 // `npm run worker`: a worker process. Run as many as you like, on as many hosts as you like; they
 // share the BullMQ queues. SIGTERM/SIGINT finish the running jobs, then exit (a second signal exits
 // at once; the stalled check hands unfinished jobs to another worker).
-import { env } from "../lib/config/env";
+import { env, exitUnlessReadyToServe } from "../lib/config/env";
 import { log } from "../lib/config/log";
 import { disconnectDb } from "../lib/db/client";
 import { QUEUES, closeQueues, queuePrefix, type QueueName } from "../lib/queues/contracts";
@@ -22,6 +22,7 @@ function queuesToRun(): QueueName[] | undefined {
   return wanted as QueueName[];
 }
 
+exitUnlessReadyToServe("worker");
 const set = startWorkers({ housekeeping: true, queues: queuesToRun() });
 // The banner is the process's output (supervisors and the e2e setup wait for it), not a log line.
 console.log(`[larder worker] pid ${process.pid} started: queues ${set.workers.map((w) => w.name).join(", ")}; prefix ${queuePrefix()}; concurrency ${env().WORKER_CONCURRENCY}`);

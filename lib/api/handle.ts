@@ -4,6 +4,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { authorize } from "../auth/authorize";
+import { requestedHost } from "../auth/client-address";
 import { isProjectPermission } from "../auth/permissions";
 import type { Principal } from "../auth/principal";
 import { bearerToken, principalFromHeaders } from "../auth/resolve-principal";
@@ -132,24 +133,28 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 /**
  * Cookie sessions are ambient credentials, so a write made with one must come from the console
  * itself. SameSite=Lax already keeps the cookie off cross-site POSTs; this also refuses a write
- * whose Origin is neither the request's host nor PUBLIC_URL (defence in depth, e.g. sibling
- * subdomains count as same-site). Bearer tokens are never sent implicitly and are not checked.
+ * whose Origin is not the console's own (defence in depth, e.g. sibling subdomains count as
+ * same-site): PUBLIC_URL's origin, or the host the browser addressed (Host, or X-Forwarded-Host only
+ * from a trusted proxy: requestedHost). `Origin: null` (sandboxed frames, some redirects) is
+ * refused: it could be anyone. Bearer tokens are never sent implicitly and are not checked.
  */
 function refuseCrossSiteSessionWrite(request: Request, principal: Principal): void {
   if (principal.kind !== "user" || SAFE_METHODS.has(request.method.toUpperCase())) return;
   const origin = request.headers.get("origin");
-  if (!origin || origin === "null") {
+  if (origin === null) {
     if (request.headers.get("sec-fetch-site") === "cross-site") throw forbidden("Cross-site requests may not use the console session.");
     return;
   }
-  let originHost: string;
+  if (origin.trim().toLowerCase() === "null") {
+    throw forbidden('A request with "Origin: null" (a sandboxed frame, a file, a cross-origin redirect) may not use the console session; send it from the console or use an API token.');
+  }
+  let from: URL;
   try {
-    originHost = new URL(origin).host;
+    from = new URL(origin);
   } catch {
     throw forbidden("The Origin header is not a URL.");
   }
-  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host") ?? new URL(request.url).host;
-  if (originHost === host || originHost === new URL(env().PUBLIC_URL).host) return;
+  if (from.origin === new URL(env().PUBLIC_URL).origin || from.host === requestedHost(request)) return;
   throw forbidden(`Requests from ${origin} may not use the console session.`);
 }
 

@@ -8,6 +8,7 @@ import { unlinkPrefix } from "../../test/support/materialize";
 import { createRedis } from "../redis/connection";
 import { callRoute, json } from "../../test/fixtures/api";
 import { TEST_PASSWORD, createTestUser, uniqueName } from "../../test/fixtures/auth";
+import { PEER_HEADER } from "./client-address";
 import { DEVICE_COOKIE, newDeviceToken, verifyDeviceToken } from "./device-cookie";
 import { login } from "./login";
 import { log } from "../config/log";
@@ -52,8 +53,9 @@ interface Problem {
 }
 
 function attempt(email: string, password: string, address?: string, deviceToken?: string): Promise<Response> {
-  // Behind a proxy that appends: the client's own claim first, the address the proxy saw last.
-  const headers: Record<string, string> = address ? { "x-forwarded-for": `203.0.113.7, ${address}` } : {};
+  // As the web server's peer stamp delivers it: the socket's address in PEER_HEADER. The client's
+  // own X-Forwarded-For claim rides along and is ignored (no TRUSTED_PROXIES here).
+  const headers: Record<string, string> = address ? { [PEER_HEADER]: address, "x-forwarded-for": `203.0.113.7, ${newAddress()}` } : {};
   // The browser sends the device cookie next to others (a session cookie it may still hold).
   if (deviceToken !== undefined) headers.cookie = `larder_session=stale; ${DEVICE_COOKIE}=${encodeURIComponent(deviceToken)}`;
   return callRoute("POST", "/api/v1/auth/login", { body: { email, password }, headers });
@@ -138,12 +140,12 @@ describe("login throttle", () => {
     const p = await expectBlocked(await attempt(user.email, TEST_PASSWORD), EMAIL_IP_BLOCK_SECONDS);
     expect(p.detail).toBe(PAIR_REFUSED);
     expect(await redis.exists(`${PREFIX}:login:email_ip:${user.email}_${UNKNOWN_ADDRESS}`)).toBe(1);
-    // A last X-Forwarded-For entry that is no address counts as unknown too.
-    const garbled = await callRoute("POST", "/api/v1/auth/login", {
+    // A request without a known peer counts as unknown whatever X-Forwarded-For claims.
+    const claimed = await callRoute("POST", "/api/v1/auth/login", {
       body: { email: user.email, password: TEST_PASSWORD },
-      headers: { "x-forwarded-for": `${newAddress()}, unknown` },
+      headers: { "x-forwarded-for": newAddress() },
     });
-    expect(garbled.status).toBe(429);
+    expect(claimed.status).toBe(429);
     expect((await attempt(user.email, TEST_PASSWORD, newAddress())).status).toBe(200);
   });
 
@@ -166,12 +168,27 @@ describe("login throttle", () => {
     expect(p.detail).toBe("Too many failed sign-in attempts from your network address. Try again in 1 hour.");
     // Only that address is blocked, and its refused attempt did not count against the e-mail.
     expect((await attempt(user.email, TEST_PASSWORD, newAddress())).status).toBe(200);
-    // The client's own (first) X-Forwarded-For entry cannot lift the block.
-    const spoofed = await callRoute("POST", "/api/v1/auth/login", {
-      body: { email: user.email, password: TEST_PASSWORD },
-      headers: { "x-forwarded-for": `${newAddress()}, ${address}` },
-    });
-    expect(spoofed.status).toBe(429);
+    // No X-Forwarded-For the client sends (first, last or only entry) can lift the block: without
+    // TRUSTED_PROXIES the header is not read at all.
+    for (const xff of [newAddress(), `${newAddress()}, ${newAddress()}`, `${address}, ${newAddress()}`]) {
+      const spoofed = await callRoute("POST", "/api/v1/auth/login", {
+        body: { email: user.email, password: TEST_PASSWORD },
+        headers: { [PEER_HEADER]: address, "x-forwarded-for": xff },
+      });
+      expect(spoofed.status, xff).toBe(429);
+    }
+    // Behind a trusted proxy the proxy's view counts: its appended (rightmost) entry is the client.
+    process.env.TRUSTED_PROXIES = "10.9.0.0/16";
+    resetEnvForTests();
+    try {
+      const viaProxy = (xff: string) =>
+        callRoute("POST", "/api/v1/auth/login", { body: { email: user.email, password: TEST_PASSWORD }, headers: { [PEER_HEADER]: "10.9.1.1", "x-forwarded-for": xff } });
+      expect((await viaProxy(`${newAddress()}, ${address}`)).status).toBe(429);
+      expect((await viaProxy(`${address}, ${newAddress()}`)).status).toBe(200);
+    } finally {
+      delete process.env.TRUSTED_PROXIES;
+      resetEnvForTests();
+    }
   });
 
   it("blocks an e-mail across all addresses after its (high) limit; a success does not forget those failures", async () => {

@@ -10,7 +10,6 @@
 // only per device, so guessing from elsewhere cannot lock the owner out of their own browser. If
 // Redis is down, logins are not throttled (fail open).
 import "server-only";
-import { isIP } from "node:net";
 import type { Redis } from "ioredis";
 import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 import { env } from "../config/env";
@@ -44,7 +43,7 @@ export const MAX_CONSECUTIVE_FAILURES_PER_DEVICE = 10;
 export const DEVICE_FAILURE_WINDOW_SECONDS = 60 * 60;
 /** How long a trusted device is refused (for its e-mail) once it reached its limit. */
 export const DEVICE_BLOCK_SECONDS = 15 * 60;
-/** Stands in for the client address in the pair key when there is none (see clientAddress()). */
+/** Stands in for the client address in the pair key when there is none (see clientAddress() in client-address.ts). */
 export const UNKNOWN_ADDRESS = "unknown";
 /** A throttle store that has not answered by then is treated as down: the login goes on unthrottled. */
 export const THROTTLE_STORE_TIMEOUT_MS = 1000;
@@ -230,42 +229,6 @@ export function createLoginThrottle(opts: { redis: Redis; keyPrefix: string; lim
       };
     },
   };
-}
-
-/**
- * The client address to count failures against: the LAST X-Forwarded-For entry. Next fills the
- * header from the socket when a request arrives without one (route handlers see no socket), and a
- * reverse proxy appends the address it saw, so the last entry is the one a client cannot choose;
- * the first is whatever the client sent. null without the header (in-process calls in tests) or
- * when the last entry is no address: then the per-address limit is skipped and the pair is keyed
- * with UNKNOWN_ADDRESS (all such clients share one pair per e-mail).
- */
-export function clientAddress(headers: Headers): string | null {
-  const last = headers.get("x-forwarded-for")?.split(",").at(-1)?.trim().toLowerCase();
-  if (!last) return null;
-  // One key for an IPv4 client whether it arrived over IPv4 or as an IPv4-mapped IPv6 address.
-  const address = last.startsWith("::ffff:") && isIP(last.slice(7)) === 4 ? last.slice(7) : last;
-  const bare = address.split("%")[0]; // an IPv6 zone (`fe80::1%eth0`) is no part of the address
-  const family = isIP(bare);
-  if (family === 4) return address;
-  // One end site usually holds a whole IPv6 /64 and can pick any address in it: count the /64.
-  return family === 6 ? ipv6Slash64(bare) : null;
-}
-
-/** The /64 an IPv6 address is in, canonical: `2001:db8:0:1::/64` for `2001:DB8::1:0:0:0:5`. */
-function ipv6Slash64(address: string): string {
-  const groups = (s: string) => (s === "" ? [] : s.split(":"));
-  // An embedded IPv4 tail (`::1.2.3.4`) stands for two groups.
-  const width = (gs: string[]) => gs.reduce((n, x) => n + (x.includes(".") ? 2 : 1), 0);
-  const [head, tail] = address.split("::");
-  const full =
-    tail === undefined
-      ? groups(head)
-      : [...groups(head), ...Array<string>(8 - width(groups(head)) - width(groups(tail))).fill("0"), ...groups(tail)];
-  return `${full
-    .slice(0, 4)
-    .map((x) => parseInt(x, 16).toString(16))
-    .join(":")}::/64`;
 }
 
 const g = globalThis as unknown as { larderLoginThrottle?: LoginThrottle; larderLoginThrottleRedis?: Redis };

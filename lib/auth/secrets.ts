@@ -3,7 +3,7 @@
 import "server-only";
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { hash as argonHash, verify as argonVerify } from "@node-rs/argon2";
-import { env } from "../config/env";
+import { env, productionSecretProblem } from "../config/env";
 
 export const SESSION_COOKIE = "larder_session";
 export const TOKEN_PREFIX = "ldr_";
@@ -13,7 +13,11 @@ export const TOKEN_PREFIX = "ldr_";
  * it (HMAC-SHA256(SESSION_SECRET, purpose)): a MAC made for one purpose never verifies for another.
  */
 export function keyedHash(data: string, purpose?: string): Buffer {
-  const secret = env().SESSION_SECRET;
+  const e = env();
+  // The servers refuse to start on it (exitUnlessReadyToServe); this also covers any other process.
+  const problem = productionSecretProblem(e);
+  if (problem) throw new Error(problem);
+  const secret = e.SESSION_SECRET;
   const key = purpose === undefined ? secret : createHmac("sha256", secret).update(purpose).digest();
   return createHmac("sha256", key).update(data).digest();
 }

@@ -1,8 +1,10 @@
 // Login, logout, session expiry and disabled users, through the real route handlers.
 import { afterAll, describe, expect, it } from "vitest";
+import { env, resetEnvForTests } from "../config/env";
 import { db, disconnectDb } from "../db/client";
 import { TEST_ORIGIN, callRoute, json } from "../../test/fixtures/api";
 import { TEST_PASSWORD, createTestSession, createTestUser, uniqueName } from "../../test/fixtures/auth";
+import { PEER_HEADER } from "./client-address";
 import { DEVICE_COOKIE, verifyDeviceToken } from "./device-cookie";
 import { SESSION_COOKIE, hashSecret } from "./secrets";
 
@@ -135,5 +137,49 @@ describe("logout and expiry", () => {
     const res = await callRoute("POST", "/api/v1/auth/logout", { headers: { cookie, origin: "https://evil.example" } });
     expect(res.status).toBe(403);
     expect(await db().session.count({ where: { userId: user.id } })).toBe(1);
+  });
+
+  it("refuses a session write with Origin null or an origin only a forwarded header vouches for (issue 13)", async () => {
+    const user = await createTestUser();
+    const cookie = await createTestSession(user.id);
+    const refused: Record<string, string>[] = [
+      { origin: "null" },
+      { origin: "NULL" },
+      // A client's X-Forwarded-Host is no proof of where the browser was (no TRUSTED_PROXIES).
+      { origin: "https://evil.example", "x-forwarded-host": "evil.example" },
+      { origin: "https://evil.example", "x-forwarded-host": "evil.example", [PEER_HEADER]: "203.0.113.9" },
+      // A name that merely contains the console's host.
+      { origin: "https://larder.test.evil.example" },
+      { origin: "not a url" },
+    ];
+    for (const headers of refused) {
+      const res = await callRoute("POST", "/api/v1/auth/logout", { headers: { cookie, ...headers } });
+      expect(res.status, JSON.stringify(headers)).toBe(403);
+      expect(res.headers.get("content-type")).toMatch(/problem\+json/);
+    }
+    const nullOrigin = await callRoute("POST", "/api/v1/auth/logout", { headers: { cookie, origin: "null" } });
+    expect((await json<{ detail: string }>(nullOrigin)).detail).toMatch(/Origin: null/);
+    expect(await db().session.count({ where: { userId: user.id } })).toBe(1);
+    // The console's own origin is PUBLIC_URL's, or the host the browser addressed.
+    const own = await callRoute("POST", "/api/v1/auth/logout", { headers: { cookie, origin: new URL(env().PUBLIC_URL).origin } });
+    expect(own.status).toBe(204);
+    const cookie2 = await createTestSession(user.id);
+    const byHost = await callRoute("POST", "/api/v1/auth/logout", { headers: { cookie: cookie2, origin: "http://console.internal:8080", host: "console.internal:8080" } });
+    expect(byHost.status).toBe(204);
+  });
+
+  it("a trusted proxy's X-Forwarded-Host names the console's host", async () => {
+    const user = await createTestUser();
+    process.env.TRUSTED_PROXIES = "10.0.0.0/8";
+    resetEnvForTests();
+    try {
+      const cookie = await createTestSession(user.id);
+      const headers = { cookie, origin: "https://larder.example", host: "127.0.0.1:3000", "x-forwarded-host": "larder.example" };
+      expect((await callRoute("POST", "/api/v1/auth/logout", { headers: { ...headers, [PEER_HEADER]: "203.0.113.9" } })).status).toBe(403);
+      expect((await callRoute("POST", "/api/v1/auth/logout", { headers: { ...headers, [PEER_HEADER]: "10.1.2.3" } })).status).toBe(204);
+    } finally {
+      delete process.env.TRUSTED_PROXIES;
+      resetEnvForTests();
+    }
   });
 });

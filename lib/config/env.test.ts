@@ -1,7 +1,8 @@
 // The online store's cluster settings: parsed, cross-checked, and turned into the right client.
 import { afterEach, describe, expect, it } from "vitest";
 import { createRedis, isCluster } from "../redis/connection";
-import { env, resetEnvForTests } from "./env";
+import { hashSecret } from "../auth/secrets";
+import { DEVELOPMENT_SESSION_SECRET, env, productionSecretProblem, resetEnvForTests } from "./env";
 
 const VARS = ["ONLINE_REDIS_URL", "ONLINE_REDIS_CLUSTER", "ONLINE_REDIS_CLUSTER_NODES"] as const;
 const saved = Object.fromEntries(VARS.map((k) => [k, process.env[k]]));
@@ -90,5 +91,45 @@ describe("OFFLINE_STORE_URI", () => {
       resetEnvForTests();
       expect(() => env(), bad).toThrow(/OFFLINE_STORE_URI: must be a local or mounted folder/);
     }
+  });
+});
+
+describe("SESSION_SECRET in production (issue 13)", () => {
+  const vars = process.env as Record<string, string | undefined>;
+  const keep = { NODE_ENV: process.env.NODE_ENV, SESSION_SECRET: process.env.SESSION_SECRET };
+  afterEach(() => {
+    for (const [k, v] of Object.entries(keep)) {
+      if (v === undefined) delete vars[k];
+      else vars[k] = v;
+    }
+    resetEnvForTests();
+  });
+  const set = (nodeEnv: string, secret: string | undefined) => {
+    vars.NODE_ENV = nodeEnv;
+    if (secret === undefined) delete process.env.SESSION_SECRET;
+    else process.env.SESSION_SECRET = secret;
+    resetEnvForTests();
+  };
+
+  it("development and test need no secret; production refuses none, the default and a short one", () => {
+    set("development", undefined);
+    expect(productionSecretProblem()).toBeNull();
+    set("test", undefined);
+    expect(productionSecretProblem()).toBeNull();
+    set("production", undefined);
+    expect(productionSecretProblem()).toMatch(/SESSION_SECRET is not set/);
+    set("production", DEVELOPMENT_SESSION_SECRET);
+    expect(productionSecretProblem()).toMatch(/development default/);
+    set("production", "x".repeat(31));
+    expect(productionSecretProblem()).toMatch(/31 characters; production needs at least 32/);
+    set("production", "x".repeat(32));
+    expect(productionSecretProblem()).toBeNull();
+  });
+
+  it("no keyed hash is made with the development secret in production, whatever process asks", () => {
+    set("production", undefined);
+    expect(() => hashSecret("ldr_abc")).toThrow(/SESSION_SECRET is not set/);
+    set("production", "y".repeat(40));
+    expect(hashSecret("ldr_abc")).toMatch(/^[0-9a-f]{64}$/);
   });
 });

@@ -1,5 +1,6 @@
 // The one place that reads process.env. Every variable is documented in docs/configuration.md.
 import "server-only";
+import { isIP } from "node:net";
 import { z } from "zod";
 
 const port = z.coerce.number().int().min(1).max(65535);
@@ -10,6 +11,15 @@ const flag = z
   .toLowerCase()
   .pipe(z.enum(["true", "false", "1", "0", "yes", "no", ""], { message: "must be true or false" }))
   .transform((v) => v === "true" || v === "1" || v === "yes");
+
+/**
+ * The SESSION_SECRET every checkout shares when none is set. Fine for development and tests; in
+ * production it would let anyone forge device cookies (resetting the login throttle) and compute
+ * token hashes offline, so production refuses it (productionSecretProblem).
+ */
+export const DEVELOPMENT_SESSION_SECRET = "larder-development-session-secret-change-me";
+/** Shortest SESSION_SECRET production accepts. */
+export const MIN_PRODUCTION_SECRET_LENGTH = 32;
 
 const EnvSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -62,8 +72,8 @@ const EnvSchema = z.object({
   SKEW_SAMPLE_ENTITIES: z.coerce.number().int().min(1).max(10_000).default(100),
   /** Webhook delivery attempts (exponential backoff from JOB_BACKOFF_MS). */
   WEBHOOK_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
-  /** Secret used to sign session cookies; must be set (≥ 32 chars) in production. */
-  SESSION_SECRET: z.string().min(16).default("larder-development-session-secret-change-me"),
+  /** Key of every keyed hash (sessions, API tokens, device cookies); production refuses the default (≥ 32 chars). */
+  SESSION_SECRET: z.string().min(16).default(DEVELOPMENT_SESSION_SECRET),
   /** Days a console session stays valid. */
   SESSION_TTL_DAYS: z.coerce.number().positive().default(14),
   /** Web console + REST API port. */
@@ -113,6 +123,30 @@ const EnvSchema = z.object({
         roots.push({ project: m ? m[1] : null, dir });
       }
       return roots;
+    }),
+  /**
+   * Reverse proxies in front of the servers, comma-separated addresses or CIDR blocks (IPv4 or
+   * IPv6). Only a request whose peer is one of them may speak for the client through
+   * X-Forwarded-For / -Host / -Proto; without it (the default) those headers are ignored everywhere
+   * (lib/auth/client-address.ts, docs/security.md).
+   */
+  TRUSTED_PROXIES: z
+    .string()
+    .default("")
+    .transform((s, ctx) => {
+      const blocks: { address: string; prefix: number; family: "ipv4" | "ipv6" }[] = [];
+      for (const part of s.split(",").map((p) => p.trim()).filter(Boolean)) {
+        const [address, bits, extra] = part.split("/");
+        const v = isIP(address);
+        const max = v === 4 ? 32 : 128;
+        const prefix = bits === undefined ? max : /^\d{1,3}$/.test(bits) ? Number(bits) : NaN;
+        if (v === 0 || extra !== undefined || !(prefix >= 0 && prefix <= max)) {
+          ctx.addIssue({ code: "custom", message: `"${part}" is not an address or CIDR block (TRUSTED_PROXIES is a comma-separated list such as 10.0.0.0/8,127.0.0.1,fd00::/8)` });
+          return z.NEVER;
+        }
+        blocks.push({ address, prefix, family: v === 4 ? "ipv4" : "ipv6" });
+      }
+      return blocks;
     }),
   /** Largest JSON request body the API accepts, in bytes. */
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(5 * 1024 * 1024),
@@ -174,12 +208,41 @@ export function env(): Env {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
     throw new Error(`Invalid environment:\n${lines.join("\n")}`);
   }
-  if (parsed.data.NODE_ENV === "production" && parsed.data.SESSION_SECRET.startsWith("larder-development")) {
-    // A shared default secret would let anyone forge sessions.
-    console.warn("[larder] SESSION_SECRET is the development default; set your own in production.");
-  }
   cached = parsed.data;
   return cached;
+}
+
+/**
+ * Why this environment must not serve in production, or null. Checked at the start of every server
+ * process (exitUnlessReadyToServe) and again by every keyed hash (lib/auth/secrets.ts), not by the
+ * schema: `next build` runs with NODE_ENV=production and no secret, and must still build.
+ */
+export function productionSecretProblem(e: Env = env()): string | null {
+  if (e.NODE_ENV !== "production") return null;
+  if (e.SESSION_SECRET === DEVELOPMENT_SESSION_SECRET || e.SESSION_SECRET.startsWith("larder-development")) {
+    return `SESSION_SECRET is not set (or is the development default) and NODE_ENV is production: with the shared default anyone can forge device cookies and compute token hashes. Set SESSION_SECRET to at least ${MIN_PRODUCTION_SECRET_LENGTH} random characters, e.g. \`openssl rand -hex 32\` (docs/security.md, "What an operator must set in production").`;
+  }
+  if (e.SESSION_SECRET.length < MIN_PRODUCTION_SECRET_LENGTH) {
+    return `SESSION_SECRET is ${e.SESSION_SECRET.length} characters; production needs at least ${MIN_PRODUCTION_SECRET_LENGTH} random characters, e.g. \`openssl rand -hex 32\`.`;
+  }
+  return null;
+}
+
+/**
+ * The first thing a server process (web, worker, feature server) does: an invalid environment or a
+ * production without its own SESSION_SECRET prints why to stderr and exits with status 78
+ * (EX_CONFIG) instead of serving.
+ */
+export function exitUnlessReadyToServe(processName: string): Env {
+  let problem: string | null;
+  try {
+    problem = productionSecretProblem(env());
+  } catch (e) {
+    problem = (e as Error).message;
+  }
+  if (problem === null) return env();
+  process.stderr.write(`[larder ${processName}] refusing to start: ${problem}\n`);
+  process.exit(78);
 }
 
 /** Tests change variables between cases; they call this to re-read them. */

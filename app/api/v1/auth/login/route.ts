@@ -2,7 +2,7 @@ import { login as loginEndpoint } from "@/lib/api/endpoints/auth";
 import { handle, jsonResponse } from "@/lib/api/handle";
 import { deviceTokenFrom } from "@/lib/auth/device-cookie";
 import { deviceCookie, login, sessionCookie } from "@/lib/auth/login";
-import { clientAddress } from "@/lib/auth/login-throttle";
+import { clientAddress } from "@/lib/auth/client-address";
 
 export const POST = handle(loginEndpoint, async ({ request, body, requestId }) => {
   const r = await login(body, { clientAddress: clientAddress(request.headers), deviceToken: deviceTokenFrom(request.headers) });
