@@ -65,3 +65,82 @@ test("the features catalog pages, sorts and filters on the server", async ({ pag
   await expect(page).toHaveURL(/dir=desc/);
   await shot(page, "features");
 });
+
+test("the header box shows highlighted hits as you type and opens the one picked with the keyboard", async ({ page }) => {
+  await signIn(page, "viewer");
+  await page.goto("/projects/retail");
+  const box = page.getByRole("searchbox", { name: /search features/i });
+  await hydrated(box);
+  await box.pressSequentially("amount sum", { delay: 30 });
+  const list = page.getByRole("listbox", { name: "Search results" });
+  const option = list.getByRole("option", { name: /customer_spend:amount_sum_7d/ });
+  await expect(option).toBeVisible();
+  // The query's words are marked in the hit.
+  await expect(option.locator("mark").first()).toHaveText("amount");
+  await expect(list.getByRole("option", { name: /See all \d+ results? for “amount sum”/ })).toBeVisible();
+  await shot(page, "header-search");
+  // Arrow down to the hit, Enter opens it (not the search page).
+  await expect(async () => {
+    await box.press("ArrowDown");
+    await expect(list.getByRole("option", { selected: true })).toHaveCount(1, { timeout: 1_000 });
+  }).toPass();
+  const name = (await list.getByRole("option", { selected: true }).getByTestId("header-search-hit").textContent())!;
+  await box.press("Enter");
+  await expect(page).toHaveURL(/\/projects\/retail\//);
+  await expect(page.getByRole("heading", { level: 1 })).toContainText(name);
+});
+
+test("the header box and the search page stay in sync", async ({ page }) => {
+  await signIn(page, "viewer");
+  await page.goto("/search?q=spend");
+  const header = page.getByRole("searchbox", { name: /search features/i });
+  const pageBox = page.getByLabel("Search query");
+  await expect(header).toHaveValue("spend");
+  await hydrated(pageBox);
+  await pageBox.fill("churn");
+  await expect(page).toHaveURL(/q=churn/);
+  await expect(header).toHaveValue("churn");
+  await header.fill("segment");
+  await expect(page).toHaveURL(/q=segment/);
+  await expect(pageBox).toHaveValue("segment");
+  await expect(page.getByTestId("search-hit").filter({ hasText: "segment" }).first()).toBeVisible();
+  // On the search page the header does not open a second result list over the page.
+  await expect(page.getByRole("listbox", { name: "Search results" })).toHaveCount(0);
+});
+
+test("search results page through every match; long facets list every value and filter", async ({ page }) => {
+  await signIn(page, "admin");
+  await page.goto("/search?q=30d");
+  const status = page.getByRole("status").filter({ hasText: /results?/ });
+  await expect(status).toContainText(/\d+ results/);
+  const total = Number((await status.textContent())!.match(/([\d,]+) results/)![1].replace(/,/g, ""));
+  expect(total).toBeGreaterThan(50);
+  const hits = page.getByTestId("search-hit");
+  await expect(hits).toHaveCount(50);
+  const firstPage = await hits.allTextContents();
+  const pager = page.getByRole("navigation", { name: "Pages" });
+  await expect(pager).toContainText(`of ${total}`);
+  await pager.getByRole("button", { name: "Next" }).click();
+  await expect(page).toHaveURL(/page=2/);
+  await expect(hits).toHaveCount(Math.min(50, total - 50));
+  const secondPage = await hits.allTextContents();
+  expect(secondPage.some((t) => firstPage.includes(t))).toBe(false);
+  await shot(page, "search-page-2");
+
+  // The owner facet lists every owner with its count (more than the 8 shown at first), and filters.
+  const owners = page.getByRole("group", { name: /owner/i });
+  const showAll = owners.getByRole("button", { name: /Show all \d+ owners/ });
+  await expect(showAll).toBeVisible();
+  const count = Number((await showAll.textContent())!.match(/\d+/)![0]);
+  await showAll.click();
+  await expect(owners.getByRole("list").getByRole("button")).toHaveCount(count);
+  const filter = owners.getByRole("searchbox", { name: "Filter owners" });
+  await filter.fill("search-rel");
+  await expect(owners.getByRole("list").getByRole("button")).toHaveCount(1);
+  await owners.getByRole("button", { name: /search-relevance@acme\.example \d+/ }).click();
+  await expect(page).toHaveURL(/owner=search-relevance%40acme\.example/);
+  // A new filter starts again at the first page.
+  await expect(page).not.toHaveURL(/page=2/);
+  await expect(hits.first()).toBeVisible();
+  await shot(page, "search-facets");
+});

@@ -9,6 +9,7 @@ import { api } from "@/lib/console/api-client";
 import { qk } from "@/lib/console/query-keys";
 import { KIND_LABEL, normalizeSearch, searchPageUrl } from "@/lib/console/search";
 import { useDebounced } from "@/lib/console/use-debounced";
+import { Highlight } from "./highlight";
 import { projectNav } from "./side-nav";
 
 export function CommandPalette() {
@@ -83,7 +84,9 @@ export function CommandPalette() {
                       className="flex cursor-pointer items-center gap-2 rounded px-2 py-2 text-sm text-fg data-[selected=true]:bg-surface-2"
                     >
                       <span className="w-24 shrink-0 text-xs text-fg-subtle">{KIND_LABEL[h.kind] ?? h.kind}</span>
-                      <span className="truncate font-medium">{h.qualifiedName}</span>
+                      <span className="truncate font-medium">
+                        <Highlight text={h.qualifiedName} query={debounced} />
+                      </span>
                       <span className="ml-auto shrink-0 text-xs text-fg-subtle">{h.project}</span>
                     </Command.Item>
                   ))}

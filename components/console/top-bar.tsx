@@ -1,14 +1,14 @@
 "use client";
 import Link from "next/link";
-import { useParams, useRouter, useSearchParams, usePathname } from "next/navigation";
-import { Check, ChevronsUpDown, LogOut, Search, User } from "lucide-react";
-import { useState, type FormEvent } from "react";
+import { useParams } from "next/navigation";
+import { ChevronsUpDown, LogOut, User } from "lucide-react";
+import { useState } from "react";
 import { api } from "@/lib/console/api-client";
-import { searchPageUrl } from "@/lib/console/search";
 import { ThemeToggle } from "../ui/theme-toggle";
 import { DropdownContent, DropdownItem, DropdownLabel, DropdownRoot, DropdownSeparator, DropdownTrigger } from "../ui/dropdown";
 import { CommandPalette } from "./command-palette";
-import { useProjects } from "./use-projects";
+import { SearchBox } from "./header-search";
+import { ProjectSwitcherMenu } from "./project-switcher-menu";
 
 export interface ConsoleUser {
   email: string;
@@ -19,8 +19,6 @@ export interface ConsoleUser {
 function ProjectSwitcher() {
   const params = useParams<{ project?: string }>();
   const current = params.project ? decodeURIComponent(params.project) : undefined;
-  const router = useRouter();
-  const { data, isLoading } = useProjects();
   return (
     <DropdownRoot>
       <DropdownTrigger
@@ -30,47 +28,8 @@ function ProjectSwitcher() {
         <span className="truncate">{current ?? "Select a project"}</span>
         <ChevronsUpDown aria-hidden className="size-3.5 shrink-0 text-fg-muted" />
       </DropdownTrigger>
-      <DropdownContent align="start">
-        <DropdownLabel>Projects</DropdownLabel>
-        {isLoading ? <p className="px-2 py-1.5 text-xs text-fg-muted">Loading…</p> : null}
-        {data?.items.length === 0 ? <p className="px-2 py-1.5 text-xs text-fg-muted">You are not a member of any project yet. Ask an admin to add you.</p> : null}
-        {data?.items.map((p) => (
-          <DropdownItem key={p.name} onSelect={() => router.push(`/projects/${encodeURIComponent(p.name)}`)}>
-            <Check aria-hidden className={`size-3.5 ${p.name === current ? "" : "invisible"}`} />
-            <span className="flex-1 truncate">{p.name}</span>
-            <span className="text-xs text-fg-subtle">{p.role ?? "instance admin"}</span>
-          </DropdownItem>
-        ))}
-        <DropdownSeparator />
-        <DropdownItem onSelect={() => router.push("/projects")}>All projects</DropdownItem>
-      </DropdownContent>
+      <ProjectSwitcherMenu current={current} />
     </DropdownRoot>
-  );
-}
-
-function SearchBox() {
-  const router = useRouter();
-  const pathname = usePathname();
-  const sp = useSearchParams();
-  const [q, setQ] = useState(pathname === "/search" ? (sp.get("q") ?? "") : "");
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    router.push(searchPageUrl(q.trim()));
-  };
-  return (
-    <form role="search" onSubmit={submit} className="relative w-full max-w-md">
-      <Search aria-hidden className="pointer-events-none absolute top-1/2 left-2.5 size-4 -translate-y-1/2 text-fg-subtle" />
-      <input
-        type="search"
-        name="q"
-        aria-label="Search features, views, entities, sources, services and models"
-        placeholder="Search the catalog…"
-        value={q}
-        onChange={(e) => setQ(e.target.value)}
-        className="h-8 w-full rounded-md border border-line bg-surface-2 pr-16 pl-8 text-sm placeholder:text-fg-subtle"
-      />
-      <kbd className="pointer-events-none absolute top-1/2 right-2 -translate-y-1/2 rounded border border-line bg-surface px-1.5 text-[10px] text-fg-subtle">Ctrl K</kbd>
-    </form>
   );
 }
 

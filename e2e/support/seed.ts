@@ -1,7 +1,8 @@
 // Seeds the e2e database (run by the global setup in a child process, with the run's env):
 // migrate, one user per role, the sample repo examples/retail applied with generated data, a
 // second version of customer_spend (for the diff), statistics for its features, and a failed
-// job to retry.
+// job to retry. The acme example's four projects (registry only, no data; the admin is their admin)
+// give search, facets and the project lists a catalog of realistic size.
 import { cp, mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { CLI_ACTOR } from "../../lib/admin/actor";
@@ -11,6 +12,7 @@ import { createRunDatabase } from "./database";
 import { applyRepo } from "../../lib/registry/apply-repo";
 import { loadRepo } from "../../lib/registry/load-repo";
 import { generateRetailData } from "../../examples/retail/generate-data";
+import { ACME } from "../../examples/acme/catalog";
 import { closeQueues } from "../../lib/queues/contracts";
 import { materializeWindow } from "../../lib/materialize/materialize-window";
 import { createRedis } from "../../lib/redis/connection";
@@ -41,6 +43,16 @@ async function main() {
     const u = await createUser({ email: emailOf(role), password: PASSWORD, name: `E2E ${role}` }, CLI_ACTOR);
     users[role] = u;
     await db().membership.create({ data: { projectId: project.id, userId: u.id, role } });
+  }
+  // acme's YAML reads ../data/<project>/…, which resolves inside this run's data root.
+  for (const p of ACME) {
+    const dir = path.join(repoDir, "acme", p.name);
+    await mkdir(dir, { recursive: true });
+    await cp(path.join("examples/acme", p.name, "repo.yaml"), path.join(dir, "repo.yaml"));
+    const acme = await loadRepo(dir);
+    await applyRepo({ repo: acme.repo, origins: acme.origins, actor: { kind: "system", label: "e2e" }, projectCreate: true, baseDir: dir });
+    const row = await db().project.findUniqueOrThrow({ where: { name: p.name } });
+    await db().membership.create({ data: { projectId: row.id, userId: users.admin.id, role: "admin" } });
   }
   // An API token (never used to sign in here): rows it "wrote" show its name, not its id.
   const ci = newApiToken();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { normalizeSearch, searchPageUrl } from "./search";
+import { highlightParts, normalizeSearch, searchPageUrl } from "./search";
 
 describe("normalizeSearch", () => {
   it("fills defaults, builds console links and reads facets in either shape", () => {
@@ -27,5 +27,25 @@ describe("searchPageUrl", () => {
   it("puts the query and filters in the URL", () => {
     expect(searchPageUrl("spend", { kind: "feature", owner: undefined })).toBe("/search?q=spend&kind=feature");
     expect(searchPageUrl("")).toBe("/search");
+  });
+});
+
+describe("highlightParts", () => {
+  const marked = (text: string, q: string) => highlightParts(text, q).map((p) => (p.match ? `[${p.text}]` : p.text)).join("");
+  it("marks every word of the query, case-insensitively, merging neighbours", () => {
+    expect(marked("customer_spend:amount_sum_7d", "Amount 7D")).toBe("customer_spend:[amount]_sum_[7d]");
+    expect(marked("spend spending", "spend")).toBe("[spend] [spend]ing");
+    expect(marked("abcab xbc", "ab bc")).toBe("[abcab] x[bc]");
+  });
+  it("keeps the text exactly, even when lower-casing would change its length", () => {
+    const parts = highlightParts("İstanbul sales", "sales");
+    expect(parts.map((p) => p.text).join("")).toBe("İstanbul sales");
+    expect(parts.find((p) => p.match)?.text).toBe("sales");
+  });
+  it("marks nothing for an empty query or a typo, and regex characters are plain text", () => {
+    expect(marked("amount_sum_7d", "")).toBe("amount_sum_7d");
+    expect(marked("amount_sum_7d", "amnt")).toBe("amount_sum_7d");
+    expect(marked("a.b(c)", ".(")).toBe("a.b(c)");
+    expect(highlightParts("", "x")).toEqual([]);
   });
 });

@@ -130,3 +130,34 @@ export function searchPageUrl(q: string, filters: Partial<Record<Facet, string |
   const s = qs.toString();
   return s ? `/search?${s}` : "/search";
 }
+
+/** A piece of text and whether it matches the query (for highlighting). */
+export interface TextPart {
+  text: string;
+  match: boolean;
+}
+
+/**
+ * `text` cut into matching and non-matching parts: every word of the query (letters and digits, as
+ * the search API splits it) found case-insensitively. A typo that matched fuzzily highlights nothing.
+ */
+export function highlightParts(text: string, query: string): TextPart[] {
+  const words = [...new Set(query.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [])];
+  if (!text || !words.length) return text ? [{ text, match: false }] : [];
+  // Per UTF-16 unit, so positions stay those of `text` ("İ".toLowerCase() is two units long).
+  const lower = Array.from({ length: text.length }, (_, i) => {
+    const l = text[i].toLowerCase();
+    return l.length === 1 ? l : text[i];
+  }).join("");
+  const marked = new Array<boolean>(text.length).fill(false);
+  for (const w of words) {
+    for (let i = lower.indexOf(w); i !== -1; i = lower.indexOf(w, i + 1)) marked.fill(true, i, i + w.length);
+  }
+  const parts: TextPart[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const last = parts[parts.length - 1];
+    if (last && last.match === marked[i]) last.text += text[i];
+    else parts.push({ text: text[i], match: marked[i] });
+  }
+  return parts;
+}

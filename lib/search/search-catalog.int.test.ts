@@ -89,6 +89,46 @@ describe("search", () => {
     expect(byEntity.items.map((h) => h.name)).toEqual(["churn_v1"]);
   });
 
+  it("counts every facet value (not the top 25) and pages through every match exactly once", async () => {
+    const wide = await db().project.create({ data: { name: uniqueName("search_wide") } });
+    const u = await createTestUser();
+    await addTestMember(wide.id, u.id, "viewer");
+    const h = cookie(await createTestSession(u.id));
+    // 82 features named alike (equal scores: the order must still be total), 30 owners, 41 tags.
+    const docs = Array.from({ length: 82 }, (_, i) => ({
+      projectId: wide.id,
+      kind: "feature",
+      objectId: `${wide.id}-${i}`,
+      name: `basket_value_${i % 3}`,
+      qualifiedName: `view_${Math.floor(i / 3)}:basket_value_${i % 3}`,
+      viewName: `view_${Math.floor(i / 3)}`,
+      description: "Basket value",
+      owner: `owner${i % 30}@example.com`,
+      tags: { batch: `b${i % 41}` },
+      tagPairs: [`batch:b${i % 41}`],
+      entities: ["basket"],
+      dtype: "float64",
+      body: `basket_value_${i % 3} Basket value`,
+    }));
+    await db().searchDocument.createMany({ data: docs });
+    await fillSearchVectors(db(), wide.id);
+    const page = async (offset: number) => {
+      const res = await callRoute("GET", "/api/v1/search", { query: { q: "basket", project: wide.name, limit: "20", offset: String(offset) }, headers: h });
+      expect(res.status).toBe(200);
+      return json<SearchResult>(res);
+    };
+    const first = await page(0);
+    expect(first.total).toBe(82);
+    expect(first.facets.owner).toHaveLength(30);
+    expect(first.facets.tag).toHaveLength(41);
+    expect(first.facets.owner.reduce((n, f) => n + f.count, 0)).toBe(82);
+    const seen: string[] = [];
+    for (let offset = 0; offset < first.total; offset += 20) seen.push(...(await page(offset)).items.map((x) => x.qualifiedName));
+    expect(seen).toHaveLength(82);
+    expect(new Set(seen).size).toBe(82);
+    expect((await page(100)).items).toEqual([]);
+  });
+
   it("only searches projects the caller can see", async () => {
     const res = await callRoute("GET", "/api/v1/search", { query: { q: "customer_spend" }, headers });
     const r = await json<SearchResult>(res);

@@ -10,8 +10,6 @@ import { FACETS, type Facet, type SearchQuery, type SearchResult, type SearchHit
 
 /** Minimum trigram score for a fuzzy name match. */
 const FUZZY_THRESHOLD = 0.3;
-/** Facet values returned per facet (most frequent first). */
-const FACET_VALUES = 25;
 
 /** Score tiers: an exact name always beats a prefix, a prefix a fuzzy match, a fuzzy match a text match. */
 export const TIERS = { exact: 1000, prefix: 800, partPrefix: 700, fuzzyName: 400, fuzzyQualified: 300, text: 100 } as const;
@@ -182,7 +180,7 @@ export function searchSql(text: string, projectIds: string[], q: SearchQuery): P
     SELECT
       (SELECT coalesce(json_agg(r), '[]'::json) FROM (
          SELECT * FROM m WHERE ${filterSql(q)}
-         ORDER BY score DESC, ${KIND_ORDER}, name ASC, "qualifiedName" ASC
+         ORDER BY score DESC, ${KIND_ORDER}, name ASC, "qualifiedName" ASC, project ASC
          LIMIT ${q.limit} OFFSET ${q.offset}) r) AS items,
       (SELECT count(*)::int FROM m WHERE ${filterSql(q)}) AS total,
       (SELECT coalesce(json_agg(f), '[]'::json) FROM (${facetUnion}) f) AS facets`;
@@ -209,10 +207,8 @@ export async function searchCatalog(principal: Principal, q: SearchQuery): Promi
   const row = rows[0];
   const facets = emptyFacets();
   for (const f of row.facets) facets[f.facet].push({ value: f.value, count: f.count });
-  for (const k of FACETS) {
-    facets[k].sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
-    facets[k] = facets[k].slice(0, FACET_VALUES);
-  }
+  // Every value, most frequent first: the console shows them all (filterable when long).
+  for (const k of FACETS) facets[k].sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
   return {
     query: text,
     items: row.items.map(hitOut),

@@ -67,7 +67,7 @@ export const SearchResult = z
     total: z.number().int(),
     limit: z.number().int(),
     offset: z.number().int(),
-    /** Counts per facet value over the matches, each facet with every filter applied except its own. */
+    /** Counts of every facet value over the matches (most frequent first), each facet with every filter applied except its own. */
     facets: z.object({
       project: FacetValues,
       kind: FacetValues,
