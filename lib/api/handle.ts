@@ -11,12 +11,12 @@ import { bearerToken, principalFromHeaders } from "../auth/resolve-principal";
 import { env } from "../config/env";
 import { requestLog, type Logger } from "../config/log";
 import { db } from "../db/client";
-import { LarderError, badRequest, forbidden, notFound } from "../errors";
-import { parseJsonExact } from "../shared/exact-json";
+import { LarderError, forbidden, notFound } from "../errors";
 import { refineStorableText } from "../shared/pg-text";
 import { getCatalog } from "../registry/catalog-cache";
 import { principalForToken } from "../auth/token-cache";
 import type { Endpoint } from "./endpoint";
+import { readJsonBody } from "./read-body";
 import { problemResponse, zodIssuesToParams } from "./problem";
 
 export interface ProjectRow {
@@ -73,46 +73,6 @@ function queryObject(url: URL): Record<string, string | string[]> {
     out[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
   }
   return out;
-}
-
-/** Reads a request body, refusing (413) more than maxBytes whether or not Content-Length says so. */
-export async function readBodyLimited(request: Request, maxBytes: number, hint = ""): Promise<Buffer> {
-  const tail = hint ? ` ${hint}` : "";
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > maxBytes) {
-    throw new LarderError("payload_too_large", `The body is ${declared} bytes; the limit is ${maxBytes} bytes.${tail}`);
-  }
-  const reader = request.body?.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  if (reader) {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > maxBytes) {
-        await reader.cancel();
-        throw new LarderError("payload_too_large", `The body is larger than the limit of ${maxBytes} bytes.${tail}`);
-      }
-      chunks.push(value);
-    }
-  }
-  return Buffer.concat(chunks);
-}
-
-async function readJsonBody(request: Request, maxBytes: number): Promise<unknown> {
-  const type = request.headers.get("content-type") ?? "";
-  if (!/^application\/(.+\+)?json\b/i.test(type)) {
-    throw new LarderError("unsupported_media_type", 'Send the body as JSON with "Content-Type: application/json".');
-  }
-  const text = (await readBodyLimited(request, maxBytes)).toString("utf8");
-  if (text.trim() === "") throw badRequest("The request body is empty; send a JSON object.");
-  try {
-    // Exact: an integer beyond 2^53 (an int64 id) stays a BigInt instead of becoming the nearest double.
-    return parseJsonExact(text);
-  } catch (e) {
-    throw badRequest(`The request body is not valid JSON: ${(e as Error).message}`);
-  }
 }
 
 function parseWith<S extends z.ZodType>(schema: S, value: unknown, where: string): z.output<S> {
@@ -210,7 +170,7 @@ export function handle<P extends z.ZodType, Q extends z.ZodType, B extends z.Zod
       const query = ep.query ? parseWith(ep.query, rawQuery, "query") : undefined;
       let body: unknown = undefined;
       if (ep.body) {
-        const raw = await readJsonBody(request, ep.maxBodyBytes ?? env().MAX_BODY_BYTES);
+        const raw = await readJsonBody(request, { maxBytes: ep.maxBodyBytes ?? env().MAX_BODY_BYTES });
         if (!ep.bodyCheckedByHandler && !ep.bodyHoldsValues) parseWith(StorableText, raw, "body");
         body = ep.bodyCheckedByHandler ? raw : parseWith(ep.body, raw, "body");
       }

@@ -8,11 +8,10 @@ import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { HistoricalFeaturesJsonBody } from "./endpoints/retrieval";
-import { readBodyLimited } from "./handle";
+import { parseJsonBody, readBodyLimited } from "./read-body";
 import { zodIssuesToParams } from "./problem";
 import { env } from "../config/env";
 import { LarderError, badRequest } from "../errors";
-import { parseJsonExact } from "../shared/exact-json";
 import type { HistoricalFormat, HistoricalOutcome } from "../offline/get-historical-features";
 import type { EntitySource } from "../offline/load-entity-table";
 
@@ -81,14 +80,7 @@ async function readMultipart(request: Request): Promise<FormData> {
 export async function readHistoricalRequest(request: Request, query: Query): Promise<HistoricalRequestParts> {
   const type = (request.headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
   if (type === "application/json" || type === "") {
-    const text = (await readBodyLimited(request, env().MAX_BODY_BYTES, UPLOAD_HINT)).toString("utf8");
-    if (text.trim() === "") throw badRequest("The request body is empty; send a JSON object with entity_rows and features.");
-    let raw: unknown;
-    try {
-      raw = parseJsonExact(text);
-    } catch (e) {
-      throw badRequest(`The request body is not valid JSON: ${(e as Error).message}`);
-    }
+    const raw = parseJsonBody(await readBodyLimited(request, env().MAX_BODY_BYTES, UPLOAD_HINT), "send a JSON object with entity_rows and features");
     const parsed = HistoricalFeaturesJsonBody.safeParse(raw);
     if (!parsed.success) {
       throw new LarderError("bad_request", `The body is invalid: ${parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; ")}`, {
