@@ -312,6 +312,12 @@ describe("bad input says what to fix", () => {
     await expectProblem(await callRoute({ features: ["spend:amount"], entity_rows: [{ customer_id: 1, ts: "2024-03-05T00:00:00Z" }] }), 400, /no "event_timestamp" column/);
     await expectProblem(await callRoute({ features: ["spend:amount"], entity_rows: [] }), 400, /empty/);
     await expectProblem(await callRoute("customer_id,when\n1,2024-03-05\n", { "content-type": "text/csv" }, "?features=spend:amount"), 400, /no "event_timestamp" column/);
+    // CSV uploads (read without DuckDB's dialect sniffing): other separators, bad keys, ragged rows, no rows.
+    await expectProblem(await callRoute("customer_id;event_timestamp\n1;2024-03-05\n", { "content-type": "text/csv" }, "?features=spend:amount"), 400, /comma-separated/);
+    await expectProblem(await callRoute("customer_id,event_timestamp\nabc,2024-03-05\n", { "content-type": "text/csv" }, "?features=spend:amount"), 400, /join key and time types/);
+    await expectProblem(await callRoute("customer_id,event_timestamp\n1,2024-03-05,extra\n", { "content-type": "text/csv" }, "?features=spend:amount"), 400, /cannot be read|not a readable CSV/);
+    await expectProblem(await callRoute("customer_id,event_timestamp\n", { "content-type": "text/csv" }, "?features=spend:amount"), 400, /empty/);
+    await expectProblem(await callRoute("customer_id,event_timestamp\n1,not a time\n", { "content-type": "text/csv" }, "?features=spend:amount"), 400, /cannot be read|no time/);
   });
   it("a 100k-row JSON body is refused with a pointer to file uploads", async () => {
     const rows = Array.from({ length: 100_000 }, (_, i) => ({ customer_id: i, event_timestamp: "2024-03-05T00:00:00Z" }));

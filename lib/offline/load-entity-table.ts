@@ -80,6 +80,82 @@ function utcTimestampExpr(col: string, type: string): string | null {
   return null;
 }
 
+/** text/csv is RFC 4180: comma-separated, double-quoted, quotes doubled (DuckDB's dialect sniffing was most of a CSV upload's time). */
+const CSV_DIALECT = `header = true, delim = ',', quote = '"', escape = '"'`;
+
+/**
+ * The header row's names (RFC 4180: quoted names may hold commas, quotes and newlines; a UTF-8 BOM
+ * is dropped), or null when the first 64 KiB hold no complete header row.
+ */
+export async function csvHeader(file: string): Promise<string[] | null> {
+  const fh = await fs.open(file, "r");
+  let text: string;
+  try {
+    const buf = Buffer.alloc(64 * 1024);
+    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+    text = buf.subarray(0, bytesRead).toString("utf8");
+  } finally {
+    await fh.close();
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const names: string[] = [];
+  let i = 0;
+  for (;;) {
+    let name = "";
+    if (text[i] === '"') {
+      for (i++; ; i++) {
+        if (i >= text.length) return null;
+        if (text[i] === '"') {
+          if (text[i + 1] === '"') {
+            name += '"';
+            i++;
+          } else {
+            i++;
+            break;
+          }
+        } else name += text[i];
+      }
+    } else {
+      while (i < text.length && text[i] !== "," && text[i] !== "\n" && text[i] !== "\r") name += text[i++];
+    }
+    names.push(name);
+    if (text[i] === ",") {
+      i++;
+      continue;
+    }
+    if (text[i] === "\n" || text[i] === "\r") return names;
+    return null; // no end of line within the first 64 KiB, or text after a closing quote
+  }
+}
+
+/**
+ * The relation reading an uploaded CSV: join keys read as their dtypes, the time column as text
+ * (converted to UTC below), other columns with the types DuckDB detects. A table of join keys and
+ * the time column only (an inference entity table) is read without any detection.
+ */
+async function csvRelation(c: DuckDBConnection, file: string, joinKeys: Map<string, string>, timestampColumn: string): Promise<string> {
+  const header = await csvHeader(file);
+  const usable = header !== null && header.every((n) => n !== "") && new Set(header).size === header.length;
+  let columns: [string, string][];
+  if (usable && header.every((n) => n === timestampColumn || joinKeys.has(n))) {
+    columns = header.map((n) => [n, n === timestampColumn ? "VARCHAR" : duckType(joinKeys.get(n)!)]);
+  } else {
+    // Other columns keep the types DuckDB detects; one detection pass, in the fixed dialect.
+    let detected: { name: string; type: string }[];
+    try {
+      detected = await describe(c, `read_csv(${qlit(file)}, ${CSV_DIALECT})`);
+    } catch (e) {
+      throw badRequest(`The entity table is not a readable CSV file with a header row: ${(e as Error).message.split("\n")[0]}`);
+    }
+    columns = detected.map((d) => [d.name, d.name === timestampColumn ? "VARCHAR" : joinKeys.has(d.name) ? duckType(joinKeys.get(d.name)!) : d.type]);
+  }
+  const names = columns.map(([n]) => n);
+  if (!names.includes(timestampColumn) && names.length === 1 && /[;\t|]/.test(names[0])) {
+    throw badRequest(`The CSV header is one column, "${names[0]}": text/csv uploads are comma-separated; save the table with "," between cells.`);
+  }
+  return `read_csv(${qlit(file)}, ${CSV_DIALECT}, auto_detect = false, columns = {${columns.map(([n, t]) => `${qlit(n)}: ${qlit(t)}`).join(", ")}})`;
+}
+
 export async function loadEntityTable(
   c: DuckDBConnection,
   source: EntitySource,
@@ -140,16 +216,7 @@ export async function loadEntityTable(
       // Types are detected over every row; join keys and the time are cast explicitly below.
       relation = `read_json(${qlit(file)}, format='newline_delimited', sample_size=-1)`;
     } else if (source.format === "csv") {
-      // Sniff the header first: types may only be given for columns that exist.
-      let header: string[];
-      try {
-        header = (await describe(c, `read_csv(${qlit(source.path)}, header=true, auto_detect=true)`)).map((d) => d.name);
-      } catch (e) {
-        throw badRequest(`The entity table is not a readable CSV file with a header row: ${(e as Error).message.split("\n")[0]}`);
-      }
-      const typeMap = [...joinKeys].filter(([k]) => header.includes(k)).map(([k, d]) => `${qlit(k)}: ${qlit(duckType(d))}`);
-      if (header.includes(timestampColumn)) typeMap.push(`${qlit(timestampColumn)}: 'VARCHAR'`);
-      relation = `read_csv(${qlit(source.path)}, header=true, auto_detect=true${typeMap.length ? `, types={${typeMap.join(", ")}}` : ""})`;
+      relation = await csvRelation(c, source.path, joinKeys, timestampColumn);
     } else {
       relation = `read_parquet(${qlit(source.path)})`;
     }

@@ -12,6 +12,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST as onlineRoute } from "@/app/api/v1/projects/[project]/online-features/route";
 import { POST as pushRoute } from "@/app/api/v1/projects/[project]/push/route";
+import { POST as historicalRoute } from "@/app/api/v1/projects/[project]/historical-features/route";
 import { db } from "../db/client";
 import { withDuckConnection, qlit } from "../duckdb/instance";
 import { startFeatureServer } from "../api/feature-server";
@@ -364,6 +365,62 @@ describe("every dtype round-trips exactly", () => {
       expect(pq[i].tf32).toBe("FLOAT");
       same(pq[i].t === null ? null : BigInt(pq[i].t!), meaning("timestamp", row.values.t));
     });
+  });
+
+  it("historical over HTTP: JSON entity_rows (bare int64 literals), CSV and Parquet uploads keep int64 beyond 2^53 and µs times", async () => {
+    const features = FEATURES.map((f) => `materialized:${f}`);
+    // The reference: the use case given the ids as BigInt (checked value by value above).
+    const ref = await getHistoricalFeatures({ project, principal: admin, features, entities: { kind: "rows", rows: rows.map((r) => ({ id: r.id, event_timestamp: isoFromUs(r.ts) })) }, format: "json", triggeredBy: "test" });
+    if (ref.kind !== "json") throw new Error(ref.kind);
+    const want = (parseJsonExact(ref.body) as { rows: Record<string, unknown>[] }).rows;
+    const call = async (body: BodyInit, type: string, query = "") => {
+      const res = await historicalRoute(
+        new Request(`http://localhost/api/v1/projects/${project}/historical-features${query}`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${consumer}`, "content-type": type, accept: "application/json" },
+          body,
+        }),
+        { params: Promise.resolve({ project }) },
+      );
+      const text = await res.text();
+      expect(res.status, text).toBe(200);
+      return { text, rows: (parseJsonExact(text) as { columns: string[]; rows: Record<string, unknown>[] }).rows };
+    };
+    const q = `?features=${encodeURIComponent(features.join(","))}`;
+    // JSON: ids as bare number literals (9223372036854775807, not a string), times with microseconds.
+    const jsonText = writeJson({ features, entity_rows: rows.map((r) => ({ id: r.id, event_timestamp: isoFromUs(r.ts) })) });
+    expect(jsonText).toContain('"id":9223372036854775807');
+    expect(jsonText).toContain('"id":-9223372036854775808');
+    expect(jsonText).toContain('"id":9007199254740993');
+    const fromJson = await call(jsonText, "application/json");
+    // CSV, join key and time only (read without type detection), \n line ends.
+    const plainCsv = `id,event_timestamp\n${rows.map((r) => `${r.id},${isoFromUs(r.ts)}`).join("\n")}\n`;
+    const fromCsv = await call(plainCsv, "text/csv", q);
+    // CSV as a spreadsheet saves it: BOM, quoted header, CRLF, an extra column (types detected), a zone offset.
+    const shifted = (us: bigint) => isoFromUs(us + 2n * 3_600_000_000n).replace("Z", "+02:00");
+    const richCsv = `\uFEFF"id","event_timestamp","label"\r\n${rows.map((r, i) => `${r.id},${shifted(r.ts)},${i + 0.5}`).join("\r\n")}\r\n`;
+    const fromRichCsv = await call(richCsv, "text/csv", q);
+    const pq = path.join(os.tmpdir(), `wire-upload-${project}.parquet`);
+    await withDuckConnection((c) =>
+      c.run(
+        `COPY (SELECT * FROM (VALUES ${rows.map((r) => `(CAST('${r.id}' AS BIGINT), make_timestamp(${r.ts}::BIGINT))`).join(", ")}) t(id, event_timestamp)) TO ${qlit(pq)} (FORMAT parquet)`,
+      ),
+    );
+    const fromParquet = await call(new Uint8Array(await fs.readFile(pq)), "application/vnd.apache.parquet", q);
+    await fs.rm(pq, { force: true });
+    for (const [name, got] of Object.entries({ fromJson, fromCsv, fromRichCsv, fromParquet })) {
+      expect(got.rows.length, name).toBe(rows.length);
+      rows.forEach((row, i) => {
+        const r = got.rows[i];
+        expect(typeof r.id === "bigint" ? r.id : BigInt(r.id as number), `${name} row ${i} id`).toBe(row.id);
+        expect(r.event_timestamp, `${name} row ${i} time`).toBe(want[i].event_timestamp);
+        for (const f of FEATURES) expect(writeJsonWithZero(r[f]), `${name} row ${i} ${f}`).toBe(writeJsonWithZero(want[i][f]));
+      });
+    }
+    // The extra column keeps its detected type (a number, not text).
+    expect(fromRichCsv.rows.map((r) => r.label)).toEqual(rows.map((_, i) => i + 0.5));
+    // The answer's JSON spells the int64 ids as digits.
+    expect(fromCsv.text).toContain('"id":9223372036854775807');
   });
 
   it("online equals historical at the materialization end", async () => {
