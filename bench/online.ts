@@ -43,11 +43,13 @@ const THROUGHPUT_TARGET = 0.5;
 const RATE_SECONDS = Number(process.env.BENCH_RATE_SECONDS ?? 10);
 const ONLY_TARGETS = process.env.BENCH_TARGETS?.split(",");
 const ONLY_SCENARIOS = process.env.BENCH_SCENARIOS?.split(",");
-const FS_PORT = 6610;
-const RAW_PORT = 6611;
-const RAW_SCRIPT_PORT = 6612;
-const ECHO_PORT = 6613;
-const NEXT_PORT = 3610;
+// BENCH_PORT (default 6610) and the next three ports for the feature server and floors,
+// BENCH_NEXT_PORT (default 3610) for `next start`: several benches can run on one host.
+const FS_PORT = Number(process.env.BENCH_PORT ?? 6610);
+const RAW_PORT = FS_PORT + 1;
+const RAW_SCRIPT_PORT = FS_PORT + 2;
+const ECHO_PORT = FS_PORT + 3;
+const NEXT_PORT = Number(process.env.BENCH_NEXT_PORT ?? 3610);
 
 const baseUrl = new URL(process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/larder");
 const benchDb = `larder_bench_online_${process.pid}`;

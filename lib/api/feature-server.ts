@@ -11,6 +11,7 @@ import { authorize } from "../auth/authorize";
 import type { Principal } from "../auth/principal";
 import { bearerToken } from "../auth/resolve-principal";
 import { fastApiDetail, feastErrorResponse } from "./feast-errors";
+import { pooledAlloc, releaseWhenSent, send } from "./node-http";
 import { readJsonBody } from "./read-body";
 import { feastMaterialize, feastMaterializeIncremental } from "./feast-materialize";
 import { env } from "../config/env";
@@ -23,39 +24,6 @@ import { principalForToken } from "../auth/token-cache";
 
 export const PROJECT_HEADER = "x-larder-project";
 
-function send(res: ServerResponse, status: number, body: string | Buffer, type = "application/json", requestId?: string): void {
-  const headers: Record<string, string | number> = { "content-type": type, "content-length": typeof body === "string" ? Buffer.byteLength(body) : body.length };
-  if (requestId) headers["x-request-id"] = requestId;
-  res.writeHead(status, headers);
-  res.end(body);
-}
-
-/**
- * Buffers for large answers, reused: a 100-entity answer is ~220 KB outside the JS heap, and
- * allocating one per request made V8 run a full GC several times a second (each a latency spike).
- * A buffer returns to its size class once the response has been handed to the OS ('finish').
- */
-const POOL_MIN = 16 * 1024;
-const POOL_MAX = 8 * 1024 * 1024;
-const POOL_PER_CLASS = 32;
-const responsePool = new Map<number, Buffer[]>();
-
-function pooledAlloc(size: number): Buffer {
-  if (size < POOL_MIN || size > POOL_MAX) return Buffer.allocUnsafe(size);
-  const cap = 2 ** Math.ceil(Math.log2(size));
-  const b = responsePool.get(cap)?.pop() ?? Buffer.allocUnsafeSlow(cap);
-  return b.subarray(0, size);
-}
-
-function releaseWhenSent(res: ServerResponse, body: Buffer): void {
-  const cap = body.buffer.byteLength;
-  if (body.length < POOL_MIN || body.byteOffset !== 0 || cap > POOL_MAX || cap !== 2 ** Math.round(Math.log2(cap))) return;
-  res.once("finish", () => {
-    let free = responsePool.get(cap);
-    if (!free) responsePool.set(cap, (free = []));
-    if (free.length < POOL_PER_CLASS) free.push(Buffer.from(body.buffer, 0, cap));
-  });
-}
 
 /** The body as a JSON object (Feast's bodies are all objects). */
 function asObject(body: unknown): Record<string, unknown> {

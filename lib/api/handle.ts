@@ -75,7 +75,7 @@ function queryObject(url: URL): Record<string, string | string[]> {
   return out;
 }
 
-function parseWith<S extends z.ZodType>(schema: S, value: unknown, where: string): z.output<S> {
+export function parseWith<S extends z.ZodType>(schema: S, value: unknown, where: string): z.output<S> {
   const r = schema.safeParse(value);
   if (!r.success) {
     throw new LarderError("bad_request", `The ${where} is invalid: ${r.error.issues.map((i) => `${i.path.join(".") || where}: ${i.message}`).join("; ")}`, {
@@ -86,7 +86,7 @@ function parseWith<S extends z.ZodType>(schema: S, value: unknown, where: string
 }
 
 /** Path segments, query values and (most) bodies are looked up in or written to Postgres text. */
-const StorableText = z.unknown().superRefine(refineStorableText);
+export const StorableText = z.unknown().superRefine(refineStorableText);
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 

@@ -150,6 +150,11 @@ const EnvSchema = z.object({
     }),
   /** Largest JSON request body the API accepts, in bytes. */
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(5 * 1024 * 1024),
+  /**
+   * `next start` answers bearer-token online reads (POST /api/v1/projects/{p}/online-features) at the
+   * node:http level, before Next's routing (lib/api/online-fast-path.ts); false leaves them to Next.
+   */
+  ONLINE_FAST_PATH: flag.default(true),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   /** Jobs: prefix of every BullMQ key, also of the login-throttle counters (tests use a unique one per file). */
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/, "letters, digits, _ . - only").default("larder"),

@@ -1,24 +1,15 @@
 import { getOnlineFeaturesEndpoint } from "@/lib/api/endpoints/retrieval";
 import { handle } from "@/lib/api/handle";
-import { authorize } from "@/lib/auth/authorize";
-import { principalFromHeaders } from "@/lib/auth/resolve-principal";
-import { getOnlineFeaturesJson, readWithFreshCredentialsOnStale } from "@/lib/online/get-online-features";
+import { onlineReadJson } from "@/lib/api/online-fast-path";
 
 // The inference hot path: tokens and the registry come from the in-process caches (no Postgres on a
-// warm request) and the answer is the same bytes the feature server writes.
+// warm request) and the answer is the same bytes the feature server writes. Under `next start`,
+// bearer-token reads are answered before Next routes them (lib/api/online-fast-path.ts, installed by
+// instrumentation.ts) with the same steps; session-cookie reads (the console) come here.
 export const POST = handle(
   getOnlineFeaturesEndpoint,
   async ({ project, principal, principalFromCache, body, request, requestId }) => {
-    const json = await readWithFreshCredentialsOnStale(
-      { principal, fromCache: principalFromCache },
-      async () => {
-        // The cached token was revoked or its grants changed: resolve it from the registry again.
-        const fresh = await principalFromHeaders(request.headers);
-        authorize(fresh, getOnlineFeaturesEndpoint.permission, project);
-        return fresh;
-      },
-      (p, verifyAuthGeneration) => getOnlineFeaturesJson({ project: project.name, principal: p, request: body, verifyAuthGeneration }),
-    );
+    const json = await onlineReadJson(project, principal, principalFromCache, request.headers.get("authorization"), body);
     return new Response(json as unknown as BodyInit, {
       status: 200,
       headers: { "content-type": "application/json; charset=utf-8", "x-request-id": requestId },
