@@ -4,10 +4,12 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { authorize } from "../auth/authorize";
-import { requestedHost } from "../auth/client-address";
+import { clientAddress, requestedHost } from "../auth/client-address";
+import { credentialFailures } from "../auth/credential-failures";
 import { isProjectPermission } from "../auth/permissions";
 import type { Principal } from "../auth/principal";
-import { bearerToken, principalFromHeaders } from "../auth/resolve-principal";
+import { bearerToken, presentedBearer, principalFromHeaders, readCookie } from "../auth/resolve-principal";
+import { SESSION_COOKIE } from "../auth/secrets";
 import { env } from "../config/env";
 import { requestLog, type Logger } from "../config/log";
 import { db } from "../db/client";
@@ -51,6 +53,13 @@ export interface HandleOptions {
    * Postgres query. Session cookies and missing credentials take the normal path.
    */
   cachedTokenAuth?: boolean;
+}
+
+/** What a request presented to prove who it is, for the credential-failure limits. */
+interface PresentedCredential {
+  address: string | null;
+  token: string | null;
+  failed: boolean;
 }
 
 type Out<T> = T extends z.ZodType ? z.output<T> : undefined;
@@ -134,24 +143,42 @@ export function handle<P extends z.ZodType, Q extends z.ZodType, B extends z.Zod
 ): (request: Request, context: RouteContext) => Promise<Response> {
   const wrapped = async (request: Request, context: RouteContext): Promise<Response> => {
     const requestId = request.headers.get("x-request-id") ?? randomUUID();
+    // A presented credential that fails is counted (credential-failures.ts); a client address over
+    // its limit is refused before its credential is checked.
+    const credential: PresentedCredential = { address: null, token: null, failed: false };
     try {
       const rawParams = context?.params ? await context.params : {};
       // Before any lookup: a NUL in a segment would fail the registry query (a 500), not miss.
       parseWith(StorableText, rawParams, "path");
-      const token = opts.cachedTokenAuth ? bearerToken(request.headers.get("authorization")) : null;
+      const authorization = request.headers.get("authorization");
+      const sessionCookie = authorization === null ? readCookie(request.headers.get("cookie"), SESSION_COOKIE) : undefined;
+      if (authorization !== null || sessionCookie !== undefined) {
+        credential.address = clientAddress(request.headers);
+        credential.token = presentedBearer(authorization);
+        credentialFailures().refuseIfBlocked(() => credential.address);
+      }
       let principal: Principal;
       let principalFromCache = false;
       let project: ProjectRow | undefined;
-      if (token !== null && isProjectPermission(ep.permission) && typeof rawParams.project === "string") {
-        const cached = await principalForToken(token);
-        principal = cached.principal;
-        principalFromCache = cached.fromCache;
-        const catalog = await getCatalog(rawParams.project);
-        project = { id: catalog.projectId, name: catalog.project, description: "" };
-        authorize(principal, ep.permission, project);
-      } else {
-        principal = await principalFromHeaders(request.headers);
+      try {
+        const token = opts.cachedTokenAuth ? bearerToken(authorization) : null;
+        if (token !== null && isProjectPermission(ep.permission) && typeof rawParams.project === "string") {
+          const cached = await principalForToken(token);
+          principal = cached.principal;
+          principalFromCache = cached.fromCache;
+          const catalog = await getCatalog(rawParams.project);
+          project = { id: catalog.projectId, name: catalog.project, description: "" };
+          authorize(principal, ep.permission, project);
+        } else {
+          principal = await principalFromHeaders(request.headers);
+        }
+      } catch (e) {
+        // The credential itself was refused (a missing grant is a 403, not counted).
+        credential.failed = e instanceof LarderError && e.code === "unauthenticated";
+        throw e;
       }
+      // A session cookie that no longer signs in, on a route that needs a principal.
+      if (sessionCookie !== undefined && principal.kind === "anonymous" && ep.permission !== "public") credential.failed = true;
       refuseCrossSiteSessionWrite(request, principal);
       // (A project found through the caches above is already authorized.)
       if (!project && isProjectPermission(ep.permission)) {
@@ -196,6 +223,9 @@ export function handle<P extends z.ZodType, Q extends z.ZodType, B extends z.Zod
       // The client closed the connection mid-request: nobody reads an answer and nothing failed on
       // our side, so no problem document and no error log (load generators drop connections).
       if (request.signal?.aborted || (err as Error | null)?.message === "aborted") return new Response(null, { status: 499 });
+      if (credential.failed && err instanceof LarderError && err.code === "unauthenticated") {
+        return problemResponse((await credentialFailures().failed(credential.address, credential.token, err.subject === "unknown_token")) ?? err, requestId);
+      }
       return problemResponse(err, requestId);
     }
   };

@@ -101,7 +101,7 @@ export interface LoginThrottle {
 const inWords = new Intl.RelativeTimeFormat("en", { numeric: "always" });
 
 /** "in 45 seconds", "in 15 minutes", "in 1 hour" (rounded up, so the user never comes back too early). */
-function retryIn(seconds: number): string {
+export function retryIn(seconds: number): string {
   if (seconds < 90) return inWords.format(seconds, "second");
   const minutes = Math.ceil(seconds / 60);
   if (minutes < 60) return inWords.format(minutes, "minute");
@@ -231,7 +231,21 @@ export function createLoginThrottle(opts: { redis: Redis; keyPrefix: string; lim
   };
 }
 
-const g = globalThis as unknown as { larderLoginThrottle?: LoginThrottle; larderLoginThrottleRedis?: Redis };
+const g = globalThis as unknown as { larderLoginThrottle?: LoginThrottle; larderThrottleRedis?: Redis };
+
+/**
+ * The process's connection for counters that guard authentication (this throttle, the
+ * credential-failure limits): on the queue Redis, a command gives up after one reconnect attempt or
+ * THROTTLE_STORE_TIMEOUT_MS, so a request never waits on a Redis that is down.
+ */
+export function throttleStore(): Redis {
+  if (!g.larderThrottleRedis) {
+    g.larderThrottleRedis = createRedis("queue", { maxRetriesPerRequest: 1, commandTimeout: THROTTLE_STORE_TIMEOUT_MS });
+    // Reconnect errors are not logged here: each limiter logs the outage once, when a request meets it.
+    g.larderThrottleRedis.on("error", () => undefined);
+  }
+  return g.larderThrottleRedis;
+}
 
 /**
  * The process's throttle, in the queue Redis under `<QUEUE_PREFIX>:login:` (the queue Redis's
@@ -239,22 +253,13 @@ const g = globalThis as unknown as { larderLoginThrottle?: LoginThrottle; larder
  */
 export function loginThrottle(): LoginThrottle {
   const keyPrefix = `${env().QUEUE_PREFIX}:login`;
-  if (g.larderLoginThrottle?.keyPrefix !== keyPrefix) {
-    // Its own connection on the queue Redis: a command gives up after one reconnect attempt or
-    // THROTTLE_STORE_TIMEOUT_MS, so a login never waits on a Redis that is down.
-    if (!g.larderLoginThrottleRedis) {
-      g.larderLoginThrottleRedis = createRedis("queue", { maxRetriesPerRequest: 1, commandTimeout: THROTTLE_STORE_TIMEOUT_MS });
-      // Reconnect errors are not logged here: the throttle logs the outage once, when a login meets it.
-      g.larderLoginThrottleRedis.on("error", () => undefined);
-    }
-    g.larderLoginThrottle = createLoginThrottle({ redis: g.larderLoginThrottleRedis, keyPrefix });
-  }
+  if (g.larderLoginThrottle?.keyPrefix !== keyPrefix) g.larderLoginThrottle = createLoginThrottle({ redis: throttleStore(), keyPrefix });
   return g.larderLoginThrottle;
 }
 
-/** Closes the process throttle's connection (tests). */
+/** Closes the process's throttle connection (tests). */
 export function closeLoginThrottle(): void {
-  g.larderLoginThrottleRedis?.disconnect();
-  g.larderLoginThrottleRedis = undefined;
+  g.larderThrottleRedis?.disconnect();
+  g.larderThrottleRedis = undefined;
   g.larderLoginThrottle = undefined;
 }

@@ -25,12 +25,17 @@ export function readCookie(header: string | null, name: string): string | undefi
   return undefined;
 }
 
+/** The token of an Authorization header, or null when it is not "Bearer <token>". */
+export function presentedBearer(authorization: string | null | undefined): string | null {
+  return authorization ? (/^Bearer\s+(\S+)$/i.exec(authorization.trim())?.[1] ?? null) : null;
+}
+
 /** The token of an Authorization header; null when there is none, a 401 when it is not "Bearer <token>". */
 export function bearerToken(authorization: string | null | undefined): string | null {
   if (!authorization) return null;
-  const m = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
-  if (!m) throw unauthenticated('The Authorization header must be "Bearer <token>".');
-  return m[1];
+  const token = presentedBearer(authorization);
+  if (token === null) throw unauthenticated('The Authorization header must be "Bearer <token>".');
+  return token;
 }
 
 export async function principalFromHeaders(headers: Headers): Promise<Principal> {
@@ -42,14 +47,17 @@ export async function principalFromHeaders(headers: Headers): Promise<Principal>
 }
 
 export async function principalFromToken(token: string): Promise<Principal> {
-  const invalid = () => unauthenticated("The bearer token is invalid, expired or revoked.");
-  if (!token.startsWith(TOKEN_PREFIX)) throw invalid();
+  // The same answer whatever the reason; the subject (never shown) tells the credential-failure
+  // limits a guess from a token that was real once.
+  const invalid = (guess = false) => unauthenticated("The bearer token is invalid, expired or revoked.", guess ? "unknown_token" : undefined);
+  if (!token.startsWith(TOKEN_PREFIX)) throw invalid(true);
   const row = await db().apiToken.findUnique({
     where: { tokenHash: hashSecret(token) },
     include: { project: true, createdBy: { include: { memberships: true } } },
   });
+  if (!row) throw invalid(true);
   const now = new Date();
-  if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= now) || row.createdBy.disabledAt) throw invalid();
+  if (row.revokedAt || (row.expiresAt && row.expiresAt <= now) || row.createdBy.disabledAt) throw invalid();
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
     await db().apiToken.updateMany({ where: { id: row.id }, data: { lastUsedAt: now } });
   }

@@ -57,7 +57,9 @@ export type ErrorSubject =
   | "push_source"
   | "project"
   | "entity_columns"
-  | "feature_name_collision";
+  | "feature_name_collision"
+  /** A bearer token that matches no token at all (a guess, not a revoked or expired one). */
+  | "unknown_token";
 
 export class LarderError extends Error {
   readonly code: ErrorCode;
@@ -89,7 +91,7 @@ export const conflict = (msg: string, details?: Record<string, unknown>) => new 
 /** The thing existed and was deleted for good (e.g. an expired job result); the message says what to do instead. */
 export const gone = (msg: string) => new LarderError("gone", msg);
 export const forbidden = (msg = "You do not have permission to do this.") => new LarderError("forbidden", msg);
-export const unauthenticated = (msg = "Sign in or send a valid bearer token.") => new LarderError("unauthenticated", msg);
+export const unauthenticated = (msg = "Sign in or send a valid bearer token.", subject?: ErrorSubject) => new LarderError("unauthenticated", msg, { subject });
 /** 429: the problem carries `retryAfter` (seconds) and the response a matching `Retry-After` header. */
 export const rateLimited = (msg: string, retryAfterSeconds: number) =>
   new LarderError("rate_limited", msg, { details: { retryAfter: retryAfterSeconds } });
