@@ -50,4 +50,6 @@ export interface SeedInfo {
   queuedJobId: string;
   dataStart: string;
   dataEnd: string;
+  /** An API token of the consumer role (the snippets spec runs snippets with it). */
+  consumerToken: string;
 }

@@ -35,6 +35,10 @@ async function main() {
   const v2 = structuredClone(loaded.repo);
   const spend = v2.feature_views.find((v) => v.name === "customer_spend")!;
   spend.ttl = "45d";
+  // A service (and a model) over customer_profile alone, which the seed materializes below: its
+  // snippets have keys and a time to run with (churn_v1 also reads customer_spend, never materialized).
+  v2.feature_services.push({ name: "customer_basics", description: "Profile features of a customer", owner: "ml-team@example.com", tags: {}, features: ["customer_profile:age", "customer_profile:segment"] });
+  v2.models.push({ name: "upsell_model", description: "Which customers to offer the upgrade", owner: "ml-team@example.com", tags: {}, feature_services: ["customer_basics"] });
   await applyRepo({ repo: v2, origins: loaded.origins, actor: { kind: "system", label: "e2e" }, baseDir: repoDir });
 
   const project = await db().project.findUniqueOrThrow({ where: { name: loaded.repo.project } });
@@ -58,6 +62,9 @@ async function main() {
   const ci = newApiToken();
   const token = await db().apiToken.create({ data: { name: "nightly-ci", prefix: ci.prefix, tokenHash: hashSecret(ci.token), projectId: project.id, role: "editor", createdById: users.admin.id } });
   const byToken = `token:${token.id} (${users.admin.email})`;
+  // A consumer token the snippets spec runs the console's snippets with.
+  const reader = newApiToken();
+  await db().apiToken.create({ data: { name: "snippets", prefix: reader.prefix, tokenHash: hashSecret(reader.token), projectId: project.id, role: "consumer", createdById: users.admin.id } });
 
   // Statistics of customer_spend v2 over five partitions (what a materialization stores: row-level
   // features only; window aggregates are computed when read and have none).
@@ -201,6 +208,7 @@ async function main() {
     queuedJobId: queued.id,
     dataStart: data.start.toISOString(),
     dataEnd: data.end.toISOString(),
+    consumerToken: reader.token,
   };
   await writeFile(SEED_FILE, JSON.stringify(info, null, 2));
   await disconnectDb();

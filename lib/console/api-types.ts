@@ -4,6 +4,7 @@
 import type { z } from "zod";
 import type { Page } from "@/lib/shared/paging";
 import type { Me } from "@/lib/api/endpoints/auth";
+import type { ExampleEntities } from "@/lib/api/endpoints/preview";
 import type { AlertSubscriptionOut, AuditEntryOut, MemberOut, TokenOut } from "@/lib/api/endpoints/admin";
 export type {
   ProjectOut,
@@ -26,6 +27,7 @@ export type { Page };
 export type Role = "viewer" | "consumer" | "operator" | "editor" | "admin";
 
 export type MeOut = z.infer<typeof Me>;
+export type ExampleEntitiesOut = z.infer<typeof ExampleEntities>;
 export type MemberOut = z.infer<typeof MemberOut>;
 export type TokenOut = z.infer<typeof TokenOut>;
 export type CreatedTokenOut = TokenOut & { token: string };

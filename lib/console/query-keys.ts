@@ -16,6 +16,7 @@ export const qk = {
   stats: (p: string, view: string, version: number) => ["project", p, "stats", view, version] as const,
   intervals: (p: string, view: string) => ["project", p, "intervals", view] as const,
   preview: (p: string, view: string, version: number, query: Q) => ["project", p, "preview", view, version, query] as const,
+  exampleEntities: (p: string, query: Q) => ["project", p, "example-entities", query] as const,
   sourcePreview: (p: string, source: string) => ["project", p, "source-preview", source] as const,
   lineage: (p: string) => ["project", p, "lineage"] as const,
   search: (query: Q) => ["search", query] as const,

@@ -1,23 +1,63 @@
 import { describe, expect, it } from "vitest";
 import { nextRuns } from "./schedule";
-import { curlOnlineSnippet, featureRefs, sdkOnlineSnippet, trainingSnippet } from "./snippets";
+import { cliSnippet, curlOnlineSnippet, curlTrainingSnippet, featureRefs, pythonSnippet, snippetsFor, typescriptSnippet, type SnippetInput } from "./snippets";
 
-const input = { origin: "http://localhost:3000", project: "retail", view: "customer_spend", features: ["amount_sum_7d"], joinKeys: [{ name: "customer_id", dtype: "int64" }] };
+const BIG = "9223372036854775807";
+const example = { joinKeys: [{ name: "customer_id", dtype: "int64" }], entityRows: [{ customer_id: 17 }, { customer_id: BIG }], at: "2025-03-31T00:00:00.000Z" };
+const input: SnippetInput = { origin: "http://localhost:3000", project: "retail", selection: { features: ["customer_spend:amount"] }, example };
+const service: SnippetInput = { ...input, selection: { featureService: "churn_v1" } };
+
+/** The JSON body of a curl snippet (undoing the shell's single quotes). */
+const curlBody = (s: string) => JSON.parse(/-d '(.*)'$/m.exec(s)![1].replace(/'\\''/g, "'"));
 
 describe("snippets", () => {
   it("references features as view:feature, pinned when a version is given", () => {
-    expect(featureRefs(input)).toEqual(["customer_spend:amount_sum_7d"]);
-    expect(featureRefs({ ...input, version: 2, features: [] })).toEqual(["customer_spend@v2"]);
+    expect(featureRefs("customer_spend", ["amount_sum_7d"])).toEqual(["customer_spend:amount_sum_7d"]);
+    expect(featureRefs("customer_spend", [], 2)).toEqual(["customer_spend@v2"]);
   });
-  it("builds a curl call whose body is valid JSON", () => {
-    const s = curlOnlineSnippet(input);
-    expect(s).toContain("/api/v1/projects/retail/online-features");
-    const body = JSON.parse(/-d '(.*)'$/m.exec(s)![1]);
-    expect(body).toEqual({ features: ["customer_spend:amount_sum_7d"], entities: { customer_id: [1001] } });
+
+  it("puts the example's keys and time in every snippet, int64 keys with every digit", () => {
+    expect(curlBody(curlOnlineSnippet(input))).toEqual({ features: ["customer_spend:amount"], entities: { customer_id: [17, BIG] } });
+    expect(curlBody(curlTrainingSnippet(input)!)).toEqual({
+      features: ["customer_spend:amount"],
+      entity_rows: [
+        { customer_id: 17, event_timestamp: example.at },
+        { customer_id: BIG, event_timestamp: example.at },
+      ],
+    });
+    const py = pythonSnippet(input);
+    expect(py).toContain(`entity_rows=[{"customer_id": 17}, {"customer_id": ${BIG}}]`);
+    expect(py).toContain(`"customer_id": [17, ${BIG}],`);
+    expect(py).toContain(`pd.to_datetime(["${example.at}", "${example.at}"], utc=True)`);
+    expect(typescriptSnippet(input)).toContain(`entities: {"customer_id":[17,"${BIG}"]}`);
+    const cli = cliSnippet(input);
+    expect(cli).toContain(`larder get-online --project 'retail' --features 'customer_spend:amount' --entity 'customer_id=17,${BIG}'`);
+    expect(cli).toContain(JSON.stringify([{ customer_id: 17, event_timestamp: example.at }, { customer_id: BIG, event_timestamp: example.at }]));
   });
-  it("builds SDK and training snippets", () => {
-    expect(sdkOnlineSnippet(input)).toContain('getOnlineFeatures("retail"');
-    expect(trainingSnippet(input)).toContain("historical-features");
+
+  it("asks for a feature service by name", () => {
+    expect(curlBody(curlOnlineSnippet(service))).toEqual({ feature_service: "churn_v1", entities: { customer_id: [17, BIG] } });
+    expect(pythonSnippet(service)).toContain(`feature_service="churn_v1"`);
+    expect(typescriptSnippet(service)).toContain(`feature_service: "churn_v1"`);
+    expect(cliSnippet(service)).toContain(`--feature-service 'churn_v1'`);
+  });
+
+  it("quotes for the shell and Python what would break them", () => {
+    const odd: SnippetInput = { ...input, project: "it's", example: { joinKeys: [{ name: "id", dtype: "string" }], entityRows: [{ id: `o'brien "x"` }], at: null } };
+    expect(curlBody(curlOnlineSnippet(odd))).toEqual({ features: ["customer_spend:amount"], entities: { id: [`o'brien "x"`] } });
+    expect(pythonSnippet(odd)).toContain(`{"id": "o'brien \\"x\\""}`);
+    expect(cliSnippet(odd)).toContain(`--project 'it'\\''s'`);
+  });
+
+  it("leaves training out without a materialized time, and shows nothing without keys", () => {
+    const noTime = { ...input, example: { ...example, at: null } };
+    expect(curlTrainingSnippet(noTime)).toBeNull();
+    expect(pythonSnippet(noTime)).not.toContain("get_historical_features");
+    expect(typescriptSnippet(noTime)).not.toContain("getHistoricalFeatures");
+    expect(cliSnippet(noTime)).not.toContain("get-historical");
+    expect(snippetsFor(noTime).map((s) => s.id)).toEqual(["python", "typescript", "curl-online", "cli"]);
+    expect(snippetsFor(input).map((s) => s.id)).toEqual(["python", "typescript", "curl-online", "curl-training", "cli"]);
+    expect(snippetsFor({ ...input, example: { ...example, entityRows: [] } })).toEqual([]);
   });
 });
 

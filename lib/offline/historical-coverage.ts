@@ -3,7 +3,7 @@
 import "server-only";
 import { db } from "../db/client";
 import { conflict } from "../errors";
-import { gapsWithin } from "../shared/intervals";
+import { gapsWithin, mergeRanges, type Range } from "../shared/intervals";
 import { slotLookbackMs, type ViewSlot } from "./historical-sql";
 import { partitionName, utcDate } from "../shared/offline-layout";
 
@@ -38,24 +38,30 @@ function partitionsOf(result: unknown): string[] | null {
   return Array.isArray(p) && p.every((x) => typeof x === "string") ? (p as string[]) : null;
 }
 
+/** The ranges (epoch ms, half-open, merged) each version is exact offline over, by version id. */
+export async function offlineCoverage(versionIds: string[]): Promise<Map<string, Range[]>> {
+  const intervals = await db().materializedInterval.findMany({
+    where: { versionId: { in: versionIds }, offline: true },
+    select: { versionId: true, start: true, end: true, job: { select: { result: true } } },
+  });
+  const out = new Map<string, Range[]>(versionIds.map((id) => [id, []]));
+  for (const r of intervals) out.get(r.versionId)?.push(exactRange({ start: r.start, end: r.end, partitions: partitionsOf(r.job?.result) }));
+  for (const [id, ranges] of out) out.set(id, mergeRanges(ranges));
+  return out;
+}
+
 /**
  * 409 unless every slot's version is materialized offline over [min t − lookback, max t]. `minT` and
  * `maxT` are the entity times floored to the millisecond (intervals are whole milliseconds).
  */
 export async function checkMaterialized(slots: ViewSlot[], minT: number, maxT: number): Promise<void> {
-  const intervals = await db().materializedInterval.findMany({
-    where: { versionId: { in: slots.map((s) => s.vv.id) }, offline: true },
-    select: { versionId: true, start: true, end: true, job: { select: { result: true } } },
-  });
+  const coverage = await offlineCoverage(slots.map((s) => s.vv.id));
   const missing: { view: string; version: number; intervals: { start: string; end: string }[] }[] = [];
   for (const slot of slots) {
     const lb = slotLookbackMs(slot);
     // Unbounded lookback (row-level features without ttl): the rows' own time span must be covered.
     const lo = lb === null ? minT : minT - lb;
-    const covered = intervals
-      .filter((r) => r.versionId === slot.vv.id)
-      .map((r) => exactRange({ start: r.start, end: r.end, partitions: partitionsOf(r.job?.result) }));
-    const gaps = gapsWithin(covered, lo, maxT + 1);
+    const gaps = gapsWithin(coverage.get(slot.vv.id) ?? [], lo, maxT + 1);
     if (gaps.length) {
       missing.push({
         view: slot.vv.view,

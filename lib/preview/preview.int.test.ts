@@ -7,8 +7,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "../db/client";
 import { qlit, withDuckConnection } from "../duckdb/instance";
-import { materializeWindow } from "../materialize/materialize-window";
-import { deleteOnline } from "../../test/support/materialize";
+import { deleteOnline, materializeRecorded } from "../../test/support/materialize";
 import { applyTestRepo, tokenFor, uniqueName } from "../../test/support/retrieval";
 import { createRedis } from "../redis/connection";
 import { ALL_ENDPOINTS } from "../api/endpoints";
@@ -58,17 +57,8 @@ beforeAll(async () => {
   consumer = (await tokenFor(projectId, "consumer")).token;
   viewer = (await tokenFor(projectId, "viewer")).token;
   admin = (await tokenFor(projectId, "admin")).token;
-  const v = await db().featureViewVersion.findFirstOrThrow({ where: { featureView: { projectId, name: "spend" } } });
-  const redis = createRedis("online");
-  try {
-    const start = new Date("2025-01-01T00:00:00Z");
-    const res = await materializeWindow({ projectName: project, viewName: "spend", version: 1, versionId: v.id, start, end, writeOffline: true, writeOnline: true, jobId: "preview-test" }, {}, { redis });
-    // As the job layer records it: the interval and the partitions its job wrote (the end is a midnight, so its day too).
-    const job = await db().job.create({ data: { kind: "materialize", projectId, featureViewId: v.featureViewId, version: 1, windowStart: start, windowEnd: end, status: "succeeded", triggeredBy: "test", result: { partitions: res.partitions } } });
-    await db().materializedInterval.create({ data: { versionId: v.id, start, end, online: true, offline: true, jobId: job.id } });
-  } finally {
-    redis.disconnect();
-  }
+  // As the job layer records it: the interval and the partitions its job wrote (the end is a midnight, so its day too).
+  await materializeRecorded({ projectId, project, view: "spend", start: new Date("2025-01-01T00:00:00Z"), end, jobId: "preview-test" });
 }, 120_000);
 
 afterAll(async () => {

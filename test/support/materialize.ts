@@ -9,7 +9,8 @@ import { parseDuration } from "../../lib/registry/duration";
 import { aggregationDtype, aggregationFeatureName, type AggregationDef, type SourceDef } from "../../lib/registry/repo-schema";
 import { clockBoundsKey, projectKeyPrefix, unpackValues } from "../../lib/online/keys";
 import { registryGenerationKey } from "../../lib/redis/generations";
-import type { OnlineRedis } from "../../lib/redis/connection";
+import { createRedis, type OnlineRedis } from "../../lib/redis/connection";
+import { materializeWindow } from "../../lib/materialize/materialize-window";
 import { scanPrefix, unlinkPrefix } from "../../lib/redis/prefix";
 
 export interface TestViewInput {
@@ -172,4 +173,21 @@ export async function readParquetRows(glob: string): Promise<Record<string, unkn
     const r = await c.runAndReadAll(`SELECT * FROM read_parquet(${qlit(glob)}, hive_partitioning=false) ORDER BY ALL`);
     return r.getRowObjectsJson() as Record<string, unknown>[];
   });
+}
+
+/**
+ * Materializes version 1 of a view over [start, end) offline and online, and records it as the job
+ * layer does: a succeeded job with the partitions it wrote, and the materialized interval.
+ */
+export async function materializeRecorded(i: { projectId: string; project: string; view: string; start: Date; end: Date; jobId: string }): Promise<void> {
+  const v = await db().featureViewVersion.findFirstOrThrow({ where: { featureView: { projectId: i.projectId, name: i.view } } });
+  const redis = createRedis("online");
+  try {
+    const { start, end } = i;
+    const res = await materializeWindow({ projectName: i.project, viewName: i.view, version: 1, versionId: v.id, start, end, writeOffline: true, writeOnline: true, jobId: i.jobId }, {}, { redis });
+    const job = await db().job.create({ data: { kind: "materialize", projectId: i.projectId, featureViewId: v.featureViewId, version: 1, windowStart: start, windowEnd: end, status: "succeeded", triggeredBy: "test", result: { partitions: res.partitions } } });
+    await db().materializedInterval.create({ data: { versionId: v.id, start, end, online: true, offline: true, jobId: job.id } });
+  } finally {
+    redis.disconnect();
+  }
 }

@@ -4,6 +4,7 @@ import { useRouter, useSearchParams, usePathname } from "next/navigation";
 import type { FeatureViewDetailOut, FeatureViewVersionOut } from "@/lib/console/api-types";
 import { formatDateTime, formatRelative, formatSeconds } from "@/lib/console/format";
 import { links } from "@/lib/console/links";
+import { featureRefs } from "@/lib/console/snippets";
 import { Badge, DtypeBadge, TagList } from "../../ui/badge";
 import { Card, CardBody, CardHeader, Facts, PageHeader } from "../../ui/card";
 import { NativeSelect } from "../../ui/input";
@@ -13,7 +14,7 @@ import { QueryState } from "../query-state";
 import { SnippetsPanel } from "./snippets-panel";
 import { StatsPanel } from "./stats-charts";
 import { DriftChart } from "../monitoring/drift-chart";
-import { joinKeysOf, useFeatureView } from "./use-feature-view";
+import { useFeatureView } from "./use-feature-view";
 import { aggregationLabel, DefinitionPanel } from "./view-page";
 
 export function FeaturePage({ project, view, feature }: { project: string; view: string; feature: string }) {
@@ -166,7 +167,7 @@ function FeatureBody({ project, view, feature }: { project: string; view: Featur
         <Card>
           <CardHeader title="Fetch this feature" />
           <CardBody>
-            <SnippetsPanel project={project} view={view.name} features={[feature]} joinKeys={joinKeysOf(version.definition)} version={version.isLatest ? undefined : version.version} />
+            <SnippetsPanel project={project} selection={{ features: featureRefs(view.name, [feature], version.isLatest ? undefined : version.version) }} />
           </CardBody>
         </Card>
       </div>

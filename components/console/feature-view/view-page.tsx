@@ -6,6 +6,7 @@ import { GitFork, History, Lock } from "lucide-react";
 import type { FeatureViewDetailOut, FeatureViewVersionOut } from "@/lib/console/api-types";
 import { formatDateTime, formatRelative, formatSeconds, freshnessTone } from "@/lib/console/format";
 import { links } from "@/lib/console/links";
+import { featureRefs } from "@/lib/console/snippets";
 import { missingVersion } from "@/lib/console/not-found";
 import { formatSql } from "@/lib/console/sql-highlight";
 import { Badge, DtypeBadge, TagList } from "../../ui/badge";
@@ -283,7 +284,7 @@ function ViewPageBody({ project, view }: { project: string; view: FeatureViewDet
           {
             value: "snippets",
             label: "Snippets",
-            content: <SnippetsPanel project={project} view={view.name} features={version.features.slice(0, 3).map((f) => f.name)} joinKeys={joinKeysOf(version.definition)} version={version.isLatest ? undefined : version.version} />,
+            content: <SnippetsPanel project={project} selection={{ features: featureRefs(view.name, version.features.slice(0, 3).map((f) => f.name), version.isLatest ? undefined : version.version) }} />,
           },
         ]}
       />

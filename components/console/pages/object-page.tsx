@@ -17,6 +17,7 @@ import { QueryState } from "../query-state";
 import { type CatalogKind } from "./catalog-list-page";
 import { useProjectAccess } from "../project-context";
 import { SourcePreview } from "./source-preview";
+import { SnippetsPanel } from "../feature-view/snippets-panel";
 
 type DetailKind = Exclude<CatalogKind, "feature-views">;
 const LINEAGE_PREFIX: Record<DetailKind, string> = { entities: "entity", sources: "source", "feature-services": "service", models: "model" };
@@ -163,6 +164,24 @@ export function ObjectPage({ project, kind, name }: { project: string; kind: Det
               <ResolvedFeatures project={project} features={(o as FeatureServiceDetailOut | ModelDetailOut).features} />
             </Card>
           ) : null}
+          {kind === "feature-services" ? (
+            <Card className="mt-4">
+              <CardHeader title="Fetch these features" description="Online and training-data retrieval by feature service, with keys and a time from this project's data." />
+              <CardBody>
+                <SnippetsPanel project={project} selection={{ featureService: o.name }} />
+              </CardBody>
+            </Card>
+          ) : null}
+          {kind === "models"
+            ? (o as ModelDetailOut).featureServiceRefs.map((r) => (
+                <Card key={r.name} className="mt-4">
+                  <CardHeader title={`Fetch this model's features (${r.name})`} description="Retrieval through the model's feature service, with keys and a time from this project's data." />
+                  <CardBody>
+                    <SnippetsPanel project={project} selection={{ featureService: r.name }} />
+                  </CardBody>
+                </Card>
+              ))
+            : null}
         </>
       )}
     </QueryState>

@@ -5,7 +5,7 @@ import "server-only";
 import { z } from "zod";
 import { endpoint, type Endpoint } from "../endpoint";
 import { IsoInstant } from "../../shared/iso-time";
-import { NamedParams, VersionParams } from "./registry";
+import { NamedParams, ProjectParam, VersionParams } from "./registry";
 
 const Limit = z.coerce
   .number({ error: "limit must be a whole number" })
@@ -101,4 +101,41 @@ export const previewSourceEndpoint = endpoint({
   response: SourcePreview,
 });
 
-export const previewEndpoints: Endpoint[] = [previewFeatureViewVersion, previewSourceEndpoint];
+export const ExampleEntities = z
+  .object({
+    joinKeys: z.array(z.object({ name: z.string(), dtype: z.string() })).meta({ description: "The join keys the request needs." }),
+    entityRows: z.array(z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]))).meta({
+      description: "Entity rows (join key → value) from the newest materialized partition, checked online when the views are online; int64 keys beyond 2^53 as digit strings. Empty when there are none to show (see notes).",
+    }),
+    at: z.string().nullable().meta({ description: "An instant at which every view is materialized offline over its lookback (ttl, windows): historical retrieval answers there." }),
+    materialized: z.object({ start: z.string(), end: z.string() }).nullable().meta({ description: "The offline-materialized span (inclusive) around `at` shared by every view." }),
+    online: z.enum(["present", "partial", "missing", "not_online"]).meta({ description: "What the online store holds for entityRows: every feature, some, none, or not asked (no view is online)." }),
+    notes: z.array(z.string()).meta({ description: "Why keys or a time are missing, and what to do." }),
+  })
+  .meta({ id: "ExampleEntities" });
+
+export const getExampleEntities = endpoint({
+  id: "getExampleEntities",
+  method: "GET",
+  path: "/api/v1/projects/{project}/example-entities",
+  permission: "features.read",
+  summary:
+    "Entity keys that exist and a time that is materialized, for features or a feature service: what the console's snippets use so they run as pasted. Keys follow the preview's rule (restricted views only with a grant).",
+  tags: ["retrieval"],
+  params: ProjectParam,
+  query: z
+    .object({
+      features: z
+        .string()
+        .min(1)
+        .optional()
+        .transform((v) => v?.split(",").map((f) => f.trim()).filter(Boolean))
+        .meta({ description: 'Comma-separated feature refs ("view:feature", "view@v2:feature", "view").' }),
+      feature_service: z.string().min(1).optional().meta({ description: "A feature service instead of features." }),
+    })
+    .strict()
+    .refine((q) => (q.features?.length ? 1 : 0) + (q.feature_service ? 1 : 0) === 1, { message: "give exactly one of features=view:feature,… or feature_service=name" }),
+  response: ExampleEntities,
+});
+
+export const previewEndpoints: Endpoint[] = [previewFeatureViewVersion, previewSourceEndpoint, getExampleEntities];

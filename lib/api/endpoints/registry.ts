@@ -21,7 +21,7 @@ import {
 
 // ---- registry reads (catalog.read) ------------------------------------------------------------
 
-const ProjectParam = z.object({ project: z.string().min(1) });
+export const ProjectParam = z.object({ project: z.string().min(1) });
 export const NamedParams = ProjectParam.extend({ name: z.string().min(1) });
 const ViewParams = ProjectParam.extend({ view: z.string().min(1) });
 /** `{project}/{view}/{version}` path parameters (also used by stats and preview). */
