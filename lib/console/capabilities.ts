@@ -12,7 +12,11 @@ export interface ProjectAccess {
   /** The caller's role; "admin" for instance admins who are not members. */
   role: Role | null;
   isInstanceAdmin: boolean;
+  /** The signed-in user (null for tokens), so pages can tell the caller's own membership apart. */
+  userId: string | null;
   can: Capabilities;
+  /** The minimum role of each permission (the server's table), to explain roles where they are granted. */
+  minRole: Record<ProjectPermission, Role>;
 }
 
 export function projectAccess(principal: Principal, project: { id: string; name: string }): ProjectAccess {
@@ -20,5 +24,5 @@ export function projectAccess(principal: Principal, project: { id: string; name:
   const caps = {} as Capabilities;
   for (const perm of Object.keys(PROJECT_PERMISSIONS) as ProjectPermission[]) caps[perm] = can(principal, perm, project);
   const isInstanceAdmin = principal.kind === "user" && principal.isAdmin;
-  return { project: project.name, role: grant?.role ?? (isInstanceAdmin ? "admin" : null), isInstanceAdmin, can: caps };
+  return { project: project.name, role: grant?.role ?? (isInstanceAdmin ? "admin" : null), isInstanceAdmin, userId: principal.kind === "user" ? principal.userId : null, can: caps, minRole: { ...PROJECT_PERMISSIONS } };
 }

@@ -4,12 +4,13 @@ import type { Principal } from "../auth/principal";
 import { db } from "../db/client";
 import { notFound } from "../errors";
 import { projectOut } from "./list-projects";
+import { projectActivity } from "./project-activity";
 import { projectCounts } from "./project-counts";
 import type { ProjectOut } from "./read-models";
 
 export async function getProject(principal: Principal, projectId: string): Promise<ProjectOut> {
   const row = await db().project.findUnique({ where: { id: projectId } });
   if (!row) throw notFound(`Project "${projectId}" does not exist.`);
-  const counts = await projectCounts([row.id]);
-  return projectOut(principal, row, counts.get(row.id));
+  const [counts, activity] = await Promise.all([projectCounts([row.id]), projectActivity([row.id])]);
+  return projectOut(principal, row, counts.get(row.id), activity.get(row.id));
 }

@@ -1,10 +1,12 @@
-// The projects a caller can see (instance admins: all), with the caller's role and object counts.
+// The projects a caller can see (instance admins: all), with the caller's role, object counts and
+// last activity.
 import "server-only";
 import type { Principal } from "../auth/principal";
 import { db } from "../db/client";
 import type { Prisma } from "../db/generated/client";
 import { page, type Page, type PageQuery } from "../shared/paging";
 import { hrefs } from "../shared/hrefs";
+import { projectActivity } from "./project-activity";
 import { projectCounts } from "./project-counts";
 import { iso, orderByFor, type Sort } from "./read-common";
 import type { ProjectOut } from "./read-models";
@@ -26,14 +28,16 @@ export async function listProjects(
     () => db().project.count({ where }),
     (p) => db().project.findMany({ where, orderBy: orderByFor(q.sort), ...p }),
   );
-  const counts = await projectCounts(result.items.map((r) => r.id));
-  return { ...result, items: result.items.map((r) => projectOut(principal, r, counts.get(r.id))) };
+  const ids = result.items.map((r) => r.id);
+  const [counts, activity] = await Promise.all([projectCounts(ids), projectActivity(ids)]);
+  return { ...result, items: result.items.map((r) => projectOut(principal, r, counts.get(r.id), activity.get(r.id))) };
 }
 
 export function projectOut(
   principal: Principal,
   r: { id: string; name: string; description: string; createdAt: Date; updatedAt: Date },
   counts: ProjectOut["counts"] | undefined,
+  lastActivity: Date | undefined,
 ): ProjectOut {
   const grant = principal.kind === "anonymous" ? undefined : principal.grants.find((g) => g.projectId === r.id);
   return {
@@ -42,6 +46,7 @@ export function projectOut(
     role: grant?.role ?? null,
     createdAt: iso(r.createdAt),
     updatedAt: iso(r.updatedAt),
+    lastActivityAt: lastActivity ? iso(lastActivity) : null,
     counts: counts ?? { entities: 0, sources: 0, featureViews: 0, features: 0, featureServices: 0, models: 0 },
     href: hrefs.project(r.name),
   };

@@ -37,6 +37,24 @@ describe("projects", () => {
     expect(body.items[0].counts).toEqual({ entities: 1, sources: 2, featureViews: 2, features: 5, featureServices: 1, models: 1 });
   });
 
+  it("says when a project was last active: its newest audited change or job", async () => {
+    const other = await createTestProject("readapi_quiet");
+    const u = await createTestUser();
+    await addTestMember(other.id, u.id, "viewer");
+    const h = cookie(await createTestSession(u.id));
+    const activity = async () => (await json<Json>(await get("/api/v1/projects/{project}", { project: other.name }, {}, h))).lastActivityAt;
+    expect(await activity()).toBeNull();
+    const audited = new Date("2026-03-01T10:00:00.123Z");
+    await db().auditLog.create({ data: { projectId: other.id, at: audited, actorType: "system", actorLabel: "test", action: "apply", targetType: "project", targetName: other.name } });
+    expect(await activity()).toBe(audited.toISOString());
+    const jobAt = new Date("2026-03-02T08:30:00.456Z");
+    await db().job.create({ data: { kind: "materialize", projectId: other.id, createdAt: jobAt, triggeredBy: "test" } });
+    expect(await activity()).toBe(jobAt.toISOString());
+    // The list says the same.
+    const listed = await json<Page<Json>>(await get("/api/v1/projects", {}, { limit: "200" }, h));
+    expect(listed.items.find((p) => p.name === other.name)?.lastActivityAt).toBe(jobAt.toISOString());
+  });
+
   it("shows instance admins every project with role null where they are not members", async () => {
     const body = await json<Page<Json>>(await get("/api/v1/projects", {}, { limit: "200" }, admin));
     const names = body.items.map((p) => p.name);

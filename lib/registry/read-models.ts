@@ -41,6 +41,7 @@ export const ProjectOut = z
     role: z.enum(ROLES).nullable(),
     createdAt: Timestamp,
     updatedAt: Timestamp,
+    lastActivityAt: Timestamp.nullable().meta({ description: "Latest audited change (apply, edit, access) or job of the project; null when there has been none." }),
     counts: ProjectCounts,
     href: Href,
   })

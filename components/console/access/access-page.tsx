@@ -18,17 +18,51 @@ import { ErrorState } from "../../ui/error-state";
 import { Field, Input, NativeSelect } from "../../ui/input";
 import { TableSkeleton } from "../../ui/skeleton";
 import { TD, TH, THead, TR, Table } from "../../ui/table";
+import { ROLE_ORDER, roleAdds, roleSummary } from "@/lib/console/roles";
 import { useProjectAccess } from "../project-context";
 import { QueryState } from "../query-state";
 
-const ROLES: Role[] = ["viewer", "consumer", "operator", "editor", "admin"];
-const ROLE_HELP: Record<Role, string> = {
-  viewer: "browse the catalog",
-  consumer: "+ read feature values",
-  operator: "+ run and cancel jobs",
-  editor: "+ plan and apply definitions",
-  admin: "+ members, tokens, alerts",
-};
+const ROLES = ROLE_ORDER;
+
+/** What each role may do, next to where roles are granted. */
+function RoleGuide() {
+  const { minRole } = useProjectAccess();
+  return (
+    <details className="border-t border-line px-4 py-3 text-sm" open>
+      <summary className="cursor-pointer text-xs font-semibold tracking-wide text-fg-subtle uppercase">What each role may do</summary>
+      <dl className="mt-2 grid gap-x-4 gap-y-1 sm:grid-cols-[6rem_1fr]" aria-label="Roles">
+        {ROLES.map((r) => (
+          <div key={r} className="contents">
+            <dt className="font-medium">{r}</dt>
+            <dd className="text-fg-muted">{roleSummary(r, minRole)}</dd>
+          </div>
+        ))}
+      </dl>
+    </details>
+  );
+}
+
+/** The caller changing their own role: what they would lose, asked before it is sent. */
+function SelfRoleChange({ from, to, onConfirm, onCancel }: { from: Role; to: Role; onConfirm: () => void; onCancel: () => void }) {
+  const { minRole, project } = useProjectAccess();
+  const lost = ROLES.slice(ROLES.indexOf(to) + 1, ROLES.indexOf(from) + 1).flatMap((r) => roleAdds(minRole)[r]);
+  return (
+    <Dialog open onOpenChange={(o) => (o ? null : onCancel())} title={`Change your own role to ${to}?`}>
+      <div className="space-y-3 text-sm">
+        <p>
+          You are {from} of {project}. As {to} you can no longer {lost.join(", ")}.
+        </p>
+        <p>Only another admin can give the role back.</p>
+      </div>
+      <div className="mt-5 flex flex-wrap justify-end gap-2">
+        <Button onClick={onCancel}>Keep me {from}</Button>
+        <Button variant="danger" onClick={onConfirm}>
+          Make me {to}
+        </Button>
+      </div>
+    </Dialog>
+  );
+}
 
 function base(project: string) {
   return `/api/v1/projects/${encodeURIComponent(project)}`;
@@ -42,9 +76,26 @@ function Members({ project }: { project: string }) {
   const update = useMutation({ mutationFn: (v: { userId: string; role: Role }) => api.patch(`${base(project)}/members/${v.userId}`, { role: v.role }), onSuccess: invalidate });
   const remove = useMutation({ mutationFn: (userId: string) => api.delete(`${base(project)}/members/${userId}`), onSuccess: invalidate });
   const manage = access.can["members.manage"];
+  // A demotion of oneself waits here for the confirmation.
+  const [selfChange, setSelfChange] = useState<{ from: Role; to: Role } | null>(null);
+  const changeRole = (m: MemberOut, to: Role) => {
+    if (m.userId === access.userId && ROLES.indexOf(to) < ROLES.indexOf(m.role)) setSelfChange({ from: m.role, to });
+    else update.mutate({ userId: m.userId, role: to });
+  };
   return (
     <Card>
-      <CardHeader title="Members" description="Roles per project: viewer < consumer < operator < editor < admin." actions={manage ? <AddMember project={project} onDone={invalidate} /> : null} />
+      <CardHeader title="Members" description="Roles per project: viewer < consumer < operator < editor < admin; each may do everything the one before it may." actions={manage ? <AddMember project={project} onDone={invalidate} /> : null} />
+      {selfChange && access.userId ? (
+        <SelfRoleChange
+          from={selfChange.from}
+          to={selfChange.to}
+          onCancel={() => setSelfChange(null)}
+          onConfirm={() => {
+            update.mutate({ userId: access.userId!, role: selfChange.to });
+            setSelfChange(null);
+          }}
+        />
+      ) : null}
       {update.isError ? <ErrorState compact error={update.error} /> : null}
       {remove.isError ? <ErrorState compact error={remove.error} /> : null}
       <QueryState query={q} skeleton={<TableSkeleton rows={3} cols={3} />} isEmpty={(data) => data.items.length === 0} empty={<EmptyState title="No members" next="Add people by e-mail; they need a user account first." />}>
@@ -64,6 +115,7 @@ function Members({ project }: { project: string }) {
                 <TR key={m.userId}>
                   <TD>
                     <span className="font-medium">{m.name || m.email}</span>
+                    {m.userId === access.userId ? <span className="ml-1.5 text-xs text-fg-muted">(you)</span> : null}
                     {m.name ? <span className="block text-xs text-fg-muted">{m.email}</span> : null}
                   </TD>
                   <TD>
@@ -72,7 +124,7 @@ function Members({ project }: { project: string }) {
                         <label htmlFor={`role-${m.userId}`} className="sr-only">
                           Role of {m.email}
                         </label>
-                        <NativeSelect id={`role-${m.userId}`} className="h-8 w-32" value={m.role} onChange={(e) => update.mutate({ userId: m.userId, role: e.target.value as Role })}>
+                        <NativeSelect id={`role-${m.userId}`} className="h-8 w-32" value={m.role} title={roleSummary(m.role, access.minRole)} onChange={(e) => changeRole(m, e.target.value as Role)}>
                           {ROLES.map((r) => (
                             <option key={r}>{r}</option>
                           ))}
@@ -86,7 +138,10 @@ function Members({ project }: { project: string }) {
                   <TD className="text-fg-muted">{formatDateTime(m.createdAt).slice(0, 10)}</TD>
                   {manage ? (
                     <TD className="text-right">
-                      <Button size="sm" variant="ghost" aria-label={`Remove ${m.email}`} onClick={() => confirm(`Remove ${m.email} from ${project}?`) && remove.mutate(m.userId)}>
+                      <Button size="sm" variant="ghost" aria-label={`Remove ${m.email}`} onClick={() =>
+                          confirm(m.userId === access.userId ? `Remove yourself from ${project}? You lose access to it at once; only an admin can add you back.` : `Remove ${m.email} from ${project}?`) &&
+                          remove.mutate(m.userId)
+                        }>
                         <Trash2 aria-hidden className="size-3.5" />
                       </Button>
                     </TD>
@@ -97,11 +152,13 @@ function Members({ project }: { project: string }) {
           </Table>
         )}
       </QueryState>
+      <RoleGuide />
     </Card>
   );
 }
 
 function AddMember({ project, onDone }: { project: string; onDone: () => void }) {
+  const { minRole } = useProjectAccess();
   const [open, setOpen] = useState(false);
   const [form, setForm] = useState({ email: "", role: "viewer" as Role });
   const add = useMutation({
@@ -130,7 +187,7 @@ function AddMember({ project, onDone }: { project: string; onDone: () => void })
         <Field label="E-mail of an existing user" htmlFor="member-email">
           <Input id="member-email" type="email" required value={form.email} onChange={(e) => setForm({ ...form, email: e.target.value })} />
         </Field>
-        <Field label="Role" htmlFor="member-role" hint={ROLE_HELP[form.role]}>
+        <Field label="Role" htmlFor="member-role" hint={`${form.role}: ${roleSummary(form.role, minRole)}.`}>
           <NativeSelect id="member-role" value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value as Role })}>
             {ROLES.map((r) => (
               <option key={r}>{r}</option>
@@ -206,6 +263,7 @@ function Tokens({ project }: { project: string }) {
 }
 
 function CreateToken({ project }: { project: string }) {
+  const { minRole } = useProjectAccess();
   const client = useQueryClient();
   const [open, setOpen] = useState(false);
   const [form, setForm] = useState({ name: "", role: "consumer" as Role, expiresInDays: "" });
@@ -254,7 +312,7 @@ function CreateToken({ project }: { project: string }) {
           <Field label="Name" htmlFor="token-name" hint="What uses it, e.g. churn-scoring-service.">
             <Input id="token-name" required value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} />
           </Field>
-          <Field label="Role" htmlFor="token-role" hint={ROLE_HELP[form.role]}>
+          <Field label="Role" htmlFor="token-role" hint={`${form.role}: ${roleSummary(form.role, minRole)}. A token never outranks the member who created it.`}>
             <NativeSelect id="token-role" value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value as Role })}>
               {ROLES.map((r) => (
                 <option key={r}>{r}</option>

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { useQuery } from "@tanstack/react-query";
 import { api } from "@/lib/console/api-client";
 import type { FeatureViewSummaryOut, Page, ProjectOut } from "@/lib/console/api-types";
-import { formatRelative, freshnessTone } from "@/lib/console/format";
+import { formatRelative, freshnessTone, plural } from "@/lib/console/format";
 import { links } from "@/lib/console/links";
 import { qk } from "@/lib/console/query-keys";
 import { Badge } from "../../ui/badge";
@@ -63,7 +63,7 @@ export function OverviewPage({ project }: { project: string }) {
                         {v.name}
                       </Link>
                       <span className="ml-2 text-xs text-fg-subtle">
-                        v{v.latestVersion} · {v.featuresCount} features
+                        v{v.latestVersion} · {plural(v.featuresCount, "feature")}
                       </span>
                     </span>
                     <Badge tone={freshnessTone(v.freshness.materializedUntil, v.ttlSeconds)}>{v.freshness.materializedUntil ? `data until ${formatRelative(v.freshness.materializedUntil)}` : "not materialized"}</Badge>
