@@ -21,3 +21,46 @@ test("lineage: from a model to its source", async ({ page }) => {
   await expect(page.getByRole("heading", { level: 1 })).toContainText("transactions");
   await expect(page.getByRole("link", { name: "customer_spend" })).toBeVisible();
 });
+
+test("lineage: double-click opens a node; the selection and its path are highlighted; Show features re-fits; nodes show health", async ({ page }) => {
+  await signIn(page, "viewer");
+  await page.goto("/projects/retail/lineage");
+  const canvas = page.getByTestId("lineage-canvas");
+  const node = (kind: string, name: string) => canvas.locator(`[data-testid="lineage-node-${kind}"][data-name="${name}"]`);
+  const spend = node("view", "customer_spend v2");
+  await expect(spend).toBeVisible();
+
+  // Health on the latest view versions: the seeded customer_profile job failed.
+  await expect(node("view", "customer_profile v1")).toHaveAttribute("data-state", "failing");
+  await expect(node("view", "customer_profile v1").getByText("failing")).toBeVisible();
+
+  // Selecting a node highlights it and everything up- and downstream of it; the rest fades.
+  await node("model", "churn_model").click();
+  await expect(node("model", "churn_model")).toHaveAttribute("data-highlight", "selected");
+  await expect(node("source", "transactions")).toHaveAttribute("data-highlight", "path");
+  await expect(node("view", "customer_spend v1")).toHaveAttribute("data-highlight", "off");
+  await expect(canvas.locator(".react-flow__edge.lineage-path").first()).toBeAttached();
+  await shot(page, "lineage-path");
+  await page.getByRole("dialog", { name: /churn_model/ }).getByRole("button", { name: "Close" }).click();
+  await expect(node("source", "transactions")).not.toHaveAttribute("data-highlight", "path");
+
+  // "Show features" unfolds the view and fits the graph again: every feature node is on screen.
+  await spend.click();
+  await page.getByRole("dialog", { name: /customer_spend v2/ }).getByRole("button", { name: "Show features" }).click();
+  await expect(page).toHaveURL(/expand=customer_spend/);
+  const features = canvas.locator('[data-testid="lineage-node-feature"]');
+  await expect(features.first()).toBeVisible();
+  const box = (await canvas.boundingBox())!;
+  await expect(async () => {
+    for (const f of await features.all()) {
+      const b = (await f.boundingBox())!;
+      expect(b.x >= box.x - 1 && b.y >= box.y - 1 && b.x + b.width <= box.x + box.width + 1 && b.y + b.height <= box.y + box.height + 1, "feature node inside the canvas").toBe(true);
+    }
+  }).toPass({ timeout: 5_000 });
+  await shot(page, "lineage-features");
+
+  // Double-click opens the node's page.
+  await node("view", "customer_profile v1").dblclick();
+  await expect(page).toHaveURL(/\/feature-views\/customer_profile/);
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("customer_profile");
+});

@@ -3,13 +3,14 @@
 // Features are folded into their view by default (expand per view); `?focus=view:x` shows only
 // one node's upstream and downstream. Click a node to select it, double-click (or Open) to go to it.
 import "@xyflow/react/dist/style.css";
-import { Background, Controls, Handle, MiniMap, Position, ReactFlow, type Edge, type Node, type NodeProps } from "@xyflow/react";
+import { Background, Controls, Handle, MiniMap, Position, ReactFlow, type Edge, type Node, type NodeProps, type ReactFlowInstance } from "@xyflow/react";
 import { useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { clsx } from "clsx";
-import { memo, useMemo, useState } from "react";
+import { memo, useEffect, useMemo, useRef, useState } from "react";
 import { Boxes, Database, Layers, Package, Sparkles, Users } from "lucide-react";
 import { api } from "@/lib/console/api-client";
+import { plural } from "@/lib/console/format";
 import { links } from "@/lib/console/links";
 import { NODE_H, NODE_W, collapseFeatures, focusKey, focusSubgraph, layoutGraph, normalizeLineage, type LNode, type LineageKind } from "@/lib/console/lineage";
 import { qk } from "@/lib/console/query-keys";
@@ -17,7 +18,6 @@ import { useUrlState } from "@/lib/console/use-url-state";
 import { Button } from "../../ui/button";
 import { Card, PageHeader } from "../../ui/card";
 import { EmptyState } from "../../ui/empty-state";
-import { ViewStateBadge } from "../monitoring/health-panel";
 import { Skeleton } from "../../ui/skeleton";
 import { QueryState } from "../query-state";
 
@@ -30,7 +30,11 @@ const KIND_STYLE: Record<LineageKind, { label: string; icon: typeof Database; cl
   model: { label: "Model", icon: Boxes, cls: "border-rose-400 dark:border-rose-600", mini: "#f43f5e" },
 };
 
-type LineageNodeData = { node: LNode; focused: boolean; label: string };
+/** selected: the clicked node; path: up- or downstream of it; off: neither (faded). */
+type Highlight = "selected" | "path" | "off";
+type LineageNodeData = { node: LNode; focused: boolean; label: string; highlight?: Highlight };
+
+const STATE_DOT: Record<string, string> = { fresh: "bg-emerald-500", stale: "bg-amber-500", failing: "bg-red-600", unknown: "bg-slate-300 dark:bg-slate-600" };
 
 function nodeLabel(n: LNode): string {
   if (n.kind === "view") return `${n.view ?? n.name}${n.version ? ` v${n.version}` : ""}`;
@@ -63,12 +67,16 @@ const LineageNode = memo(function LineageNode({ data, selected }: NodeProps<Node
       className={clsx(
         "flex h-[44px] w-[200px] items-center gap-2 rounded-md border-l-4 border bg-surface px-2 text-left text-xs shadow-sm",
         s.cls,
-        selected && "ring-2 ring-brand-500",
+        (selected || data.highlight === "selected") && "ring-2 ring-brand-500",
+        data.highlight === "path" && "ring-1 ring-brand-400",
+        data.highlight === "off" && "opacity-35",
         data.focused && "bg-accent-soft",
       )}
       data-testid={`lineage-node-${n.kind}`}
       data-name={nodeLabel(n)}
-      title={`${s.label}: ${nodeLabel(n)}`}
+      data-state={n.state}
+      data-highlight={data.highlight}
+      title={`${s.label}: ${nodeLabel(n)}${n.state ? ` (monitoring: ${n.state})` : ""}`}
     >
       <Handle type="target" position={Position.Left} className="!size-1.5 !border-0 !bg-line-strong" />
       <Icon aria-hidden className="size-3.5 shrink-0 text-fg-muted" />
@@ -76,11 +84,12 @@ const LineageNode = memo(function LineageNode({ data, selected }: NodeProps<Node
         <span className="block truncate font-medium text-fg">{data.label}</span>
         <span className="block truncate text-[10px] text-fg-subtle">
           {s.label}
-          {n.featureCount ? ` · ${n.featureCount} features` : ""}
+          {n.featureCount ? ` · ${plural(n.featureCount, "feature")}` : ""}
           {n.kind === "feature" && n.view ? ` · ${n.view}` : ""}
+          {n.state ? ` · ${n.state}` : ""}
         </span>
       </span>
-      {n.kind === "view" && n.state && n.state !== "unknown" ? <ViewStateBadge state={n.state} /> : null}
+      {n.state ? <span aria-hidden className={clsx("size-2.5 shrink-0 rounded-full", STATE_DOT[n.state] ?? STATE_DOT.unknown)} /> : null}
       <Handle type="source" position={Position.Right} className="!size-1.5 !border-0 !bg-line-strong" />
     </div>
   );
@@ -123,8 +132,33 @@ export function LineagePage({ project }: { project: string }) {
       ariaLabel: `${KIND_STYLE[n.kind].label} ${nodeLabel(n)}`,
     }));
     const edges: Edge[] = g.edges.map((e) => ({ id: `${e.source}->${e.target}`, source: e.source, target: e.target, style: { stroke: "var(--line-strong)" } }));
-    return { nodes, edges, total: full.nodes.length, focusMissing: !!s.focus && focusIds.length === 0 };
+    return { nodes, edges, graph: g, total: full.nodes.length, focusMissing: !!s.focus && focusIds.length === 0 };
   }, [q.data, expanded, s.focus]);
+
+  // The selected node, and everything up- and downstream of it, stand out; the rest fades.
+  const selectedId = selected && view?.graph.nodes.some((n) => n.id === selected.id) ? selected.id : null;
+  const shown = useMemo(() => {
+    if (!view || !selectedId) return view;
+    const path = focusSubgraph(view.graph, [selectedId]);
+    const onPath = new Set(path.nodes.map((n) => n.id));
+    const pathEdges = new Set(path.edges.map((e) => `${e.source}->${e.target}`));
+    return {
+      ...view,
+      nodes: view.nodes.map((n) => ({ ...n, data: { ...n.data, highlight: (n.id === selectedId ? "selected" : onPath.has(n.id) ? "path" : "off") as Highlight } })),
+      edges: view.edges.map((e) =>
+        pathEdges.has(e.id)
+          ? { ...e, className: "lineage-path", style: { stroke: "var(--color-brand-500)", strokeWidth: 2 }, zIndex: 1 }
+          : { ...e, className: "lineage-off", style: { stroke: "var(--line)", opacity: 0.5 } },
+      ),
+    };
+  }, [view, selectedId]);
+
+  // Unfolding features or changing the focus changes the graph's size: fit it to the canvas again.
+  const flow = useRef<ReactFlowInstance<Node<LineageNodeData>> | null>(null);
+  useEffect(() => {
+    const t = setTimeout(() => void flow.current?.fitView({ duration: 200 }), 50);
+    return () => clearTimeout(t);
+  }, [s.expand, s.focus]);
 
   const toggleExpand = (viewName: string) => {
     const next = new Set(expanded);
@@ -163,14 +197,19 @@ export function LineagePage({ project }: { project: string }) {
             {view?.focusMissing ? <p className="mb-2 text-sm text-fg-muted">“{s.focus}” is not in the lineage graph; showing everything.</p> : null}
             <p className="mb-2 text-xs text-fg-muted" role="status">
               {s.focus ? `Focused on ${s.focus}: ` : ""}
-              {view?.nodes.length} of {view?.total} nodes shown{expanded.size === 0 ? " (features folded into their views)" : ""}.
+              {view?.nodes.length} of {plural(view?.total ?? 0, "node")} shown{expanded.size === 0 ? " (features folded into their views)" : ""}.
             </p>
             <div className="h-[70vh] overflow-hidden rounded-lg border border-line bg-canvas" data-testid="lineage-canvas">
               <ReactFlow
-                nodes={view?.nodes ?? []}
-                edges={view?.edges ?? []}
+                nodes={shown?.nodes ?? []}
+                edges={shown?.edges ?? []}
                 nodeTypes={nodeTypes}
                 fitView
+                onInit={(instance) => {
+                  flow.current = instance;
+                }}
+                onPaneClick={() => setSelected(null)}
+                zoomOnDoubleClick={false}
                 minZoom={0.05}
                 nodesDraggable={false}
                 nodesConnectable={false}
