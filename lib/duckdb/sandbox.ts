@@ -11,7 +11,7 @@
 // - bounded memory, threads and (for interactive use) time.
 import "server-only";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
-import { qlit } from "./instance";
+import { NO_RUNTIME_EXTENSIONS, qlit } from "./instance";
 
 export interface SandboxOptions {
   /** Folders whose files may be read (absolute; a trailing separator is added). */
@@ -36,8 +36,7 @@ const list = (xs: string[]) => `[${xs.map(qlit).join(", ")}]`;
 export async function openSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
   const instance = await DuckDBInstance.create(":memory:", {
     threads: String(opts.threads ?? 2),
-    autoinstall_known_extensions: "false",
-    autoload_known_extensions: "false",
+    ...NO_RUNTIME_EXTENSIONS,
     ...(opts.memoryLimit ? { memory_limit: opts.memoryLimit } : {}),
   });
   let conn: DuckDBConnection | undefined;
