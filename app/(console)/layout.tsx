@@ -2,6 +2,7 @@
 import { Suspense } from "react";
 import { requirePrincipal } from "@/lib/auth/current-principal";
 import { Providers } from "@/components/providers";
+import { NavDrawerProvider } from "@/components/console/nav-drawer-context";
 import { TopBar } from "@/components/console/top-bar";
 
 export const dynamic = "force-dynamic";
@@ -14,12 +15,14 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
       <a href="#main" className="sr-only focus:not-sr-only focus:fixed focus:top-2 focus:left-2 focus:z-50 focus:rounded focus:bg-surface focus:px-3 focus:py-2">
         Skip to content
       </a>
-      <div className="flex min-h-screen flex-col">
-        <Suspense fallback={<div className="h-12 border-b border-line bg-surface" />}>
-          <TopBar user={user} />
-        </Suspense>
-        <div className="flex flex-1">{children}</div>
-      </div>
+      <NavDrawerProvider>
+        <div className="flex min-h-screen flex-col">
+          <Suspense fallback={<div className="h-12 border-b border-line bg-surface" />}>
+            <TopBar user={user} />
+          </Suspense>
+          <div className="flex min-w-0 flex-1">{children}</div>
+        </div>
+      </NavDrawerProvider>
     </Providers>
   );
 }

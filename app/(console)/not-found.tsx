@@ -3,7 +3,7 @@ import { NotFound } from "@/components/console/not-found";
 
 export default function ConsoleNotFound() {
   return (
-    <main id="main" className="min-w-0 flex-1 px-6 py-5">
+    <main id="main" className="min-w-0 flex-1 px-4 py-5 md:px-6">
       <NotFound />
     </main>
   );

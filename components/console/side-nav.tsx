@@ -16,6 +16,8 @@ import {
   Users,
 } from "lucide-react";
 import { seg } from "@/lib/console/api-client";
+import type { ProjectAccess } from "@/lib/console/capabilities";
+import { usePublishProjectNav } from "./nav-drawer-context";
 import { useProjectAccess } from "./project-context";
 
 export function projectNav(project: string) {
@@ -35,11 +37,11 @@ export function projectNav(project: string) {
   ];
 }
 
-export function SideNav({ project }: { project: string }) {
+/** The project's pages: the side nav at md and up, the drawer of the top bar below (nav-drawer.tsx). */
+export function ProjectNavList({ project, access }: { project: string; access: ProjectAccess }) {
   const pathname = usePathname();
-  const access = useProjectAccess();
   return (
-    <nav aria-label="Project" className="w-52 shrink-0 border-r border-line bg-surface px-2 py-4 max-md:hidden">
+    <nav aria-label="Project">
       <p className="mb-2 truncate px-2 text-xs font-semibold tracking-wide text-fg-subtle uppercase" title={project}>
         {project}
       </p>
@@ -70,5 +72,15 @@ export function SideNav({ project }: { project: string }) {
         Your role: <span className="font-medium text-fg-muted">{access.role ?? "none"}</span>
       </p>
     </nav>
+  );
+}
+
+export function SideNav({ project }: { project: string }) {
+  const access = useProjectAccess();
+  usePublishProjectNav(project, access);
+  return (
+    <div className="w-52 shrink-0 border-r border-line bg-surface px-2 py-4 max-md:hidden">
+      <ProjectNavList project={project} access={access} />
+    </div>
   );
 }

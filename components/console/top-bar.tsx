@@ -1,13 +1,14 @@
 "use client";
 import Link from "next/link";
 import { useParams } from "next/navigation";
-import { ChevronsUpDown, LogOut, User } from "lucide-react";
+import { ChevronsUpDown, LogOut, Search, User } from "lucide-react";
 import { useState } from "react";
 import { api } from "@/lib/console/api-client";
 import { ThemeToggle } from "../ui/theme-toggle";
 import { DropdownContent, DropdownItem, DropdownLabel, DropdownRoot, DropdownSeparator, DropdownTrigger } from "../ui/dropdown";
 import { CommandPalette } from "./command-palette";
 import { SearchBox } from "./header-search";
+import { NavDrawer } from "./nav-drawer";
 import { ProjectSwitcherMenu } from "./project-switcher-menu";
 
 export interface ConsoleUser {
@@ -23,7 +24,7 @@ function ProjectSwitcher() {
     <DropdownRoot>
       <DropdownTrigger
         aria-label="Switch project"
-        className="inline-flex h-8 max-w-56 items-center gap-2 rounded-md border border-line px-2.5 text-sm hover:bg-surface-2"
+        className="inline-flex h-8 max-w-56 min-w-0 items-center max-sm:max-w-36 gap-2 rounded-md border border-line px-2.5 text-sm hover:bg-surface-2"
       >
         <span className="truncate">{current ?? "Select a project"}</span>
         <ChevronsUpDown aria-hidden className="size-3.5 shrink-0 text-fg-muted" />
@@ -67,15 +68,21 @@ function UserMenu({ user }: { user: ConsoleUser }) {
 
 export function TopBar({ user }: { user: ConsoleUser }) {
   return (
-    <header className="sticky top-0 z-30 flex h-12 items-center gap-3 border-b border-line bg-surface/95 px-3 backdrop-blur">
-      <Link href="/projects" className="flex items-center gap-2 rounded px-1 font-semibold tracking-tight">
+    <header className="sticky top-0 z-30 flex h-12 items-center gap-3 border-b max-sm:gap-1.5 border-line bg-surface/95 px-3 backdrop-blur">
+      <NavDrawer />
+      <Link href="/projects" aria-label="Larder" className="flex shrink-0 items-center gap-2 rounded px-1 font-semibold tracking-tight">
         <span aria-hidden className="grid size-6 place-items-center rounded bg-accent text-xs text-accent-fg">L</span>
-        Larder
+        <span aria-hidden className="max-sm:hidden">Larder</span>
       </Link>
       <ProjectSwitcher />
-      <div className="flex flex-1 justify-center">
+      {/* Below sm the box would leave no room: a search button opens the search page instead. */}
+      <div className="flex flex-1 justify-center max-sm:hidden">
         <SearchBox />
       </div>
+      <div className="flex-1 sm:hidden" />
+      <Link href="/search" aria-label="Search" className="rounded-md p-2 text-fg-muted hover:bg-surface-2 hover:text-fg sm:hidden">
+        <Search aria-hidden className="size-4" />
+      </Link>
       <CommandPalette />
       <ThemeToggle />
       <UserMenu user={user} />

@@ -3,7 +3,7 @@ import type { ReactNode } from "react";
 
 export function Card({ className, children, ...rest }: { className?: string; children: ReactNode } & React.HTMLAttributes<HTMLElement>) {
   return (
-    <section className={clsx("rounded-lg border border-line bg-surface shadow-sm", className)} {...rest}>
+    <section className={clsx("min-w-0 rounded-lg border border-line bg-surface shadow-sm", className)} {...rest}>
       {children}
     </section>
   );

@@ -1,14 +1,15 @@
 import { clsx } from "clsx";
 import { ArrowDown, ArrowUp, ArrowUpDown } from "lucide-react";
 import type { ReactNode, ThHTMLAttributes, TdHTMLAttributes } from "react";
+import { ScrollBox } from "./scroll-box";
 
 export function Table({ children, className, label }: { children: ReactNode; className?: string; label?: string }) {
   return (
-    <div className="overflow-x-auto">
+    <ScrollBox>
       <table aria-label={label} className={clsx("w-full border-collapse text-sm", className)}>
         {children}
       </table>
-    </div>
+    </ScrollBox>
   );
 }
 

@@ -15,12 +15,12 @@ export function Tabs({
 }) {
   return (
     <T.Root value={value} onValueChange={onValueChange}>
-      <T.List aria-label={label} className="mb-4 flex gap-1 overflow-x-auto border-b border-line">
+      <T.List aria-label={label} data-scroll-box className="mb-4 flex gap-1 overflow-x-auto border-b border-line">
         {tabs.map((t) => (
           <T.Trigger
             key={t.value}
             value={t.value}
-            className="-mb-px border-b-2 border-transparent px-3 py-2 text-sm text-fg-muted hover:text-fg data-[state=active]:border-accent data-[state=active]:font-medium data-[state=active]:text-fg"
+            className="-mb-px border-b-2 border-transparent px-3 py-2 text-sm whitespace-nowrap text-fg-muted hover:text-fg data-[state=active]:border-accent data-[state=active]:font-medium data-[state=active]:text-fg"
           >
             {t.label}
           </T.Trigger>

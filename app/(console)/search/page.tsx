@@ -6,7 +6,7 @@ export const metadata = { title: "Search" };
 
 export default function Page() {
   return (
-    <main id="main" className="mx-auto w-full max-w-6xl px-6 py-6">
+    <main id="main" className="mx-auto w-full max-w-6xl px-4 py-6 md:px-6">
       <Suspense fallback={<PageSkeleton />}>
         <SearchPage />
       </Suspense>

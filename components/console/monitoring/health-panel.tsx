@@ -54,7 +54,7 @@ export function HealthPanel({ project }: { project: string }) {
             {SECTIONS.map(([key, title]) => {
               const items = data[key];
               return (
-                <section key={key} className="bg-surface p-3" aria-label={title} data-testid={`health-${key}`}>
+                <section key={key} className="min-w-0 bg-surface p-3" aria-label={title} data-testid={`health-${key}`}>
                   <h3 className="flex items-center justify-between text-xs font-medium text-fg-muted">
                     {title}
                     <span className={items.length ? "text-base font-semibold text-red-600 tabular-nums dark:text-red-400" : "text-base font-semibold text-fg-subtle tabular-nums"}>{items.length}</span>

@@ -30,7 +30,7 @@ export default async function ProjectLayout({ children, params }: { children: Re
   return (
     <ProjectAccessProvider access={access}>
       <SideNav project={name} />
-      <main id="main" className="min-w-0 flex-1 px-6 py-5">
+      <main id="main" className="min-w-0 flex-1 px-4 py-5 md:px-6">
         {children}
       </main>
     </ProjectAccessProvider>
