@@ -63,7 +63,7 @@ export function SearchPage() {
       {!s.q ? (
         <EmptyState title="What are you looking for?" next="Type a feature name, a word from a description, an owner or a tag. Press Ctrl K anywhere to search without leaving the page." />
       ) : (
-        <div className="grid gap-5 md:grid-cols-[14rem_1fr]">
+        <div className="grid grid-cols-1 gap-5 md:grid-cols-[14rem_minmax(0,1fr)]">
           <aside aria-label="Filters" className="min-w-0 space-y-4">
             {FACETS.map((f) => (
               <FacetFilter
@@ -75,7 +75,7 @@ export function SearchPage() {
               />
             ))}
           </aside>
-          <section aria-label="Results">
+          <section aria-label="Results" className="min-w-0">
             <QueryState query={q} skeleton={(
                 <Card>
                   <TableSkeleton rows={6} cols={3} />
@@ -98,7 +98,7 @@ export function SearchPage() {
                           <div className="flex flex-wrap items-center gap-2">
                             <Badge tone="muted">{KIND_LABEL[h.kind] ?? h.kind}</Badge>
                             {h.state && h.state !== "unknown" ? <ViewStateBadge state={h.state} /> : null}
-                            <Link href={h.href} className="font-medium hover:underline" data-testid="search-hit">
+                            <Link href={h.href} className="min-w-0 font-medium wrap-anywhere hover:underline" data-testid="search-hit">
                               {h.kind === "feature" && h.view ? (
                                 <>
                                   <span className="text-fg-muted">
