@@ -39,6 +39,8 @@ const DURATION = Number(process.env.BENCH_SECONDS ?? 8);
 const RATE = 200;
 /** Issue 4's p99 targets at RATE req/s, by scenario id, and its throughput target vs the HMGET floor. */
 const P99_TARGET_MS: Record<string, number> = { "1": 2, "100": 10 };
+/** Issue 14's p99 targets for the Next route at RATE req/s, by scenario id. */
+const NEXT_P99_TARGET_MS: Record<string, number> = { "1": 10, "100": 20 };
 const THROUGHPUT_TARGET = 0.5;
 const RATE_SECONDS = Number(process.env.BENCH_RATE_SECONDS ?? 10);
 const ONLY_TARGETS = process.env.BENCH_TARGETS?.split(",");
@@ -303,6 +305,22 @@ try {
           const ratio = r.rps / floor.rps;
           console.log(`  ${s.name.padEnd(28)} throughput ${ratio.toFixed(2)}× of the HMGET floor (target ≥ ${THROUGHPUT_TARGET}×: ${ratio >= THROUGHPUT_TARGET ? "met" : "missed"})`);
         }
+      }
+    }
+    // Issue 14's targets for the Next route, beside the feature server's and the echo floor's p99 in this run.
+    const nextTarget = targets.find((t) => t.id === "next");
+    if (nextTarget) {
+      console.log(`\ntargets (Next route, issue 14):`);
+      for (const s of scenarios) {
+        const r = results[s.name][nextTarget.name];
+        const p99 = r.fixed.latency.p99;
+        const limit = NEXT_P99_TARGET_MS[s.id];
+        const beside = [echoTarget, server]
+          .filter((t): t is Target => t !== undefined)
+          .map((t) => `${t.id} ${ms(results[s.name][t.name].fixed.latency.p99)} ms`)
+          .join(", ");
+        const cpuVsServer = server ? ` (CPU/req ${(r.cpuUsPerReq / results[s.name][server.name].cpuUsPerReq).toFixed(2)}× the feature server's)` : "";
+        console.log(`  ${s.name.padEnd(28)} p99 @${RATE} req/s ${ms(p99)} ms (target ≤ ${limit} ms: ${p99 <= limit ? "met" : "missed"}; same run's p99: ${beside || "none"})${cpuVsServer}`);
       }
     }
   }
