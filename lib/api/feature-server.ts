@@ -9,15 +9,13 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { authorize } from "../auth/authorize";
 import type { Principal } from "../auth/principal";
-import { socketClientAddress } from "../auth/client-address";
-import { credentialFailures } from "../auth/credential-failures";
-import { bearerToken, presentedBearer } from "../auth/resolve-principal";
+import { bearerToken } from "../auth/resolve-principal";
 import { fastApiDetail, feastErrorResponse } from "./feast-errors";
-import { pooledAlloc, releaseWhenSent, send } from "./node-http";
+import { countedCredentialFailure, pooledAlloc, refuseBlockedClient, releaseWhenSent, send } from "./node-http";
 import { readJsonBody } from "./read-body";
 import { feastMaterialize, feastMaterializeIncremental } from "./feast-materialize";
 import { env } from "../config/env";
-import { LarderError, badRequest, forbidden, notFound, unauthenticated } from "../errors";
+import { badRequest, forbidden, notFound, unauthenticated } from "../errors";
 import { getOnlineFeaturesJson, readWithFreshCredentialsOnStale } from "../online/get-online-features";
 import { pushRows } from "../online/push";
 import { writeToOnlineStore } from "../online/write-to-online-store";
@@ -161,7 +159,7 @@ async function route(req: IncomingMessage, res: ServerResponse, requestId: strin
   if (!r) return writeFeast(res, fastApiDetail(404, "Not Found", requestId));
   if (req.method !== "POST") return writeFeast(res, fastApiDetail(405, "Method Not Allowed", requestId, { allow: "POST" }));
   // A client address over its credential-failure limit is refused before anything is read.
-  if (req.headers.authorization !== undefined) credentialFailures().refuseIfBlocked(() => socketClientAddress(req));
+  refuseBlockedClient(req);
   // Feast's clients may send no Content-Type; one that is not JSON is refused as on /api/v1.
   const body = asObject(await readJsonBody(req, { maxBytes: r.maxBytes ?? env().MAX_BODY_BYTES, allowMissingType: true }));
   // `project` is the feature server's addition to Feast's bodies; the use cases never see it.
@@ -173,13 +171,6 @@ async function route(req: IncomingMessage, res: ServerResponse, requestId: strin
 function writeFeast(res: ServerResponse, e: { status: number; headers: Record<string, string>; body: string }): void {
   res.writeHead(e.status, { ...e.headers, "content-length": Buffer.byteLength(e.body) });
   res.end(e.body);
-}
-
-/** A presented token that was refused is counted; over a limit, the answer is a 429 instead of the 401. */
-async function countedCredentialFailure(req: IncomingMessage, err: unknown): Promise<unknown> {
-  const authorization = req.headers.authorization;
-  if (authorization === undefined || !(err instanceof LarderError) || err.code !== "unauthenticated") return err;
-  return (await credentialFailures().failed(socketClientAddress(req), presentedBearer(authorization), err.subject === "unknown_token")) ?? err;
 }
 
 export function createFeatureServer(): Server {

@@ -1,7 +1,23 @@
 // node:http pieces shared by the feature server and the Next process's online read fast path
-// (online-fast-path.ts): a one-shot send and pooled answer buffers.
+// (online-fast-path.ts): the credential-failure limits, a one-shot send and pooled answer buffers.
 import "server-only";
-import type { ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { socketClientAddress } from "../auth/client-address";
+import { credentialFailures } from "../auth/credential-failures";
+import { presentedBearer } from "../auth/resolve-principal";
+import { LarderError } from "../errors";
+
+/** A client address over its credential-failure limit is refused (429) before any credential is checked. */
+export function refuseBlockedClient(req: IncomingMessage): void {
+  if (req.headers.authorization !== undefined) credentialFailures().refuseIfBlocked(() => socketClientAddress(req));
+}
+
+/** A presented token that was refused is counted; over a limit, the answer is a 429 instead of the 401. */
+export async function countedCredentialFailure(req: IncomingMessage, err: unknown): Promise<unknown> {
+  const authorization = req.headers.authorization;
+  if (authorization === undefined || !(err instanceof LarderError) || err.code !== "unauthenticated") return err;
+  return (await credentialFailures().failed(socketClientAddress(req), presentedBearer(authorization), err.subject === "unknown_token")) ?? err;
+}
 
 export function send(res: ServerResponse, status: number, body: string | Buffer, type = "application/json", requestId?: string): void {
   const headers: Record<string, string | number> = { "content-type": type, "content-length": typeof body === "string" ? Buffer.byteLength(body) : body.length };

@@ -1,7 +1,7 @@
 // The Next process's online read fast path (online-fast-path.ts) answers exactly what the route
 // (route.ts through handle()) answers, byte for byte, for reads and for every refusal, and leaves
 // every request that is not a bearer-token online read to the server's own handler (Next).
-import { createServer, type Server } from "node:http";
+import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST as onlineRoute } from "@/app/api/v1/projects/[project]/online-features/route";
@@ -12,6 +12,7 @@ import { entityKey, packValues } from "../online/keys";
 import { writeOnlineBatch } from "../online/write-script";
 import { env } from "../config/env";
 import { installOnlineFastPath } from "./online-fast-path";
+import { CREDENTIAL_FAILURE_LIMITS } from "../auth/credential-failures";
 
 const project = uniqueName("fastpath");
 const other = uniqueName("fastpath_other");
@@ -140,5 +141,34 @@ describe("everything else goes on to the server's own handler", () => {
   it("a query string (handle() checks it)", async () => {
     const r = await viaFastPath({ path: `/api/v1/projects/${project}/online-features?x=1`, headers: json(consumer), body: read() });
     expect([r.status, r.text]).toEqual([299, "next"]);
+  });
+});
+
+describe("the fast path keeps the credential-failure limits (docs/security.md)", () => {
+  /** A read sent from a loopback address of this test's own, so no other test's failures count. */
+  const fromOwnAddress = (token: string) =>
+    new Promise<{ status: number; type: string | undefined; retryAfter: string | undefined; text: string }>((resolve, reject) => {
+      const body = read();
+      const req = request(url({}), { method: "POST", localAddress: "127.0.0.77", headers: { ...json(token), "content-length": Buffer.byteLength(body) } }, (res) => {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (c: string) => (text += c));
+        res.on("end", () => resolve({ status: res.statusCode!, type: res.headers["content-type"], retryAfter: res.headers["retry-after"] as string | undefined, text }));
+      });
+      req.on("error", reject);
+      req.end(body);
+    });
+
+  it(`answers 429 after ${CREDENTIAL_FAILURE_LIMITS.addressFailures} failed tokens from one address, then refuses even a valid token from it`, async () => {
+    for (let i = 0; i < CREDENTIAL_FAILURE_LIMITS.addressFailures; i++) {
+      const r = await fromOwnAddress(`ldr_guess${i}_${"x".repeat(40)}`);
+      expect(r.status, `failure ${i + 1}`).toBe(401);
+    }
+    const refused = await fromOwnAddress("ldr_guessnext_" + "y".repeat(40));
+    expect(refused.status).toBe(429);
+    expect(refused.type).toMatch(/application\/problem\+json/);
+    expect(Number(refused.retryAfter)).toBeGreaterThan(0);
+    expect(refused.text).not.toBe("next");
+    expect((await fromOwnAddress(consumer)).status).toBe(429);
   });
 });

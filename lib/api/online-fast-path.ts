@@ -5,7 +5,8 @@
 // server. instrumentation.ts installs this at server start: a POST to
 // /api/v1/projects/{project}/online-features with a bearer token is answered at the node:http level
 // with the same steps as the route (route.ts through handle(): token cache, catalog cache,
-// authorize, path check, JSON body, the byte-level read) and the same problem+json errors; every
+// authorize, path check, JSON body, the byte-level read), the same credential-failure limits (429)
+// and the same problem+json errors; every
 // other request (session cookies, other methods and paths) goes on to Next unchanged.
 import "server-only";
 import { randomUUID } from "node:crypto";
@@ -19,7 +20,7 @@ import { getOnlineFeaturesJson, readWithFreshCredentialsOnStale } from "../onlin
 import { getCatalog } from "../registry/catalog-cache";
 import { getOnlineFeaturesEndpoint } from "./endpoints/retrieval";
 import { parseWith, StorableText, type ProjectRow } from "./handle";
-import { pooledAlloc, releaseWhenSent, send } from "./node-http";
+import { countedCredentialFailure, pooledAlloc, refuseBlockedClient, releaseWhenSent, send } from "./node-http";
 import { readJsonBody } from "./read-body";
 import { problemFromError, problemHeaders } from "./problem";
 
@@ -72,6 +73,7 @@ export async function answerOnlineRead(req: IncomingMessage, res: ServerResponse
   try {
     // handle()'s steps, in its order.
     parseWith(StorableText, { project: projectName }, "path");
+    refuseBlockedClient(req);
     const authorization = req.headers.authorization ?? null;
     const token = bearerToken(authorization)!;
     const ep = getOnlineFeaturesEndpoint;
@@ -88,7 +90,7 @@ export async function answerOnlineRead(req: IncomingMessage, res: ServerResponse
     // The client closed the connection mid-request: nobody reads an answer (as handle()'s 499).
     if (req.destroyed && res.socket?.destroyed !== false) return;
     if (res.headersSent) return void res.destroy();
-    const p = problemFromError(err, requestId);
+    const p = problemFromError(await countedCredentialFailure(req, err), requestId);
     const text = JSON.stringify(p);
     res.writeHead(p.status, { ...problemHeaders(p), "content-length": Buffer.byteLength(text) });
     res.end(text);
