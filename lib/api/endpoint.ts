@@ -3,7 +3,7 @@
 // matrix test are generated from the same list (lib/api/endpoints/index.ts).
 import "server-only";
 import type { z } from "zod";
-import type { Permission } from "../auth/permissions";
+import type { Permission, ProjectPermission } from "../auth/permissions";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
@@ -20,6 +20,11 @@ export interface Endpoint<
   path: string;
   /** Mandatory: there is no endpoint without a permission (`public` must be said out loud). */
   permission: Permission;
+  /**
+   * The un-scoped /api/v1/jobs/{jobId} paths (permission `authenticated`): the permission checked on
+   * the job's own project before anything about the job is answered (job-routes.ts authorizeOnJob).
+   */
+  jobPermission?: ProjectPermission;
   summary: string;
   tags: string[];
   params?: P;

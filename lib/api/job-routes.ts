@@ -7,6 +7,7 @@ import { principalLabel, type Principal } from "../auth/principal";
 import { db } from "../db/client";
 import { notFound } from "../errors";
 import { jobProject } from "../jobs/get-job";
+import type { Endpoint } from "./endpoint";
 import { jobJsonInclude, toJobJson, withActorLabels, type JobJson } from "../jobs/job-json";
 
 export function triggeredByOf(principal: Principal): string {
@@ -19,8 +20,13 @@ export async function jobJson(jobId: string): Promise<JobJson> {
   return (await withActorLabels([toJobJson(row)]))[0];
 }
 
-/** Loads the job's project and checks the permission there; a job the caller cannot read is a 404. */
-export async function authorizeOnJob(principal: Principal, permission: ProjectPermission, jobId: string): Promise<{ id: string; name: string }> {
+/**
+ * Loads the job's project and checks the endpoint's declared jobPermission there; a job the caller
+ * cannot read is a 404.
+ */
+export async function authorizeOnJob(principal: Principal, ep: Pick<Endpoint, "id" | "jobPermission">, jobId: string): Promise<{ id: string; name: string }> {
+  const permission: ProjectPermission | undefined = ep.jobPermission;
+  if (!permission) throw new Error(`${ep.id}: an un-scoped job route must declare jobPermission`);
   const project = await jobProject(jobId);
   // Do not reveal that a job exists in a project the caller cannot even read.
   if (!can(principal, "jobs.read", project)) throw notFound(`Job "${jobId}" does not exist.`);

@@ -59,6 +59,9 @@ function errorStatuses(ep: Endpoint): string[] {
 
 function permissionText(ep: Endpoint): string {
   if (ep.permission === "public") return "Public: no credentials needed.";
+  if (ep.jobPermission) {
+    return `Permission \`${ep.jobPermission}\` (role ${PROJECT_PERMISSIONS[ep.jobPermission]} or higher) in the job's project; a job the caller cannot read is a 404.`;
+  }
   if (ep.permission === "authenticated") return "Any signed-in user or valid API token.";
   if (ep.permission === "instance.admin") return "Instance administrators only.";
   if (isProjectPermission(ep.permission)) {
@@ -92,6 +95,7 @@ function operation(ep: Endpoint): ZodOpenApiOperationObject {
     security: ep.permission === "public" ? [] : [{ bearerAuth: [] }, { cookieAuth: [] }],
     responses,
     "x-larder-permission": ep.permission,
+    ...(ep.jobPermission ? { "x-larder-job-permission": ep.jobPermission } : {}),
   } as ZodOpenApiOperationObject;
   const requestParams: NonNullable<ZodOpenApiOperationObject["requestParams"]> = {};
   if (ep.params) requestParams.path = ep.params as never;

@@ -2,12 +2,9 @@
 // that went stale. A consumer without a grant must not list or download a historical job that joined
 // a restricted view; a view made restricted binds the very next read (online and historical), not one
 // 30 s later; only a project admin may change a restriction (metadata edit or apply), and it is audited.
-import fs from "node:fs/promises";
-import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "../db/client";
-import { historicalResultPath } from "../shared/offline-layout";
-import { applyTestRepo, driverRepo, tokenFor, uniqueName } from "../../test/support/retrieval";
+import { applyTestRepo, driverRepo, succeededHistoricalJob, tokenFor, uniqueName } from "../../test/support/retrieval";
 import { callRoute } from "../../test/fixtures/api";
 import { bearer } from "../../test/fixtures/auth";
 import { RepoDef } from "../registry/repo-schema";
@@ -42,23 +39,7 @@ beforeAll(async () => {
   consumer = (await tokenFor(projectId, "consumer")).token;
   granted = (await tokenFor(projectId, "consumer", { restrictedGrants: ["driver_hourly_stats"] })).token;
   // A succeeded historical job over the view, as run-historical-job.ts leaves it.
-  const version = await db().featureViewVersion.findFirstOrThrow({ where: { featureView: { projectId, name: "driver_hourly_stats" } } });
-  const job = await db().job.create({
-    data: {
-      kind: "historical",
-      projectId,
-      status: "succeeded",
-      maxAttempts: 1,
-      triggeredBy: "test",
-      finishedAt: new Date(),
-      params: { features: ["driver_hourly_stats:conv_rate"], versionIds: [version.id], rows: 1 },
-      result: { path: historicalResultPath(project, "x"), rows: 1 },
-    },
-  });
-  jobId = job.id;
-  const file = historicalResultPath(project, jobId);
-  await fs.mkdir(path.dirname(file), { recursive: true });
-  await fs.writeFile(file, "PAR1 test PAR1");
+  jobId = (await succeededHistoricalJob(projectId, project)).jobId;
 });
 
 const listHistorical = async (token: string) => {

@@ -1,6 +1,9 @@
 // Test support for retrieval tests: a project applied through the real apply use case, users and
 // API tokens with given roles (rows written directly, as the admin API would), and helpers.
 import { randomBytes } from "node:crypto";
+import fs from "node:fs/promises";
+import path from "node:path";
+import { historicalResultPath } from "../../lib/shared/offline-layout";
 import { db } from "../../lib/db/client";
 import type { Role } from "../../lib/db/generated/enums";
 import { hashSecret, newApiToken } from "../../lib/auth/secrets";
@@ -94,4 +97,28 @@ export function driverRepo(project: string): RepoInput {
     ],
     feature_services: [{ name: "driver_activity", features: ["driver_hourly_stats:conv_rate", "customer_profile:tier"] }],
   };
+}
+
+/**
+ * A succeeded historical job over driverRepo's driver_hourly_stats, with its result file, as
+ * run-historical-job.ts leaves it. Returns the job id and the file (delete it when done).
+ */
+export async function succeededHistoricalJob(projectId: string, project: string): Promise<{ jobId: string; file: string }> {
+  const version = await db().featureViewVersion.findFirstOrThrow({ where: { featureView: { projectId, name: "driver_hourly_stats" } } });
+  const job = await db().job.create({
+    data: {
+      kind: "historical",
+      projectId,
+      status: "succeeded",
+      maxAttempts: 1,
+      triggeredBy: "test",
+      finishedAt: new Date(),
+      params: { features: ["driver_hourly_stats:conv_rate"], versionIds: [version.id], rows: 1 },
+      result: { path: historicalResultPath(project, "x"), rows: 1 },
+    },
+  });
+  const file = historicalResultPath(project, job.id);
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  await fs.writeFile(file, "PAR1 test PAR1");
+  return { jobId: job.id, file };
 }

@@ -4,6 +4,6 @@ import { getJob } from "@/lib/jobs/get-job";
 import { authorizeOnJob } from "@/lib/api/job-routes";
 
 export const GET = handle(getJobEndpoint, async ({ principal, params }) => {
-  await authorizeOnJob(principal, "jobs.read", params.jobId);
+  await authorizeOnJob(principal, getJobEndpoint, params.jobId);
   return getJob(params.jobId, principal);
 });

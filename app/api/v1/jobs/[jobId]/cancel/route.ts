@@ -4,7 +4,7 @@ import { authorizeOnJob, jobJson, triggeredByOf } from "@/lib/api/job-routes";
 import { requestCancel } from "@/lib/jobs/request-cancel";
 
 export const POST = handle(cancelJobEndpoint, async ({ principal, params }) => {
-  const project = await authorizeOnJob(principal, "jobs.cancel", params.jobId);
+  const project = await authorizeOnJob(principal, cancelJobEndpoint, params.jobId);
   const r = await requestCancel(params.jobId, project.id, triggeredByOf(principal));
   return { job: await jobJson(r.jobId), state: r.state };
 });
