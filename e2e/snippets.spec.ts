@@ -10,7 +10,8 @@ import path from "node:path";
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
-import { expect, signIn, test } from "./support/fixtures";
+import type { Page } from "@playwright/test";
+import { expect, hydrated, shot, signIn, test } from "./support/fixtures";
 
 const run = promisify(execFile);
 const ROOT = process.cwd();
@@ -48,16 +49,23 @@ assert not training[_feats].isna().any().any(), training
 print("SNIPPET-OK")
 `;
 
-/** Every snippet on the page, as its code block shows (and its copy button copies) it. */
-async function snippetsOn(page: import("@playwright/test").Page): Promise<Map<string, string>> {
+/** Every snippet on the page, as its copy button copies it (checked against what the block shows). */
+async function snippetsOn(page: Page): Promise<Map<string, string>> {
+  await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
   const panel = page.getByTestId("snippets").first();
-  await expect(panel).toBeVisible();
+  // The panel waits on the page's data and then on example-entities (DuckDB): slow on a busy host.
+  await expect(panel).toBeVisible({ timeout: 30_000 });
   const sections = panel.locator("section[data-testid^='snippet-']");
   await expect(sections.first()).toBeVisible();
+  await hydrated(sections.first().getByRole("button", { name: /^Copy/ }));
   const out = new Map<string, string>();
   for (const s of await sections.all()) {
     const id = (await s.getAttribute("data-testid"))!.replace(/^snippet-/, "");
-    out.set(id, (await s.locator("pre code").textContent()) ?? "");
+    await s.getByRole("button", { name: /^Copy/ }).click();
+    await expect(s.getByRole("button", { name: "Copied" })).toBeVisible();
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    expect(copied).toBe(await s.locator("pre code").textContent());
+    out.set(id, copied);
   }
   return out;
 }
@@ -123,7 +131,9 @@ test.describe("snippets run as pasted", () => {
     test(`${kind} page`, async ({ page, seed }) => {
       await signIn(page, "consumer");
       await page.goto(url);
-      await runAll(await snippetsOn(page), seed.consumerToken, 1);
+      const snippets = await snippetsOn(page);
+      if (kind === "feature service") await shot(page, "snippets-service");
+      await runAll(snippets, seed.consumerToken, 1);
     });
   }
 });
@@ -131,7 +141,7 @@ test.describe("snippets run as pasted", () => {
 test("a service with a never-materialized view says so and offers no training snippet", async ({ page }) => {
   await signIn(page, "consumer");
   await page.goto("/projects/retail/feature-services/churn_v1");
-  await expect(page.getByTestId("snippets-note")).toContainText("customer_spend has no offline data yet");
+  await expect(page.getByTestId("snippets-note")).toContainText("customer_spend has no offline data yet", { timeout: 30_000 });
   await expect(page.getByTestId("snippet-curl-online")).toBeVisible();
   await expect(page.getByTestId("snippet-curl-training")).toHaveCount(0);
   await expect(page.getByTestId("snippet-python")).not.toContainText("get_historical_features");
@@ -140,6 +150,6 @@ test("a service with a never-materialized view says so and offers no training sn
 test("a viewer, who may not read values, gets no keys", async ({ page }) => {
   await signIn(page, "viewer");
   await page.goto("/projects/retail/feature-views/customer_profile?tab=snippets");
-  await expect(page.getByTestId("snippets-note")).toContainText("your role cannot read feature values");
+  await expect(page.getByTestId("snippets-note")).toContainText("your role cannot read feature values", { timeout: 30_000 });
   await expect(page.locator("section[data-testid^='snippet-']")).toHaveCount(0);
 });

@@ -119,7 +119,7 @@ export function typescriptSnippet(i: SnippetInput): string {
 
 function curl(i: SnippetInput, path: string, body: unknown, accept?: string): string[] {
   return [
-    `curl -sf -X POST ${shellQuote(`${i.origin}/api/v1/projects/${encodeURIComponent(i.project)}/${path}`)} \\`,
+    `curl -sS --fail-with-body -X POST ${shellQuote(`${i.origin}/api/v1/projects/${encodeURIComponent(i.project)}/${path}`)} \\`,
     `  -H "Authorization: Bearer $LARDER_TOKEN" \\`,
     `  -H 'Content-Type: application/json'${accept ? ` -H ${shellQuote(`Accept: ${accept}`)}` : ""} \\`,
     `  -d ${shellQuote(JSON.stringify(body))}`,
