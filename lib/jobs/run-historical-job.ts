@@ -20,6 +20,7 @@ import { historicalEntitiesPath, historicalResultPath } from "../shared/offline-
 import { planSlots } from "../offline/historical-plan";
 import { type HistoricalJobParams } from "../offline/historical-results";
 import { jobLog, logFailure } from "../config/log";
+import { scrubPaths } from "../duckdb/error-text";
 
 export type HistoricalJobOutcome = { status: "succeeded"; rows: number } | { status: "cancelled" } | { status: "skipped"; reason: string };
 
@@ -119,7 +120,7 @@ export async function runHistoricalJob(bull: Pick<BullJob, "data">): Promise<His
       finished = await markCancelled(jobId, logger, `cancelled while running (step ${step}); no result was written`);
       return { status: "cancelled" };
     }
-    const message = e instanceof UnrecoverableError ? e.message : `historical join failed at step ${step}: ${messageOf(e).split("\n")[0]}`;
+    const message = e instanceof UnrecoverableError ? e.message : `historical join failed at step ${step}: ${scrubPaths(messageOf(e).split("\n")[0])}`;
     logger.line(message, "error");
     await recordFailure(jobId, logger, new Error(message), step, true);
     finished = true;

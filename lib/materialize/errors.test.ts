@@ -31,6 +31,12 @@ describe("causeText", () => {
     expect(causeText(new Error('Binder Error: Referenced column "x" not found in FROM clause!'))).toBe('Binder Error: Referenced column "x" not found in FROM clause!');
   });
 
+  it("names no path: the offline store, work folders and pushed rows stay where they are (issue 13)", () => {
+    expect(causeText(new Error("EACCES: permission denied, mkdir '/work/main/.data/offline/retail/customer_spend'"))).toBe("EACCES: permission denied, mkdir '<path>'");
+    expect(causeText(new Error('IO Error: No files found that match the pattern "/srv/larder/.data/offline/p/_push/x/*.parquet"'))).toBe('IO Error: No files found that match the pattern "<path>"');
+    expect(causeText(new Error("Conversion Error: Could not read file:///tmp/larder-job-1/part.parquet"))).not.toMatch(/tmp|larder-job/);
+  });
+
   it("withoutValues leaves type names alone", () => {
     expect(withoutValues("to INT64 or DECIMAL(18,3) at 12.5")).toBe("to INT64 or DECIMAL(…,…) at …");
   });

@@ -1,6 +1,7 @@
 // A failed materialization names the view, the step and the cause (issue 3): the job row shows
 // `errorStep` and the message; the original error stays attached as `cause`.
 import "server-only";
+import { scrubPaths } from "../duckdb/error-text";
 import { LarderError, type ErrorCode } from "../errors";
 
 export const MATERIALIZE_STEPS = ["load_version", "read_source", "transform", "write_offline", "write_online", "stats", "quality"] as const;
@@ -41,7 +42,7 @@ const DATA_ERROR = /^(Conversion|Invalid Input|Out of Range|Constraint|Mismatch 
  * The first line of a DuckDB / driver error, without the caret context DuckDB appends, and without
  * the values it quotes: a job's error is shown to everyone who may read jobs (viewers included), so
  * a conversion error must not carry the string it could not convert, nor error() in a transform the
- * text it was given (docs/security.md, "Errors say what to fix, never what a file holds").
+ * text it was given, nor any path (docs/security.md, "Errors say what to fix, never what a file holds").
  */
 export function causeText(e: unknown): string {
   const msg = e instanceof Error ? e.message : String(e);
@@ -49,8 +50,9 @@ export function causeText(e: unknown): string {
   const pgCode = (e as { code?: unknown } | null)?.code;
   const kind = /^([A-Za-z ]+ Error):/.exec(first)?.[1];
   if (kind && /^Invalid Input Error$/i.test(kind)) return `${kind}: a row raised an error (its message is withheld because it can carry values)`;
-  if ((kind && DATA_ERROR.test(kind)) || (typeof pgCode === "string" && pgCode.startsWith("22"))) return withoutValues(first);
-  return first;
+  // Nor where Larder keeps its files (the offline store, work folders, pushed rows).
+  if ((kind && DATA_ERROR.test(kind)) || (typeof pgCode === "string" && pgCode.startsWith("22"))) return scrubPaths(withoutValues(first));
+  return scrubPaths(first);
 }
 
 /** Quoted literals and bare numbers replaced by "…" ("Could not convert string '…' to INT64"). */

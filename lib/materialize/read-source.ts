@@ -12,7 +12,7 @@ import pg from "pg";
 import { env } from "../config/env";
 import { qid, qlit } from "../duckdb/instance";
 import { checkSourcePath, sandboxRootsFor } from "../registry/data-roots";
-import { duckErrorSummary } from "../registry/transform-columns";
+import { duckErrorSummary } from "../duckdb/error-text";
 import { duckType } from "../shared/dtypes";
 import { MaterializationError, causeText } from "./errors";
 import { listPartitionDates, partitionParquetFiles, pushSourceDir, utcDate } from "../shared/offline-layout";

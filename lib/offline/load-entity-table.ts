@@ -15,6 +15,7 @@ import { duckType } from "../shared/dtypes";
 import { writeJson } from "../shared/exact-json";
 import { intText } from "../shared/json-numbers";
 import { floorMs, parseTimeUs, timeHint } from "./timestamps";
+import { ownDataErrorSummary } from "../duckdb/error-text";
 
 export type EntitySource =
   | { kind: "rows"; rows: Record<string, unknown>[] }
@@ -145,7 +146,7 @@ async function csvRelation(c: DuckDBConnection, file: string, joinKeys: Map<stri
     try {
       detected = await describe(c, `read_csv(${qlit(file)}, ${CSV_DIALECT})`);
     } catch (e) {
-      throw badRequest(`The entity table is not a readable CSV file with a header row: ${(e as Error).message.split("\n")[0]}`);
+      throw badRequest(`The entity table is not a readable CSV file with a header row: ${ownDataErrorSummary(e)}`);
     }
     columns = detected.map((d) => [d.name, d.name === timestampColumn ? "VARCHAR" : joinKeys.has(d.name) ? duckType(joinKeys.get(d.name)!) : d.type]);
   }
@@ -225,7 +226,7 @@ export async function loadEntityTable(
       described = await describe(c, relation);
     } catch (e) {
       const what = source.kind === "file" ? (source.format === "parquet" ? "a readable Parquet file" : "a readable CSV file with a header row") : "valid rows";
-      throw badRequest(`The entity table is not ${what}: ${(e as Error).message.split("\n")[0]}`);
+      throw badRequest(`The entity table is not ${what}: ${ownDataErrorSummary(e)}`);
     }
     const byName = new Map(described.map((d) => [d.name, d.type]));
     const tsType = byName.get(timestampColumn);
@@ -254,7 +255,7 @@ export async function loadEntityTable(
     try {
       await c.run(`CREATE TEMP TABLE ${table} AS SELECT row_number() OVER () - 1 AS __row, ${select.join(", ")} FROM ${relation}`);
     } catch (e) {
-      throw badRequest(`The entity table cannot be read with the join key and time types the features need: ${(e as Error).message.split("\n")[0]}`);
+      throw badRequest(`The entity table cannot be read with the join key and time types the features need: ${ownDataErrorSummary(e)}`);
     }
     const stats = (
       await c.runAndReadAll(

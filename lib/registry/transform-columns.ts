@@ -15,6 +15,7 @@ import { qid, qlit } from "../duckdb/instance";
 import { parseSingleSelect } from "../duckdb/sandbox";
 import { duckType } from "../shared/dtypes";
 import type { SourceDef } from "./repo-schema";
+import { duckErrorSummary } from "../duckdb/error-text";
 
 export type ColumnTypes = Map<string, string>;
 
@@ -26,21 +27,6 @@ export interface SourceColumns {
   note?: string;
 }
 
-
-/**
- * The first line of a DuckDB error, without what could quote a file: CSV sniffer and conversion
- * errors can include lines of the file they read. Binder and parser errors (missing columns, bad
- * syntax) are about the user's own SQL and are kept, since they say what to fix.
- */
-export function duckErrorSummary(e: unknown): string {
-  const msg = e instanceof Error ? e.message : String(e);
-  const first = msg.split("\n").find((l) => l.trim() !== "")?.trim() ?? msg;
-  if (/^(Binder|Parser|Catalog|Permission) Error/i.test(first)) return first.slice(0, 500);
-  const kind = /^([A-Za-z ]+ Error)/.exec(first)?.[1] ?? "Error";
-  if (/sniff|dialect|CSV/i.test(msg)) return `${kind}: the file could not be parsed as CSV`;
-  if (/parquet|magic bytes|footer/i.test(msg)) return `${kind}: the file is not a readable Parquet file`;
-  return `${kind}: the file could not be read`;
-}
 
 async function describe(conn: DuckDBConnection, sql: string): Promise<ColumnTypes> {
   const r = await conn.runAndReadAll(`DESCRIBE ${sql}`);
