@@ -161,6 +161,30 @@ describe("members", () => {
   });
 });
 
+describe("the last admin under concurrency", () => {
+  it("two admins stepping each other down at once: one wins, the other is refused, an admin remains", async () => {
+    for (let round = 0; round < 5; round++) {
+      const { project, admin, headers } = await projectWithAdmin();
+      const other = await createTestUser();
+      await addTestMember(project.id, other.id, "admin");
+      const otherHeaders = bearer((await createTestToken(project.id, other.id, "admin")).token);
+      const params = { project: project.name };
+      // Each demotes the other, or removes them, in the same instant.
+      const [a, b] = await Promise.all([
+        callRoute("PATCH", "/api/v1/projects/{project}/members/{userId}", { headers, params: { ...params, userId: other.id }, body: { role: "viewer" } }),
+        round % 2
+          ? callRoute("DELETE", "/api/v1/projects/{project}/members/{userId}", { headers: otherHeaders, params: { ...params, userId: admin.id } })
+          : callRoute("PATCH", "/api/v1/projects/{project}/members/{userId}", { headers: otherHeaders, params: { ...params, userId: admin.id }, body: { role: "viewer" } }),
+      ]);
+      const statuses = [a.status, b.status].sort();
+      // The loser is refused either as the last admin (409) or, having lost admin first, as no longer allowed (403).
+      expect(statuses.filter((x) => x < 300), `round ${round}: ${statuses.join(", ")}`).toHaveLength(1);
+      expect(statuses.filter((x) => x === 409 || x === 403), `round ${round}: ${statuses.join(", ")}`).toHaveLength(1);
+      expect(await db().membership.count({ where: { projectId: project.id, role: "admin" } })).toBe(1);
+    }
+  });
+});
+
 describe("API tokens", () => {
   it("creates a token shown once, lists it without the secret, records last use, revokes it", async () => {
     const { project, headers } = await projectWithAdmin();
