@@ -30,9 +30,13 @@ test("lineage: double-click opens a node; the selection and its path are highlig
   const spend = node("view", "customer_spend v2");
   await expect(spend).toBeVisible();
 
-  // Health on the latest view versions: the seeded customer_profile job failed.
-  await expect(node("view", "customer_profile v1")).toHaveAttribute("data-state", "failing");
-  await expect(node("view", "customer_profile v1").getByText("failing")).toBeVisible();
+  // Health on the latest view versions, the same state search reports for the view (the seeded
+  // failed job makes customer_profile failing, or stale once the jobs spec has retried it).
+  const hits = (await (await page.request.get("/api/v1/search", { params: { q: "customer_profile", kind: "feature_view" } })).json()) as { items: { name: string; state?: string }[] };
+  const state = hits.items.find((h) => h.name === "customer_profile")?.state;
+  expect(["stale", "failing"]).toContain(state);
+  await expect(node("view", "customer_profile v1")).toHaveAttribute("data-state", state!);
+  await expect(node("view", "customer_profile v1").getByText(state!)).toBeVisible();
 
   // Selecting a node highlights it and everything up- and downstream of it; the rest fades.
   await node("model", "churn_model").click();
