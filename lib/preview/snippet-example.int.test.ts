@@ -26,6 +26,7 @@ const end = new Date("2025-01-03T00:00:00Z");
 const lateEnd = new Date("2025-01-20T00:00:00Z");
 
 interface Example {
+  joinKeys: { name: string; dtype: string }[];
   entityRows: Record<string, unknown>[];
   at: string | null;
   materialized: { start: string; end: string } | null;
@@ -43,6 +44,14 @@ beforeAll(async () => {
       (8::BIGINT, TIMESTAMP '2025-01-02 11:00:00', 1.5::DOUBLE, 'bronze')
     ) t(customer_id, event_timestamp, amount, tier)) TO ${qlit(file)} (FORMAT parquet)`),
   );
+  // Another entity (string keys) for a service over two entities.
+  const shops = path.join(dir, "shops.parquet");
+  await withDuckConnection((c) =>
+    c.run(`COPY (SELECT * FROM (VALUES
+      ('m-1', TIMESTAMP '2025-01-01 09:00:00', 4.5::DOUBLE),
+      ('m''2', TIMESTAMP '2025-01-02 08:00:00', 3.0::DOUBLE)
+    ) t(merchant_id, event_timestamp, rating)) TO ${qlit(shops)} (FORMAT parquet)`),
+  );
   // No ttl: the online store would check it against now, and historical would need it covered.
   const view = (name: string) => ({
     name,
@@ -55,10 +64,17 @@ beforeAll(async () => {
   });
   projectId = await applyTestRepo({
     project,
-    entities: [{ name: "customer", join_keys: [{ name: "customer_id", dtype: "int64" }] }],
-    sources: [{ name: "tx", kind: "parquet", path: file, timestamp_field: "event_timestamp" }],
-    feature_views: [view("spend"), view("never"), view("late")],
+    entities: [
+      { name: "customer", join_keys: [{ name: "customer_id", dtype: "int64" }] },
+      { name: "merchant", join_keys: [{ name: "merchant_id", dtype: "string" }] },
+    ],
+    sources: [
+      { name: "tx", kind: "parquet", path: file, timestamp_field: "event_timestamp" },
+      { name: "shops", kind: "parquet", path: shops, timestamp_field: "event_timestamp" },
+    ],
+    feature_views: [view("spend"), view("never"), view("late"), { name: "shop", entities: ["merchant"], source: "shops", features: [{ name: "rating", dtype: "float64" as const }] }],
     feature_services: [
+      { name: "two", features: ["spend:tier", "shop:rating"] },
       { name: "ok", features: ["spend:amount", "spend:tier"] },
       { name: "half", features: ["spend:amount", "never:tier"] },
     ],
@@ -68,6 +84,7 @@ beforeAll(async () => {
   admin = (await tokenFor(projectId, "admin")).token;
   // As the job layer records it: the interval and the partitions its job wrote (the end is a midnight, so its day too).
   await materializeRecorded({ projectId, project, view: "spend", start, end, jobId: "snipex-test" });
+  await materializeRecorded({ projectId, project, view: "shop", start, end, jobId: "snipex-shop" });
   // Materialized weeks past its last row: its newest partitions hold nothing.
   await materializeRecorded({ projectId, project, view: "late", start, end: lateEnd, jobId: "snipex-late" });
 }, 120_000);
@@ -122,6 +139,30 @@ describe("example entities", () => {
     expect(e.entityRows.length).toBeGreaterThan(0);
     expect(e.online).toBe("present");
     expect(e.at).toBe(end.toISOString());
+  });
+
+  it("gives rows with every entity's keys for a service over two entities, and historical answers there", async () => {
+    const e = await exampleOf(consumer, { feature_service: "two" });
+    expect(e.joinKeys).toEqual([
+      { name: "customer_id", dtype: "int64" },
+      { name: "merchant_id", dtype: "string" },
+    ]);
+    expect(e.entityRows).toEqual([
+      { customer_id: 8, merchant_id: "m'2" },
+      { customer_id: BIG, merchant_id: "m-1" },
+    ]);
+    expect(e.online).toBe("present");
+    const h = await callRoute("POST", "/api/v1/projects/{project}/historical-features", {
+      params: { project },
+      headers: bearer(consumer),
+      body: { feature_service: "two", entity_rows: e.entityRows.map((r) => ({ ...r, event_timestamp: e.at })) },
+    });
+    const text = await h.text();
+    expect(h.status, text).toBe(200);
+    expect((JSON.parse(text) as { rows: Record<string, unknown>[] }).rows.map((r) => [r.tier, r.rating])).toEqual([
+      ["bronze", 3.0],
+      ["gold", 4.5],
+    ]);
   });
 
   it("says a view has no data instead of giving a time, and that its values are not online", async () => {
