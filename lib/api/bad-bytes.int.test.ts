@@ -1,10 +1,12 @@
 // Issue 13, item 8: input Postgres cannot store or Larder cannot represent is a 400 problem+json that
 // names the field, never a 500: NUL and undecodable bytes in path segments, NUL and lone surrogates
-// in text fields, multipart without a boundary or cut short, and times outside 0001 … 9999.
+// in text fields, multipart without a boundary or cut short, and times outside 0001 … 9999 on every
+// input that takes one (windows, entity tables, pushed rows, preview ranges).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { disconnectDb } from "../db/client";
 import { TEST_ORIGIN, callRoute, fillPath, loadRoute } from "../../test/fixtures/api";
-import { createTestProject, createTestSession, createTestUser } from "../../test/fixtures/auth";
+import { bearer, createTestProject, createTestSession, createTestUser } from "../../test/fixtures/auth";
+import { applyTestRepo, driverRepo, tokenFor, uniqueName } from "../../test/support/retrieval";
 
 interface Problem {
   status: number;
@@ -123,4 +125,59 @@ describe("times outside 0001 … 9999", () => {
       });
     }
   }
+});
+
+describe("times outside 0001 … 9999 on every other timestamp input", () => {
+  let project = "";
+  let token = "";
+  beforeAll(async () => {
+    project = uniqueName("badtimes");
+    const projectId = await applyTestRepo(driverRepo(project));
+    token = (await tokenFor(projectId, "admin")).token;
+  });
+  const outside = ["0000-01-01T00:00:00Z", "+010000-01-01T00:00:00Z", "10000-01-01T00:00:00Z", "0001-01-01T00:00:00+01:00"];
+
+  it("historical entity rows (JSON and CSV) → 400 naming the row", async () => {
+    for (const t of outside) {
+      const res = await callRoute("POST", "/api/v1/projects/{project}/historical-features", {
+        params: { project },
+        headers: bearer(token),
+        body: { features: ["driver_hourly_stats:conv_rate"], entity_rows: [{ driver_id: 1001, event_timestamp: t }] },
+      });
+      const p = await problem(res, `json ${t}`);
+      expect(p.detail, t).toMatch(/0001-01-01/);
+      const csv = await callRoute("POST", "/api/v1/projects/{project}/historical-features", {
+        params: { project },
+        query: { features: "driver_hourly_stats:conv_rate" },
+        headers: { ...bearer(token), "content-type": "text/csv" },
+        body: `driver_id,event_timestamp\n1001,${t}\n`,
+      });
+      await problem(csv, `csv ${t}`);
+    }
+  });
+
+  it("pushed rows → 400 naming the column", async () => {
+    for (const t of outside) {
+      const res = await callRoute("POST", "/api/v1/projects/{project}/push", {
+        params: { project },
+        headers: bearer(token),
+        body: { push_source_name: "driver_stats_push_source", df: { driver_id: [1001], conv_rate: [0.5], acc_rate: [0.5], avg_daily_trips: [1], event_timestamp: [t], created: ["2024-01-01T00:00:00Z"] } },
+      });
+      const p = await problem(res, `push ${t}`);
+      expect(names(p).join(), t).toMatch(/event_timestamp/);
+    }
+  });
+
+  it("preview ranges → 400 naming query.start / query.end", async () => {
+    for (const t of outside) {
+      for (const k of ["start", "end"]) {
+        const res = await callRoute("GET", "/api/v1/projects/{project}/feature-views/{view}/versions/{version}/preview", {
+          params: { project, view: "driver_hourly_stats", version: "1" },
+          query: { [k]: t },
+          headers: bearer(token),
+        });
+        expect(names(await problem(res, `preview ${k}=${t}`))).toEqual([`query.${k}`]);
+      }
+    }
+  });
 });

@@ -16,6 +16,7 @@ import { writeJson } from "../shared/exact-json";
 import { intText } from "../shared/json-numbers";
 import { floorMs, parseTimeUs, timeHint } from "./timestamps";
 import { ownDataErrorSummary } from "../duckdb/error-text";
+import { MAX_TIME_US, MIN_TIME_US, TIME_RANGE_TEXT } from "../shared/time-us";
 
 export type EntitySource =
   | { kind: "rows"; rows: Record<string, unknown>[] }
@@ -267,6 +268,14 @@ export async function loadEntityTable(
     }
     const rows = Number(stats.n);
     if (rows === 0) throw badRequest("The entity table is empty; send at least one row.");
+    // DuckDB reads year 0000 or 10000 from a CSV or Parquet file; no partition or answer can hold it.
+    const lo = stats.lo === null ? null : BigInt(stats.lo as bigint);
+    const hi = stats.hi === null ? null : BigInt(stats.hi as bigint);
+    if ((lo !== null && lo < MIN_TIME_US) || (hi !== null && hi > MAX_TIME_US)) {
+      throw badRequest(`Some entity rows have a time in "${timestampColumn}" outside ${TIME_RANGE_TEXT}; keep every row's time inside it.`, [
+        { name: timestampColumn, reason: `outside ${TIME_RANGE_TEXT}` },
+      ]);
+    }
     return {
       table,
       columns: described.map((d) => d.name),

@@ -8,7 +8,7 @@ import { TIME_RANGE_TEXT, parseIsoUs } from "./time-us";
 const FORMAT = "must be an ISO 8601 time with a time zone, e.g. 2024-05-01T00:00:00Z";
 
 /** An ISO 8601 time with a zone, in range; the output is the string as sent. */
-export const IsoInstant = z.iso.datetime({ offset: true, message: FORMAT }).superRefine((s, ctx) => {
+export const IsoInstant = z.iso.datetime({ offset: true, message: FORMAT, abort: true }).superRefine((s, ctx) => {
   const t = parseIsoUs(s);
   if ("error" in t) ctx.addIssue({ code: "custom", message: `must lie in ${TIME_RANGE_TEXT} (${t.error})`, input: s });
 });
