@@ -152,7 +152,9 @@ export function handle<P extends z.ZodType, Q extends z.ZodType, B extends z.Zod
       parseWith(StorableText, rawParams, "path");
       const authorization = request.headers.get("authorization");
       const sessionCookie = authorization === null ? readCookie(request.headers.get("cookie"), SESSION_COOKIE) : undefined;
-      if (authorization !== null || sessionCookie !== undefined) {
+      // A session cookie on a public route (the login form with yesterday's cookie) proves nothing
+      // and is not refused: a blocked address can still sign in (the login has its own throttle).
+      if (authorization !== null || (sessionCookie !== undefined && ep.permission !== "public")) {
         credential.address = clientAddress(request.headers);
         credential.token = presentedBearer(authorization);
         credentialFailures().refuseIfBlocked(() => credential.address);

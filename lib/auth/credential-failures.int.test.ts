@@ -15,7 +15,7 @@ const { db, disconnectDb } = await import("../db/client");
 const { createRedis } = await import("../redis/connection");
 const { unlinkPrefix } = await import("../../test/support/materialize");
 const { callRoute, json } = await import("../../test/fixtures/api");
-const { addTestMember, bearer, createTestProject, createTestSession, createTestToken, createTestUser } = await import("../../test/fixtures/auth");
+const { TEST_PASSWORD, addTestMember, bearer, createTestProject, createTestSession, createTestToken, createTestUser } = await import("../../test/fixtures/auth");
 const { PEER_HEADER } = await import("./client-address");
 const { CREDENTIAL_FAILURE_LIMITS, createCredentialFailureLimiter } = await import("./credential-failures");
 const { closeLoginThrottle } = await import("./login-throttle");
@@ -87,6 +87,12 @@ describe("the Next API", () => {
     for (let i = 0; i < LIMIT / 2; i++) expect((await me(address, { cookie: dead })).status).toBe(401);
     for (let i = 0; i < LIMIT / 2; i++) expect((await me(address, { authorization: "Basic dXNlcjpwYXNz" })).status).toBe(401);
     await expect429(await me(address, { cookie: dead }), /network address/);
+    // Signing in again from there still works, though the browser still sends the dead cookie: the
+    // login is public and has its own throttle. A bearer token on a public route is still refused.
+    const login = (headers: Record<string, string>) =>
+      callRoute("POST", "/api/v1/auth/login", { body: { email: user.email, password: TEST_PASSWORD }, headers: { ...headers, [PEER_HEADER]: address } });
+    expect((await login({ cookie: dead })).status).toBe(200);
+    await expect429(await login(bearer(guess())), /network address/);
   });
 
   it("a sprayed token prefix answers its guesses 429 from every address, while the real token keeps working", async () => {
