@@ -49,6 +49,17 @@ describe("snippets", () => {
     expect(cliSnippet(odd)).toContain(`--project 'it'\\''s'`);
   });
 
+  it("gives the CLI only keys --entity reads back as they are", () => {
+    const keys = (ids: string[]): SnippetInput => ({ ...input, example: { joinKeys: [{ name: "id", dtype: "string" }], entityRows: ids.map((id) => ({ id })), at: null } });
+    expect(cliSnippet(keys(["a,b", "c"]))).toContain(`--entity 'id=c'`);
+    expect(cliSnippet(keys(["true", "1.5", "x"]))).toContain(`--entity 'id=x'`);
+    const none = cliSnippet(keys(["a,b"]));
+    expect(none).not.toContain("larder get-online");
+    expect(none).toContain("--entity cannot spell these keys");
+    // Numbers in a numeric key are fine.
+    expect(cliSnippet(input)).toContain(`--entity 'customer_id=17,${BIG}'`);
+  });
+
   it("leaves training out without a materialized time, and shows nothing without keys", () => {
     const noTime = { ...input, example: { ...example, at: null } };
     expect(curlTrainingSnippet(noTime)).toBeNull();

@@ -139,15 +139,25 @@ export function curlTrainingSnippet(i: SnippetInput): string | null {
   ].join("\n");
 }
 
+/** Whether `larder get-online --entity k=v1,v2` reads `v` back as the key (lib/cli/commands/retrieval.ts, parseEntityOption). */
+function cliSpells(v: ExampleKey, dtype: string): boolean {
+  const text = String(v);
+  if (text.includes(",")) return false;
+  return dtype !== "string" || !(text === "true" || text === "false" || /^-?\d+\.\d+$/.test(text));
+}
+
 export function cliSnippet(i: SnippetInput): string {
   const e = i.example;
   const sel = "features" in i.selection ? `--features ${shellQuote(i.selection.features.join(","))}` : `--feature-service ${shellQuote(i.selection.featureService)}`;
-  const entity = e.joinKeys.map((k) => `--entity ${shellQuote(`${k.name}=${e.entityRows.map((r) => String(r[k.name])).join(",")}`)}`).join(" ");
+  const rows = e.entityRows.filter((r) => e.joinKeys.every((k) => cliSpells(r[k.name], k.dtype)));
+  const entity = e.joinKeys.map((k) => `--entity ${shellQuote(`${k.name}=${rows.map((r) => String(r[k.name])).join(",")}`)}`).join(" ");
   const lines = [
     `export LARDER_URL=${shellQuote(i.origin)}  # and LARDER_TOKEN`,
     ``,
     `# Latest values (online store)`,
-    `larder get-online --project ${shellQuote(i.project)} ${sel} ${entity}`,
+    rows.length
+      ? `larder get-online --project ${shellQuote(i.project)} ${sel} ${entity}`
+      : `# (--entity cannot spell these keys: a comma, or a string key that reads as true/false/a decimal; the other snippets can)`,
   ];
   if (e.at) {
     lines.push(
