@@ -168,6 +168,18 @@ describe("times outside 0001 … 9999 on every other timestamp input", () => {
     }
   });
 
+  it("odd column names and values in a push (online, offline, both) never 5xx", async () => {
+    for (const [col, v] of [["\u0000", 1], ["\ud800", 1], ["driver_id\u0000", 1], ["conv_rate", "\u0000"], ["conv_rate", "\ud800"]] as const) {
+      for (const to of ["online", "offline", "online_and_offline"]) {
+        const df: Record<string, unknown[]> = { driver_id: [1001], conv_rate: [0.5], acc_rate: [0.5], avg_daily_trips: [1], event_timestamp: ["2024-01-01T00:00:00Z"], created: ["2024-01-01T00:00:00Z"] };
+        df[col] = [v];
+        const res = await callRoute("POST", "/api/v1/projects/{project}/push", { params: { project }, headers: bearer(token), body: { push_source_name: "driver_stats_push_source", df, to } });
+        const text = await res.text();
+        expect(res.status, `${JSON.stringify(col)}=${JSON.stringify(v)} to ${to}: ${text.slice(0, 300)}`).toBeLessThan(500);
+      }
+    }
+  });
+
   it("preview ranges → 400 naming query.start / query.end", async () => {
     for (const t of outside) {
       for (const k of ["start", "end"]) {
