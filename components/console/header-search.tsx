@@ -11,6 +11,7 @@ import { qk } from "@/lib/console/query-keys";
 import { KIND_LABEL, normalizeSearch, searchPageUrl } from "@/lib/console/search";
 import { useDebounced } from "@/lib/console/use-debounced";
 import { Highlight } from "./highlight";
+import { ViewStateBadge } from "./monitoring/health-panel";
 
 const LIST_ID = "header-search-results";
 const HITS = 6;
@@ -125,9 +126,10 @@ export function SearchBox() {
               className={`flex cursor-pointer items-center gap-2 rounded px-2 py-1.5 text-sm ${i === active ? "bg-surface-2" : "hover:bg-surface-2"}`}
             >
               <span className="w-20 shrink-0 text-xs text-fg-subtle">{KIND_LABEL[h.kind] ?? h.kind}</span>
-              <span className="min-w-0 flex-1 truncate font-medium" data-testid="header-search-hit">
+              <span className="min-w-0 flex-1 truncate font-medium" data-testid="header-search-hit" title={h.qualifiedName}>
                 <Highlight text={h.qualifiedName} query={live} />
               </span>
+              {h.state && h.state !== "unknown" ? <ViewStateBadge state={h.state} /> : null}
               <span className="shrink-0 text-xs text-fg-subtle">{h.project}</span>
             </li>
           ))}
