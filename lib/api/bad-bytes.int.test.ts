@@ -4,22 +4,19 @@
 // input that takes one (windows, entity tables, pushed rows, preview ranges).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { disconnectDb } from "../db/client";
+import type { Problem as ApiProblem } from "./problem";
 import { TEST_ORIGIN, callRoute, fillPath, loadRoute } from "../../test/fixtures/api";
-import { bearer, createTestProject, createTestSession, createTestUser } from "../../test/fixtures/auth";
+import { bearer, createTestProject, instanceAdminHeaders } from "../../test/fixtures/auth";
 import { applyTestRepo, driverRepo, tokenFor, uniqueName } from "../../test/support/retrieval";
 
-interface Problem {
-  status: number;
-  detail: string;
-  invalid_params?: { name: string; reason: string }[];
-}
+type Problem = ApiProblem;
 
 let adminHeaders: Record<string, string>;
 let projectName: string;
 
 beforeAll(async () => {
-  const admin = await createTestUser({ isAdmin: true });
-  adminHeaders = { cookie: await createTestSession(admin.id), origin: TEST_ORIGIN };
+  // The instance admin passes every permission, so only the input decides the answer.
+  adminHeaders = await instanceAdminHeaders();
   projectName = (await createTestProject("badbytes")).name;
 });
 

@@ -6,25 +6,20 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { env } from "../config/env";
 import { log } from "../config/log";
 import { disconnectDb } from "../db/client";
+import type { Problem as ApiProblem } from "./problem";
 import type { Endpoint } from "./endpoint";
 import { ALL_ENDPOINTS } from "./endpoints";
 import { TEST_ORIGIN, callRoute, fillPath, loadRoute, pathParamNames } from "../../test/fixtures/api";
-import { createTestProject, createTestSession, createTestUser } from "../../test/fixtures/auth";
+import { createTestProject, instanceAdminHeaders } from "../../test/fixtures/auth";
 
-interface Problem {
-  status: number;
-  code: string;
-  detail: string;
-  invalid_params?: { name: string; reason: string }[];
-}
+type Problem = ApiProblem;
 
 let adminHeaders: Record<string, string>;
 let projectName: string;
 
 beforeAll(async () => {
   // The instance admin passes every permission, so only the input decides the answer.
-  const admin = await createTestUser({ isAdmin: true });
-  adminHeaders = { cookie: await createTestSession(admin.id), origin: TEST_ORIGIN };
+  adminHeaders = await instanceAdminHeaders();
   projectName = (await createTestProject("badinput")).name;
 });
 
