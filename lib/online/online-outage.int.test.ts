@@ -9,6 +9,7 @@ import { resetEnvForTests } from "../config/env";
 import { STORE_RETRY_AFTER_SECONDS } from "../errors/store-unavailable";
 import { closeSharedRedis } from "../redis/connection";
 import { startFeatureServer } from "../api/feature-server";
+import { getFreshCatalog, invalidateCatalog } from "../registry/catalog-cache";
 import { applyTestRepo, driverRepo, tokenFor, uniqueName } from "../../test/support/retrieval";
 
 const project = uniqueName("ret_outage");
@@ -106,6 +107,19 @@ describe("online store outage", () => {
       // ioredis alone would hold it for its 20 reconnect attempts (10 s and more).
       expect(ms).toBeLessThan(5_000);
     }
+  });
+
+  it("still loads a project's catalog from the registry (Postgres), and reloads once Redis answers again", async () => {
+    // Historical retrieval, previews and snippet examples read the catalog, not the online values.
+    invalidateCatalog(project);
+    const down = await getFreshCatalog(project);
+    expect(down.project).toBe(project);
+    expect(down.views.has("driver_hourly_stats")).toBe(true);
+    await pointOnlineAt(LIVE_URL);
+    const up = await getFreshCatalog(project);
+    expect(up).not.toBe(down); // loaded while the current generation was unknown: not reused
+    expect(await getFreshCatalog(project)).toBe(up);
+    await pointOnlineAt("redis://127.0.0.1:3597");
   });
 
   it("answers 200 again once Redis is back, without a restart", async () => {

@@ -128,10 +128,22 @@ export function invalidateCatalog(project: string): void {
   catalogs.delete(project);
 }
 
+/**
+ * The generation of a snapshot loaded while Redis could not say which one is current: no counter
+ * holds it, so the first read that reaches Redis again reloads.
+ */
+const UNKNOWN_GENERATION = "\u0000unknown";
+
 async function loadCatalog(project: string): Promise<ProjectCatalog> {
   // The generation is read BEFORE the registry: an apply committing in between bumps it after
-  // commit, so the next request sees a newer generation and reloads.
-  const generation = await sharedRedis("online").get(registryGenerationKey(project));
+  // commit, so the next request sees a newer generation and reloads. The registry is Postgres: with
+  // the online Redis down, the catalog (and historical retrieval, previews, examples) still loads.
+  let generation: string | null;
+  try {
+    generation = await sharedRedis("online").get(registryGenerationKey(project));
+  } catch {
+    generation = UNKNOWN_GENERATION;
+  }
   const row = await db().project.findUnique({
     where: { name: project },
     select: {
