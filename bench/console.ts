@@ -210,7 +210,9 @@ async function casesOf(project: string, search: string): Promise<Case[]> {
   ];
 }
 
-async function measure(browser: Browser, catalog: string, cases: Case[]): Promise<Row[]> {
+async function measure(browser: Browser, catalog: string, all: Case[]): Promise<Row[]> {
+  const only = process.env.BENCH_CONSOLE_PAGES?.split(",");
+  const cases = only ? all.filter((c) => c.page === FLOOR || only.some((o) => c.page.startsWith(o))) : all;
   const rows: Row[] = [];
   for (const c of cases) {
     // Cold: a new context has no HTTP cache (scripts, styles) and no client state.

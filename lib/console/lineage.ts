@@ -1,6 +1,6 @@
 // Lineage graph for the explorer: normalize the API's nodes and edges, collapse features into
 // their view version (the default; keeps 500-node graphs readable), focus on one node's upstream
-// and downstream, and lay out left-to-right with dagre.
+// and downstream, and lay out left-to-right with dagre (a linear layered layout above 150 nodes).
 import { Graph, layout } from "@dagrejs/dagre";
 
 export type LineageKind = "source" | "entity" | "view" | "feature" | "service" | "model";
@@ -132,8 +132,9 @@ export function focusSubgraph(g: LGraph, focusIds: string[]): LGraph {
 export const NODE_W = 200;
 export const NODE_H = 44;
 
-/** dagre left-to-right layout: node id → top-left position. */
+/** Left-to-right layout: node id → top-left position (dagre, or `layeredLayout` for large graphs). */
 export function layoutGraph(g: LGraph): Map<string, { x: number; y: number }> {
+  if (g.nodes.length > DAGRE_MAX_NODES) return layeredLayout(g);
   const dg = new Graph();
   dg.setGraph({ rankdir: "LR", nodesep: 14, ranksep: 70, marginx: 10, marginy: 10 });
   dg.setDefaultEdgeLabel(() => ({}));
@@ -145,5 +146,64 @@ export function layoutGraph(g: LGraph): Map<string, { x: number; y: number }> {
     const p = dg.node(n.id) as { x: number; y: number };
     pos.set(n.id, { x: p.x - NODE_W / 2, y: p.y - NODE_H / 2 });
   }
+  return pos;
+}
+
+/**
+ * Above this many nodes dagre's layout costs seconds (3.4 s for the 511 nodes of a 500-view
+ * project: bench:console, docs/benchmarks.md), so a layered layout of our own takes over: a node's
+ * column is its longest path from a root, and each column is ordered once by the mean row of its
+ * upstream nodes (barycenter), then by name. Linear in the graph; lineage is a DAG by construction.
+ */
+export const DAGRE_MAX_NODES = 150;
+
+const NODESEP = 14;
+const RANKSEP = 70;
+const MARGIN = 10;
+
+export function layeredLayout(g: LGraph): Map<string, { x: number; y: number }> {
+  const ids = new Set(g.nodes.map((n) => n.id));
+  const inn = new Map<string, string[]>();
+  const out = new Map<string, string[]>();
+  const indegree = new Map<string, number>(g.nodes.map((n) => [n.id, 0]));
+  for (const e of g.edges) {
+    if (!ids.has(e.source) || !ids.has(e.target) || e.source === e.target) continue;
+    (out.get(e.source) ?? out.set(e.source, []).get(e.source)!).push(e.target);
+    (inn.get(e.target) ?? inn.set(e.target, []).get(e.target)!).push(e.source);
+    indegree.set(e.target, indegree.get(e.target)! + 1);
+  }
+  // Longest path from a root, in topological order (Kahn); a node left over by a cycle keeps rank 0.
+  const rank = new Map<string, number>(g.nodes.map((n) => [n.id, 0]));
+  const queue = g.nodes.filter((n) => indegree.get(n.id) === 0).map((n) => n.id);
+  for (let i = 0; i < queue.length; i++) {
+    const id = queue[i];
+    for (const t of out.get(id) ?? []) {
+      rank.set(t, Math.max(rank.get(t)!, rank.get(id)! + 1));
+      indegree.set(t, indegree.get(t)! - 1);
+      if (indegree.get(t) === 0) queue.push(t);
+    }
+  }
+  const columns: LNode[][] = [];
+  for (const n of g.nodes) (columns[rank.get(n.id)!] ??= []).push(n);
+  const row = new Map<string, number>();
+  for (const col of columns) {
+    if (!col) continue;
+    const key = new Map(
+      col.map((n) => {
+        const ups = (inn.get(n.id) ?? []).map((u) => row.get(u)).filter((r): r is number => r !== undefined);
+        return [n.id, ups.length ? ups.reduce((a, b) => a + b, 0) / ups.length : -1];
+      }),
+    );
+    col.sort((a, b) => key.get(a.id)! - key.get(b.id)! || a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+    col.forEach((n, i) => row.set(n.id, i));
+  }
+  const tallest = Math.max(...columns.map((c) => c?.length ?? 0));
+  const pos = new Map<string, { x: number; y: number }>();
+  columns.forEach((col, r) => {
+    if (!col) return;
+    // Columns centred on the tallest one, as dagre centres its ranks.
+    const offset = ((tallest - col.length) * (NODE_H + NODESEP)) / 2;
+    col.forEach((n, i) => pos.set(n.id, { x: MARGIN + r * (NODE_W + RANKSEP), y: MARGIN + offset + i * (NODE_H + NODESEP) }));
+  });
   return pos;
 }
