@@ -1,5 +1,5 @@
 import { PASSWORD, emailOf } from "./support/env";
-import { expect, hydrated, shot, test } from "./support/fixtures";
+import { expect, hydrated, shot, signIn, test } from "./support/fixtures";
 
 test("signs in with the form, lands on the projects, signs out", async ({ page, seed }) => {
   await page.goto("/projects");
@@ -62,4 +62,16 @@ test("a deep link survives the sign-in", async ({ page }) => {
   await page.getByRole("button", { name: /sign in/i }).click();
   await expect(page).toHaveURL(/\/projects\/retail\/feature-views\/customer_profile\?tab=definition$/);
   await expect(page.getByRole("heading", { level: 1 })).toContainText("customer_profile");
+});
+
+test("a session that ends while a page is open sends the next read back to the sign-in with the page as next", async ({ page, seed }) => {
+  await signIn(page, "admin");
+  await page.goto(`/projects/${seed.project}`);
+  await expect(page.getByRole("heading", { level: 1, name: seed.project })).toBeVisible();
+  // Signed out elsewhere (another tab): the cookie this page holds no longer signs in.
+  expect((await page.request.post("/api/v1/auth/logout")).ok()).toBe(true);
+  const box = page.getByRole("combobox", { name: /Search features, views/ }).or(page.getByLabel(/Search features, views/)).first();
+  await hydrated(box);
+  await box.fill("spend");
+  await expect(page).toHaveURL(new RegExp(`/login\\?next=${encodeURIComponent(`/projects/${seed.project}`)}`));
 });
