@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { callRoute, json } from "../../test/fixtures/api";
 import { addTestMember, cookie, createTestSession, createTestUser } from "../../test/fixtures/auth";
-import { seedRetailCatalog } from "../../test/fixtures/catalog";
+import { createService, seedRetailCatalog } from "../../test/fixtures/catalog";
 import type { LineageGraph } from "./lineage-schema";
 
 let project: string;
@@ -12,6 +12,10 @@ let headers: Record<string, string>;
 beforeAll(async () => {
   const seeded = await seedRetailCatalog("lineage");
   project = seeded.project.name;
+  // Two more services: one takes a whole view (`*`), one names a feature the latest version no
+  // longer has (an unpinned ref resolves to the latest version, so it draws no edge).
+  await createService(seeded.project.id, "profile_all", [{ viewId: seeded.profile.id, view: "customer_profile", version: null, feature: "*" }]);
+  await createService(seeded.project.id, "dangling", [{ viewId: seeded.spend.id, view: "customer_spend", version: null, feature: "amount_count_7d" }]);
   const u = await createTestUser();
   await addTestMember(seeded.project.id, u.id, "viewer");
   headers = cookie(await createTestSession(u.id));
@@ -45,6 +49,8 @@ describe("project lineage", () => {
         "feature:customer_profile@v1:age",
         "feature:customer_profile@v1:segment",
         "feature_service:churn_v1",
+        "feature_service:profile_all",
+        "feature_service:dangling",
         "model:churn_model",
       ].sort(),
     );
@@ -65,14 +71,53 @@ describe("project lineage", () => {
       expect(edges.has(e), e).toBe(true);
     }
     expect(edges.has("feature:customer_spend@v1:amount_sum_7d -> feature_service:churn_v1")).toBe(false);
-    // 3 source→version, 3 entity→version, 7 version→feature, 3 feature→service, 1 service→model
-    expect(g.edges).toHaveLength(3 + 3 + 7 + 3 + 1);
+    // 3 source→version, 3 entity→version, 7 version→feature, 3 + 2 feature→service, 1 service→model
+    expect(g.edges).toHaveLength(3 + 3 + 7 + 3 + 2 + 1);
+    expect([...edges].filter((e) => e.endsWith("feature_service:dangling"))).toEqual([]);
     const v1 = g.nodes.find((n) => n.id === "feature_view:customer_spend@v1")!;
     expect(v1).toMatchObject({ kind: "feature_view", name: "customer_spend", label: "customer_spend v1", version: 1, isLatest: false, archived: false });
     expect(v1.href).toContain("/feature-views/customer_spend?version=1");
     // every edge joins two nodes of the graph
     const nodeIds = new Set(g.nodes.map((n) => n.id));
     expect(g.edges.every((e) => nodeIds.has(e.source) && nodeIds.has(e.target))).toBe(true);
+  });
+
+  it("folds features into their view versions, except the views asked for, with the same paths", async () => {
+    const get = async (query: Record<string, string>) => {
+      const res = await callRoute("GET", "/api/v1/projects/{project}/lineage", { params: { project }, query, headers });
+      expect(res.status).toBe(200);
+      return json<LineageGraph>(res);
+    };
+    const full = await get({});
+    // The oracle: fold the full graph by hand. A hidden feature's edges to services start at its version.
+    const fold = (g: LineageGraph, expand: Set<string>) => {
+      const hidden = new Map(g.nodes.filter((n) => n.kind === "feature" && !expand.has(n.view!)).map((n) => [n.id, `feature_view:${n.view}@v${n.version}`]));
+      const e = new Set<string>();
+      for (const x of g.edges) if (!hidden.has(x.target)) e.add(`${hidden.get(x.source) ?? x.source} -> ${x.target}`);
+      return { ids: g.nodes.filter((n) => !hidden.has(n.id)).map((n) => n.id).sort(), edges: e };
+    };
+    for (const expand of [[], ["customer_spend"], ["customer_profile", "customer_spend"], ["no_such_view"]]) {
+      const g = await get({ features: "folded", ...(expand.length ? { expand: expand.join(",") } : {}) });
+      const want = fold(full, new Set(expand));
+      expect(ids(g), expand.join()).toEqual(want.ids);
+      expect(edgeSet(g), expand.join()).toEqual(want.edges);
+    }
+    const folded = await get({ features: "folded" });
+    expect(folded.nodes.filter((n) => n.kind === "feature")).toEqual([]);
+    expect(folded.nodes.find((n) => n.id === "feature_view:customer_spend@v2")?.featureCount).toBe(3);
+    expect(folded.nodes.find((n) => n.id === "feature_view:customer_spend@v1")?.featureCount).toBe(2);
+    // the same counts in the full graph, and the nodes otherwise identical
+    expect(full.nodes.find((n) => n.id === "feature_view:customer_spend@v1")).toEqual(folded.nodes.find((n) => n.id === "feature_view:customer_spend@v1"));
+    expect(edgeSet(folded).has("feature_view:customer_spend@v1 -> feature_service:churn_v1")).toBe(true);
+    expect(edgeSet(folded).has("feature_view:customer_profile@v1 -> feature_service:profile_all")).toBe(true);
+    expect([...edgeSet(folded)].filter((e) => e.endsWith("feature_service:dangling"))).toEqual([]);
+  });
+
+  it("refuses a bad features value with what to write", async () => {
+    const res = await callRoute("GET", "/api/v1/projects/{project}/lineage", { params: { project }, query: { features: "some" }, headers });
+    expect(res.status).toBe(400);
+    expect(res.headers.get("content-type")).toContain("application/problem+json");
+    expect(JSON.stringify(await res.json())).toContain("features must be all or folded");
   });
 
   it("shows archived objects only when asked", async () => {

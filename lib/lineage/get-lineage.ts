@@ -20,19 +20,65 @@ export const nodeIds = {
 
 const ALL_FEATURES = new Set(["*", ""]);
 
-export async function getLineage(project: ProjectRef, opts: { includeArchived?: boolean } = {}): Promise<LineageGraph> {
+export interface LineageOptions {
+  includeArchived?: boolean;
+  /** "folded": feature nodes only for the views in `expand` (the console's default view of big projects). */
+  features?: "all" | "folded";
+  expand?: readonly string[];
+}
+
+/**
+ * The project graph. Folded, a view version's hidden features are only counted (featureCount) and a
+ * feature service that uses any of them gets an edge from the version node instead: the graph of a
+ * 500-view, 10,000-feature project is ~500 nodes instead of ~10,500 (docs/search-and-lineage.md).
+ */
+export async function getLineage(project: ProjectRef, opts: LineageOptions = {}): Promise<LineageGraph> {
   const active = opts.includeArchived ? { projectId: project.id } : { projectId: project.id, archivedAt: null };
   const [sources, entities, views, services, models] = await Promise.all([
-    db().source.findMany({ where: { projectId: project.id }, orderBy: { name: "asc" } }),
-    db().entity.findMany({ where: { projectId: project.id }, orderBy: { name: "asc" } }),
+    db().source.findMany({ where: { projectId: project.id }, orderBy: { name: "asc" }, select: { name: true, archivedAt: true } }),
+    db().entity.findMany({ where: { projectId: project.id }, orderBy: { name: "asc" }, select: { name: true, archivedAt: true } }),
     db().featureView.findMany({
       where: active,
       orderBy: { name: "asc" },
-      include: { versions: { orderBy: { version: "asc" }, include: { features: { orderBy: { position: "asc" } } } } },
+      select: {
+        id: true,
+        name: true,
+        latestVersion: true,
+        archivedAt: true,
+        versions: {
+          orderBy: { version: "asc" },
+          select: { id: true, version: true, sourceName: true, entityNames: true, _count: { select: { features: true } } },
+        },
+      },
     }),
     db().featureService.findMany({ where: active, orderBy: { name: "asc" }, include: { features: { orderBy: { position: "asc" } } } }),
     db().model.findMany({ where: active, orderBy: { name: "asc" }, include: { featureServices: true } }),
   ]);
+  const folded = opts.features === "folded";
+  const expanded = new Set(opts.expand ?? []);
+  const showsFeatures = (view: string) => !folded || expanded.has(view);
+
+  // Feature names only where they are drawn or a service names one of them.
+  const viewById = new Map(views.map((v) => [v.id, v]));
+  const versionOf = (viewId: string, version: number | null) => {
+    const v = viewById.get(viewId);
+    const ver = v?.versions.find((x) => x.version === (version ?? v.latestVersion));
+    return v && ver ? { v, ver } : null;
+  };
+  const needNames = new Set<string>();
+  for (const v of views) if (showsFeatures(v.name)) for (const ver of v.versions) needNames.add(ver.id);
+  for (const s of services) {
+    for (const ref of s.features) {
+      const hit = ALL_FEATURES.has(ref.featureName) ? null : versionOf(ref.featureViewId, ref.version);
+      if (hit) needNames.add(hit.ver.id);
+    }
+  }
+  const featureRows = needNames.size
+    ? await db().feature.findMany({ where: { versionId: { in: [...needNames] } }, select: { versionId: true, name: true }, orderBy: [{ versionId: "asc" }, { position: "asc" }] })
+    : [];
+  const featuresOf = new Map<string, string[]>();
+  for (const f of featureRows) (featuresOf.get(f.versionId) ?? featuresOf.set(f.versionId, []).get(f.versionId)!).push(f.name);
+
   const p = project.name;
   const nodes = new Map<string, LineageNode>();
   const edges = new Map<string, LineageEdge>();
@@ -63,7 +109,6 @@ export async function getLineage(project: ProjectRef, opts: { includeArchived?: 
   for (const s of sources) if (opts.includeArchived || !s.archivedAt) ensureSource(s.name);
   for (const e of entities) if (opts.includeArchived || !e.archivedAt) ensureEntity(e.name);
 
-  const viewById = new Map(views.map((v) => [v.id, v]));
   for (const v of views) {
     const archived = v.archivedAt !== null;
     for (const ver of v.versions) {
@@ -77,22 +122,24 @@ export async function getLineage(project: ProjectRef, opts: { includeArchived?: 
         version: ver.version,
         archived,
         isLatest,
+        featureCount: ver._count.features,
         href: hrefs.featureViewVersion(p, v.name, ver.version),
       });
       addEdge(ensureSource(ver.sourceName), vid);
       for (const e of ver.entityNames) addEdge(ensureEntity(e), vid);
-      for (const f of ver.features) {
-        const fid = nodeIds.feature(v.name, ver.version, f.name);
+      if (!showsFeatures(v.name)) continue;
+      for (const name of featuresOf.get(ver.id) ?? []) {
+        const fid = nodeIds.feature(v.name, ver.version, name);
         nodes.set(fid, {
           id: fid,
           kind: "feature",
-          name: f.name,
-          label: f.name,
+          name,
+          label: name,
           version: ver.version,
           view: v.name,
           archived,
           isLatest,
-          href: hrefs.feature(p, v.name, ver.version, f.name),
+          href: hrefs.feature(p, v.name, ver.version, name),
         });
         addEdge(vid, fid);
       }
@@ -103,23 +150,28 @@ export async function getLineage(project: ProjectRef, opts: { includeArchived?: 
     const sid = nodeIds.featureService(s.name);
     nodes.set(sid, { id: sid, kind: "feature_service", name: s.name, label: s.name, archived: s.archivedAt !== null, href: hrefs.featureService(p, s.name) });
     for (const ref of s.features) {
-      const v = viewById.get(ref.featureViewId);
-      if (!v) continue; // the view is archived and archived objects are hidden
-      const version = ref.version ?? v.latestVersion;
-      const ver = v.versions.find((x) => x.version === version);
-      if (!ver) continue;
-      const names = ALL_FEATURES.has(ref.featureName) ? ver.features.map((f) => f.name) : [ref.featureName];
+      const hit = versionOf(ref.featureViewId, ref.version); // none: the view is archived and archived objects are hidden
+      if (!hit) continue;
+      const { v, ver } = hit;
+      if (!showsFeatures(v.name)) {
+        // Folded: the version node stands for its features.
+        const uses = ALL_FEATURES.has(ref.featureName) ? ver._count.features > 0 : (featuresOf.get(ver.id) ?? []).includes(ref.featureName);
+        if (uses) addEdge(nodeIds.featureView(v.name, ver.version), sid);
+        continue;
+      }
+      const names = ALL_FEATURES.has(ref.featureName) ? (featuresOf.get(ver.id) ?? []) : [ref.featureName];
       for (const n of names) {
-        const fid = nodeIds.feature(v.name, version, n);
+        const fid = nodeIds.feature(v.name, ver.version, n);
         if (nodes.has(fid)) addEdge(fid, sid);
       }
     }
   }
+  const serviceById = new Map(services.map((s) => [s.id, s]));
   for (const m of models) {
     const mid = nodeIds.model(m.name);
     nodes.set(mid, { id: mid, kind: "model", name: m.name, label: m.name, archived: m.archivedAt !== null, href: hrefs.model(p, m.name) });
     for (const link of m.featureServices) {
-      const svc = services.find((s) => s.id === link.serviceId);
+      const svc = serviceById.get(link.serviceId);
       if (svc) addEdge(nodeIds.featureService(svc.name), mid);
     }
   }

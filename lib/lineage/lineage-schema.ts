@@ -24,6 +24,8 @@ export const LineageNode = z
     /** feature_view and feature nodes: whether this is the latest version of the view. */
     isLatest: z.boolean().optional(),
     href: z.string(),
+    /** feature_view nodes: how many features the version has (shown or folded). */
+    featureCount: z.number().int().optional(),
     /** Latest-version feature_view and feature nodes: the view's monitoring state (docs/monitoring.md). */
     state: z.enum(["fresh", "stale", "failing", "unknown"]).optional(),
   })
@@ -51,6 +53,24 @@ export const LineageQuery = z
       .meta({ description: "Also include archived objects." }),
   })
   .strict();
+
+/** The project graph's query: the node lineage's plus whether feature nodes are folded into their views. */
+export const ProjectLineageQuery = LineageQuery.extend({
+  features: z
+    .enum(["all", "folded"], { message: "features must be all or folded" })
+    .default("all")
+    .meta({
+      description:
+        "all = a node per feature of every view version; folded = feature nodes only for the views named in expand, the others' features counted on their version node (featureCount) and their edges to feature services drawn from the version node.",
+    }),
+  expand: z
+    .string()
+    .max(20_000, "expand is too long: name at most a few hundred views")
+    .optional()
+    .transform((v) => [...new Set((v ?? "").split(",").map((x) => x.trim()).filter(Boolean))])
+    .meta({ description: "With features=folded: comma-separated view names whose feature nodes are shown." }),
+});
+export type ProjectLineageQuery = z.output<typeof ProjectLineageQuery>;
 
 export const NodeLineageQuery = LineageQuery.extend({
   direction: z

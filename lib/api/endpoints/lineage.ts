@@ -1,7 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { endpoint, type Endpoint } from "../endpoint";
-import { LineageGraph, LineageQuery, NodeLineageQuery } from "../../lineage/lineage-schema";
+import { LineageGraph, NodeLineageQuery, ProjectLineageQuery } from "../../lineage/lineage-schema";
 
 const ProjectParam = z.object({ project: z.string().min(1) });
 
@@ -10,10 +10,10 @@ export const getProjectLineage = endpoint({
   method: "GET",
   path: "/api/v1/projects/{project}/lineage",
   permission: "catalog.read",
-  summary: "The whole lineage graph of a project: source → view version → feature → feature service → model (and entity → view version).",
+  summary: "The whole lineage graph of a project: source → view version → feature → feature service → model (and entity → view version); features=folded folds feature nodes into their view versions except for the views in expand.",
   tags: ["lineage"],
   params: ProjectParam,
-  query: LineageQuery,
+  query: ProjectLineageQuery,
   response: LineageGraph,
 });
 
