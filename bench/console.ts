@@ -281,6 +281,12 @@ async function main() {
       await new Promise((r) => setTimeout(r, 500));
     }
 
+    if (process.env.BENCH_CONSOLE_HOLD) {
+      // Profiling: keep the seeded server up (sign in as bench@example.com / bench-password) until Ctrl-C.
+      console.log(`holding ${BASE} (projects bench and ${acme.name}); Ctrl-C ends`);
+      await new Promise<void>((resolve) => process.once("SIGINT", () => resolve()));
+      return;
+    }
     const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
     const rows = [
       ...(await measure(browser, "10,000 features", await casesOf("bench", "customer"))),

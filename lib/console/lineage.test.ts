@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DAGRE_MAX_NODES, NODE_H, collapseFeatures, focusKey, focusSubgraph, layoutGraph, normalizeLineage } from "./lineage";
+import { DAGRE_MAX_NODES, NODE_H, OPENING_ZOOM, collapseFeatures, focusKey, focusSubgraph, layoutGraph, normalizeLineage, openingViewport } from "./lineage";
 
 const raw = {
   nodes: [
@@ -99,6 +99,29 @@ describe("lineage", () => {
     // Depths: sources and the entity, then views, then the service, then the model.
     expect(new Set([pos.get("s0")!.x, pos.get("e")!.x]).size).toBe(1);
     expect(pos.get("svc")!.x).toBeLessThan(pos.get("m")!.x);
+    // Every column starts at the top, so the opening corner shows the first nodes of each.
+    for (const ys of byColumn.values()) expect(ys[0]).toBe(Math.min(...[...pos.values()].map((p) => p.y)));
+    // Too tall to read when fitted (500 rows): it opens readable at its top-left corner.
+    const canvas = { width: 1140, height: 630 };
+    const o = openingViewport(pos, canvas);
+    expect(o).toMatchObject({ fit: false, zoom: OPENING_ZOOM });
+    if (o.fit) throw new Error("unreachable");
+    const minX = Math.min(...[...pos.values()].map((p) => p.x));
+    const minY = Math.min(...[...pos.values()].map((p) => p.y));
+    expect(minX * o.zoom + o.x).toBe(24);
+    expect(minY * o.zoom + o.y).toBe(24);
+    const onScreen = [...pos.values()].filter((p) => p.x * o.zoom + o.x < canvas.width && p.y * o.zoom + o.y < canvas.height);
+    expect(onScreen.length).toBeGreaterThan(5);
+    expect(onScreen.length).toBeLessThan(60);
+  });
+  it("fits every graph up to the dagre size, however small the canvas, and a large one that reads fitted", () => {
+    const small = layoutGraph(collapseFeatures(g, new Set()));
+    expect(openingViewport(small, { width: 1140, height: 630 })).toEqual({ fit: true });
+    expect(openingViewport(small, { width: 100, height: 100 })).toEqual({ fit: true });
+    const wide = new Map(Array.from({ length: DAGRE_MAX_NODES + 1 }, (_, i) => [`n${i}`, { x: (i % 20) * 10, y: Math.floor(i / 20) * 10 }]));
+    expect(openingViewport(wide, { width: 1140, height: 630 })).toEqual({ fit: true });
+    expect(openingViewport(new Map(), { width: 1140, height: 630 })).toEqual({ fit: true });
+    expect(openingViewport(small, { width: 0, height: 0 })).toEqual({ fit: true });
   });
   it("lays out a large graph with a cycle without losing a node", () => {
     const cyc = normalizeLineage({

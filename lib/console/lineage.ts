@@ -13,7 +13,7 @@ export interface LNode {
   view: string | null;
   version: number | null;
   href: string | null;
-  /** Features folded into a collapsed view node. */
+  /** The view version's features (folded or shown): from the API, or counted when folded here. */
   featureCount?: number;
   latest?: boolean;
   /** The view's monitoring state (latest-version view and feature nodes): fresh | stale | failing | unknown. */
@@ -62,6 +62,7 @@ export function normalizeLineage(raw: unknown): LGraph {
         view: view === null || view === undefined ? null : String(view),
         version: version === null || version === undefined ? null : Number(version),
         href: typeof get("href") === "string" ? (get("href") as string) : null,
+        ...(typeof get("featureCount") === "number" ? { featureCount: get("featureCount") as number } : {}),
         latest: get("isLatest") === undefined ? (get("latest") === undefined ? undefined : Boolean(get("latest"))) : Boolean(get("isLatest")),
         ...(typeof get("state") === "string" ? { state: get("state") as string } : {}),
       };
@@ -100,7 +101,7 @@ export function collapseFeatures(g: LGraph, expanded: Set<string>): LGraph {
       for (const t of outOf.get(f) ?? []) if (!hidden.has(t)) add(v, t);
     }
   }
-  const nodes = g.nodes.filter((n) => !hidden.has(n.id)).map((n) => (counts.has(n.id) ? { ...n, featureCount: counts.get(n.id) } : byId.get(n.id)!));
+  const nodes = g.nodes.filter((n) => !hidden.has(n.id)).map((n) => (counts.has(n.id) ? { ...n, featureCount: n.featureCount ?? counts.get(n.id) } : byId.get(n.id)!));
   return { nodes, edges: [...edges.values()] };
 }
 
@@ -197,13 +198,43 @@ export function layeredLayout(g: LGraph): Map<string, { x: number; y: number }> 
     col.sort((a, b) => key.get(a.id)! - key.get(b.id)! || a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
     col.forEach((n, i) => row.set(n.id, i));
   }
-  const tallest = Math.max(...columns.map((c) => c?.length ?? 0));
   const pos = new Map<string, { x: number; y: number }>();
   columns.forEach((col, r) => {
     if (!col) return;
-    // Columns centred on the tallest one, as dagre centres its ranks.
-    const offset = ((tallest - col.length) * (NODE_H + NODESEP)) / 2;
-    col.forEach((n, i) => pos.set(n.id, { x: MARGIN + r * (NODE_W + RANKSEP), y: MARGIN + offset + i * (NODE_H + NODESEP) }));
+    // Columns start at the top (dagre centres them): a large graph opens at its top-left corner
+    // (`openingViewport`), where every column then has its first nodes.
+    col.forEach((n, i) => pos.set(n.id, { x: MARGIN + r * (NODE_W + RANKSEP), y: MARGIN + i * (NODE_H + NODESEP) }));
   });
   return pos;
+}
+
+/** Below this zoom a node's text cannot be read (12 px type at 0.4 is under 5 px). */
+export const READABLE_ZOOM = 0.4;
+/** The zoom a graph too large to fit readably opens at. */
+export const OPENING_ZOOM = 0.75;
+
+/**
+ * How the canvas first shows a laid-out graph: fitted, unless it is a large graph (the layered
+ * layout's size, above DAGRE_MAX_NODES) that would fit only below a readable zoom; that one opens
+ * at OPENING_ZOOM on its top-left corner (the minimap and the fit button show the rest). Fitting a
+ * 500-view column drew every node at 5% (unreadable) and cost the first paint of ~230 nodes;
+ * opening readable draws the ~25 nodes on screen (React Flow's onlyRenderVisibleElements).
+ * Smaller graphs are always fitted: unfolding a view's features must show them all.
+ */
+export function openingViewport(
+  pos: Map<string, { x: number; y: number }>,
+  canvas: { width: number; height: number },
+  padding = 24,
+): { fit: true } | { fit: false; x: number; y: number; zoom: number } {
+  if (pos.size <= DAGRE_MAX_NODES || canvas.width <= 0 || canvas.height <= 0) return { fit: true };
+  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+  for (const p of pos.values()) {
+    minX = Math.min(minX, p.x);
+    minY = Math.min(minY, p.y);
+    maxX = Math.max(maxX, p.x + NODE_W);
+    maxY = Math.max(maxY, p.y + NODE_H);
+  }
+  const fitZoom = Math.min((canvas.width - 2 * padding) / (maxX - minX), (canvas.height - 2 * padding) / (maxY - minY));
+  if (fitZoom >= READABLE_ZOOM) return { fit: true };
+  return { fit: false, x: padding - minX * OPENING_ZOOM, y: padding - minY * OPENING_ZOOM, zoom: OPENING_ZOOM };
 }

@@ -18,7 +18,8 @@ export const qk = {
   preview: (p: string, view: string, version: number, query: Q) => ["project", p, "preview", view, version, query] as const,
   exampleEntities: (p: string, query: Q) => ["project", p, "example-entities", query] as const,
   sourcePreview: (p: string, source: string) => ["project", p, "source-preview", source] as const,
-  lineage: (p: string) => ["project", p, "lineage"] as const,
+  /** `expand`: the views whose feature nodes are fetched (the rest come folded). */
+  lineage: (p: string, expand = "") => ["project", p, "lineage", expand] as const,
   search: (query: Q) => ["search", query] as const,
   jobs: (query: Q = {}) => ["jobs", query] as const,
   allJobs: () => ["jobs"] as const,

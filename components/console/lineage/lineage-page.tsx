@@ -1,18 +1,20 @@
 "use client";
 // Lineage explorer: sources → view versions → features → services → models, laid out by dagre.
-// Features are folded into their view by default (expand per view); `?focus=view:x` shows only
-// one node's upstream and downstream. Click a node to select it, double-click (or Open) to go to it.
+// Features are folded into their view by default and the API sends them folded (features=folded):
+// only the views in `?expand=` come with their feature nodes, so a 10,000-feature project loads
+// ~500 nodes. `?focus=view:x` shows only one node's upstream and downstream. Click a node to
+// select it, double-click (or Open) to go to it.
 import "@xyflow/react/dist/style.css";
-import { Background, Controls, Handle, MiniMap, Position, ReactFlow, type Edge, type Node, type NodeProps, type ReactFlowInstance } from "@xyflow/react";
-import { useQuery } from "@tanstack/react-query";
+import { Background, Controls, Handle, MiniMap, Position, ReactFlow, type Edge, type Node, type NodeHandle, type NodeProps, type ReactFlowInstance } from "@xyflow/react";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { clsx } from "clsx";
-import { memo, useEffect, useMemo, useRef, useState } from "react";
+import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { Boxes, Database, Layers, Package, Sparkles, Users } from "lucide-react";
 import { api } from "@/lib/console/api-client";
 import { plural } from "@/lib/console/format";
 import { links } from "@/lib/console/links";
-import { NODE_H, NODE_W, collapseFeatures, focusKey, focusSubgraph, layoutGraph, normalizeLineage, type LNode, type LineageKind } from "@/lib/console/lineage";
+import { NODE_H, NODE_W, collapseFeatures, focusKey, focusSubgraph, layoutGraph, normalizeLineage, openingViewport, type LNode, type LineageKind } from "@/lib/console/lineage";
 import { qk } from "@/lib/console/query-keys";
 import { useUrlState } from "@/lib/console/use-url-state";
 import { Button } from "../../ui/button";
@@ -97,22 +99,41 @@ const LineageNode = memo(function LineageNode({ data, selected }: NodeProps<Node
 
 const nodeTypes = { lineage: LineageNode };
 
+const EDGE_OPTIONS = { interactionWidth: 0, focusable: false, selectable: false } as const;
+
+const SIZE = { width: NODE_W, height: NODE_H };
+
+/** Where LineageNode's two handles sit (6 px, centred on the left and right edges). */
+const HANDLE = 6;
+const HANDLES: NodeHandle[] = [
+  { type: "target", position: Position.Left, x: -HANDLE / 2, y: (NODE_H - HANDLE) / 2, width: HANDLE, height: HANDLE },
+  { type: "source", position: Position.Right, x: NODE_W - HANDLE / 2, y: (NODE_H - HANDLE) / 2, width: HANDLE, height: HANDLE },
+];
+
 export function LineagePage({ project }: { project: string }) {
   const router = useRouter();
   const [s, set] = useUrlState(["focus", "expand"] as const);
   const [selected, setSelected] = useState<LNode | null>(null);
-  const q = useQuery({
-    queryKey: qk.lineage(project),
-    queryFn: async ({ signal }) => normalizeLineage(await api.get(`/api/v1/projects/${encodeURIComponent(project)}/lineage`, undefined, signal)),
-  });
   const expanded = useMemo(() => new Set(s.expand ? s.expand.split(",") : []), [s.expand]);
+  // A focused feature must be visible, so its view is expanded too.
+  const fetchExpand = useMemo(() => {
+    const exp = new Set(expanded);
+    if (s.focus.startsWith("feature:")) exp.add(s.focus.split(":")[1]);
+    return [...exp].filter(Boolean).sort().join(",");
+  }, [expanded, s.focus]);
+  const q = useQuery({
+    queryKey: qk.lineage(project, fetchExpand),
+    queryFn: async ({ signal }) =>
+      normalizeLineage(
+        await api.get(`/api/v1/projects/${encodeURIComponent(project)}/lineage`, { features: "folded", expand: fetchExpand || undefined }, signal),
+      ),
+    // Unfolding a view keeps the current graph on screen until the bigger one arrives.
+    placeholderData: keepPreviousData,
+  });
   const view = useMemo(() => {
     if (!q.data) return null;
     const full = q.data;
-    // A focused feature must be visible, so expand its view.
-    const exp = new Set(expanded);
-    if (s.focus.startsWith("feature:")) exp.add(s.focus.split(":")[1]);
-    const collapsed = collapseFeatures(full, exp);
+    const collapsed = collapseFeatures(full, new Set(fetchExpand.split(",")));
     let focusIds = collapsed.nodes.filter((n) => focusKey(n) === s.focus).map((n) => n.id);
     if (s.focus.startsWith("view:") && focusIds.length > 1) {
       // Focus on a view = its latest version unless a version is given.
@@ -128,12 +149,20 @@ export function LineagePage({ project }: { project: string }) {
       position: pos.get(n.id)!,
       width: NODE_W,
       height: NODE_H,
+      // Known size and handle places: React Flow otherwise draws every node once to measure it,
+      // even with onlyRenderVisibleElements (all 511 nodes of a 500-view project on first paint);
+      // `measured` also lets fitView run while nodes off screen have never been drawn.
+      measured: SIZE,
+      handles: HANDLES,
       data: { node: n, focused: focusSet.has(n.id), label: nodeLabel(n) },
       ariaLabel: `${KIND_STYLE[n.kind].label} ${nodeLabel(n)}`,
     }));
     const edges: Edge[] = g.edges.map((e) => ({ id: `${e.source}->${e.target}`, source: e.source, target: e.target, style: { stroke: "var(--line-strong)" } }));
-    return { nodes, edges, graph: g, total: full.nodes.length, focusMissing: !!s.focus && focusIds.length === 0 };
-  }, [q.data, expanded, s.focus]);
+    // Folded features count towards the whole graph's size.
+    const unfolded = new Set(full.nodes.filter((n) => n.kind === "feature").map((n) => `${n.view}@${n.version}`));
+    const foldedFeatures = full.nodes.reduce((sum, n) => sum + (n.kind === "view" && !unfolded.has(`${n.view}@${n.version}`) ? (n.featureCount ?? 0) : 0), 0);
+    return { nodes, edges, graph: g, pos, total: full.nodes.length + foldedFeatures, focusMissing: !!s.focus && focusIds.length === 0 };
+  }, [q.data, fetchExpand, s.focus]);
 
   // The selected node, and everything up- and downstream of it, stand out; the rest fades.
   const selectedId = selected && view?.graph.nodes.some((n) => n.id === selected.id) ? selected.id : null;
@@ -153,12 +182,33 @@ export function LineagePage({ project }: { project: string }) {
     };
   }, [view, selectedId]);
 
-  // Unfolding features or changing the focus changes the graph's size: fit it to the canvas again.
+  // Unfolding features or changing the focus changes the graph's size: once the graph for the new
+  // state has arrived (not the previous one kept on screen meanwhile), fit it to the canvas again.
+  // A graph too big to fit readably opens at a readable zoom on its top-left corner instead
+  // (openingViewport): the canvas's size is measured before React Flow first draws.
   const flow = useRef<ReactFlowInstance<Node<LineageNodeData>> | null>(null);
+  const canvasRef = useRef<HTMLDivElement | null>(null);
+  const [canvas, setCanvas] = useState<{ width: number; height: number } | null>(null);
+  const hasData = !!q.data;
+  useLayoutEffect(() => {
+    const el = canvasRef.current;
+    if (el) setCanvas({ width: el.clientWidth, height: el.clientHeight });
+  }, [hasData]);
+  const opening = useMemo(() => (view && canvas ? openingViewport(view.pos, canvas) : null), [view, canvas]);
+  const fitKey = q.isPlaceholderData || !q.data ? null : `${fetchExpand}|${s.focus}`;
   useEffect(() => {
-    const t = setTimeout(() => void flow.current?.fitView({ duration: 200 }), 50);
+    if (fitKey === null) return;
+    const t = setTimeout(() => {
+      const el = canvasRef.current;
+      if (!flow.current || !el || !view) return;
+      const o = openingViewport(view.pos, { width: el.clientWidth, height: el.clientHeight });
+      if (o.fit) void flow.current.fitView({ duration: 200 });
+      else void flow.current.setViewport({ x: o.x, y: o.y, zoom: o.zoom }, { duration: 200 });
+    }, 50);
     return () => clearTimeout(t);
-  }, [s.expand, s.focus]);
+    // Only when the state shown changes (the graph object also changes with monitoring refreshes).
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [fitKey]);
 
   const toggleExpand = (viewName: string) => {
     const next = new Set(expanded);
@@ -197,14 +247,16 @@ export function LineagePage({ project }: { project: string }) {
             {view?.focusMissing ? <p className="mb-2 text-sm text-fg-muted">“{s.focus}” is not in the lineage graph; showing everything.</p> : null}
             <p className="mb-2 text-xs text-fg-muted" role="status">
               {s.focus ? `Focused on ${s.focus}: ` : ""}
-              {view?.nodes.length} of {plural(view?.total ?? 0, "node")} shown{expanded.size === 0 ? " (features folded into their views)" : ""}.
+              {view?.nodes.length} of {plural(view?.total ?? 0, "node")} shown{fetchExpand ? "" : " (features folded into their views)"}.
             </p>
-            <div className="h-[70vh] overflow-hidden rounded-lg border border-line bg-canvas" data-testid="lineage-canvas">
+            <div ref={canvasRef} className="h-[70vh] overflow-hidden rounded-lg border border-line bg-canvas" data-testid="lineage-canvas">
+              {opening ? (
               <ReactFlow
                 nodes={shown?.nodes ?? []}
                 edges={shown?.edges ?? []}
                 nodeTypes={nodeTypes}
-                fitView
+                fitView={opening.fit}
+                defaultViewport={opening.fit ? undefined : { x: opening.x, y: opening.y, zoom: opening.zoom }}
                 onInit={(instance) => {
                   flow.current = instance;
                 }}
@@ -213,6 +265,10 @@ export function LineagePage({ project }: { project: string }) {
                 minZoom={0.05}
                 nodesDraggable={false}
                 nodesConnectable={false}
+                // Edges are drawn, not used: no tab stop and no invisible 20 px hit path per edge
+                // (a 500-view project has 1,000 edges).
+                edgesFocusable={false}
+                defaultEdgeOptions={EDGE_OPTIONS}
                 onlyRenderVisibleElements
                 onNodeClick={(_, n) => setSelected((n.data as LineageNodeData).node)}
                 onNodeDoubleClick={(_, n) => {
@@ -225,6 +281,7 @@ export function LineagePage({ project }: { project: string }) {
                 <Controls showInteractive={false} />
                 <MiniMap pannable zoomable nodeColor={(n) => KIND_STYLE[(n.data as LineageNodeData).node.kind].mini} maskColor="rgb(100 116 139 / 0.15)" />
               </ReactFlow>
+              ) : null}
             </div>
             {selected ? (
               <div role="dialog" aria-label={`Selected ${nodeLabel(selected)}`} className="absolute top-10 right-3 z-10 w-64 rounded-lg border border-line bg-surface p-3 text-sm shadow-lg">
