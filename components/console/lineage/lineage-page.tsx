@@ -249,6 +249,45 @@ export function LineagePage({ project }: { project: string }) {
               {s.focus ? `Focused on ${s.focus}: ` : ""}
               {view?.nodes.length} of {plural(view?.total ?? 0, "node")} shown{fetchExpand ? "" : " (features folded into their views)"}.
             </p>
+            {/* The selection's actions sit above the canvas, in a row that is always there: over the
+                canvas they covered nodes, and a row appearing on the first click of a double-click
+                would move the graph under the pointer. */}
+            <div className="mb-2 flex min-h-10 flex-wrap items-center gap-x-3 gap-y-2 rounded-lg border border-line bg-surface px-3 py-1.5 text-sm">
+              {selected ? (
+                <div role="dialog" aria-label={`Selected ${nodeLabel(selected)}`} className="flex min-w-0 flex-1 flex-wrap items-center gap-x-3 gap-y-2">
+                  <p className="min-w-0 truncate">
+                    <span className="text-xs text-fg-muted">{KIND_STYLE[selected.kind].label}</span>{" "}
+                    <span className="font-semibold">{nodeLabel(selected)}</span>
+                  </p>
+                  <div className="flex flex-wrap gap-2">
+                    {hrefOf(project, selected) ? (
+                      <Button size="sm" variant="primary" onClick={() => router.push(hrefOf(project, selected)!)}>
+                        Open
+                      </Button>
+                    ) : null}
+                    <Button
+                      size="sm"
+                      onClick={() => {
+                        set({ focus: focusKey(selected) });
+                        setSelected(null);
+                      }}
+                    >
+                      Focus
+                    </Button>
+                    {selected.kind === "view" ? (
+                      <Button size="sm" onClick={() => toggleExpand(selected.view ?? selected.name)}>
+                        {expanded.has(selected.view ?? selected.name) ? "Fold features" : "Show features"}
+                      </Button>
+                    ) : null}
+                    <Button size="sm" variant="ghost" onClick={() => setSelected(null)}>
+                      Close
+                    </Button>
+                  </div>
+                </div>
+              ) : (
+                <p className="text-xs text-fg-muted">Select a node to open it, focus on its lineage or show its features.</p>
+              )}
+            </div>
             <div ref={canvasRef} className="h-[70vh] overflow-hidden rounded-lg border border-line bg-canvas" data-testid="lineage-canvas">
               {opening ? (
               <ReactFlow
@@ -283,36 +322,6 @@ export function LineagePage({ project }: { project: string }) {
               </ReactFlow>
               ) : null}
             </div>
-            {selected ? (
-              <div role="dialog" aria-label={`Selected ${nodeLabel(selected)}`} className="absolute top-10 right-3 z-10 w-64 rounded-lg border border-line bg-surface p-3 text-sm shadow-lg">
-                <p className="text-xs text-fg-muted">{KIND_STYLE[selected.kind].label}</p>
-                <p className="mb-3 font-semibold break-words">{nodeLabel(selected)}</p>
-                <div className="flex flex-wrap gap-2">
-                  {hrefOf(project, selected) ? (
-                    <Button size="sm" variant="primary" onClick={() => router.push(hrefOf(project, selected)!)}>
-                      Open
-                    </Button>
-                  ) : null}
-                  <Button
-                    size="sm"
-                    onClick={() => {
-                      set({ focus: focusKey(selected) });
-                      setSelected(null);
-                    }}
-                  >
-                    Focus
-                  </Button>
-                  {selected.kind === "view" ? (
-                    <Button size="sm" onClick={() => toggleExpand(selected.view ?? selected.name)}>
-                      {expanded.has(selected.view ?? selected.name) ? "Fold features" : "Show features"}
-                    </Button>
-                  ) : null}
-                  <Button size="sm" variant="ghost" onClick={() => setSelected(null)}>
-                    Close
-                  </Button>
-                </div>
-              </div>
-            ) : null}
             <ul className="mt-2 flex flex-wrap gap-3 text-xs text-fg-muted" aria-label="Legend">
               {Object.entries(KIND_STYLE).map(([k, v]) => (
                 <li key={k} className="inline-flex items-center gap-1">
