@@ -107,7 +107,7 @@ beforeAll(async () => {
   await writeSource(3);
   const repo = testRepo(project, "spend", sourceFile, { ttl: "1d" });
   Object.assign(repo.feature_views![0], {
-    freshness: "2d",
+    freshness: "3d",
     monitoring: { row_count: { min: 100 }, features: { amount: { min: 0 } }, drift: { reference: "previous", threshold: 0.2, min_values: 10, features: ["amount"] } },
   });
   projectId = await applyTestRepo(repo);
@@ -166,6 +166,9 @@ describe("monitoring conditions and alerts", () => {
   });
 
   it("reminds after the interval and sends a recovery when a condition resolves", async () => {
+    // 25 h on. The newest event is today 00:00 minus 1 h, so a 2d objective was exceeded at that
+    // point whenever the suite ran after 22:00 UTC (a stale condition fired as well); with 3d it
+    // never is, at any time of day.
     const later = new Date(Date.now() + 25 * 3_600_000);
     const r = await reconcileProject({ id: projectId, name: project }, later);
     expect(r.transitions.map((t) => `${t.kind}:${t.phase}`).sort()).toEqual(["drift:reminder", "rule_failed:reminder"]);
@@ -174,7 +177,7 @@ describe("monitoring conditions and alerts", () => {
     expect((await reconcileProject({ id: projectId, name: project }, new Date(later.getTime() + 60_000))).transitions).toEqual([]);
     // The rule is relaxed (apply edits it in place): the next run passes, the condition resolves.
     const repo = testRepo(project, "spend", sourceFile, { ttl: "1d" });
-    Object.assign(repo.feature_views![0], { freshness: "2d", monitoring: { features: { amount: { min: 0 } }, drift: { reference: "previous", threshold: 100, features: ["amount"] } } });
+    Object.assign(repo.feature_views![0], { freshness: "3d", monitoring: { features: { amount: { min: 0 } }, drift: { reference: "previous", threshold: 100, features: ["amount"] } } });
     await applyTestRepo(repo);
     expect((await run([2, 3])).status).toBe("succeeded");
     await reconcileProject({ id: projectId, name: project });
@@ -204,7 +207,7 @@ describe("monitoring conditions and alerts", () => {
     await reconcileProject({ id: projectId, name: project });
     expect(await condition("stale")).toMatchObject({ firing: false });
     await waitFor("fresh again mail", async () => mails.some((m) => m.subject === `[Larder] ${project}/spend: RESOLVED: stale`));
-    // A source that stopped producing rows: jobs succeed, but the newest event is older than 2d.
+    // A source that stopped producing rows: jobs succeed, but the newest event is older than 3d.
     const versionId = (await db().featureViewVersion.findFirstOrThrow({ where: { featureView: { projectId, name: "spend" } }, orderBy: { version: "desc" } })).id;
     const mark = await db().dataWatermark.findUniqueOrThrow({ where: { versionId } });
     await db().dataWatermark.update({ where: { versionId }, data: { maxEventTime: new Date(T0 - 5 * DAY) } });
@@ -252,7 +255,7 @@ describe("monitoring conditions and alerts", () => {
     const until = (await db().materializedInterval.findFirst({ where: { version: { featureView: { projectId, name: "spend" } } }, orderBy: { end: "desc" } }))!.end;
     // The newest event at or before the windows' end (T0 + 3d): day 3's row at 23:00:01.
     const newest = new Date(T0 + 2 * DAY + 23 * 3_600_000 + 1000).toISOString();
-    expect(asked.metadata.staleness).toEqual({ spend: { materialized_until: until.toISOString(), newest_event_time: newest, last_success_at: expect.any(String), freshness_objective_seconds: 2 * 86400, stale: false } });
+    expect(asked.metadata.staleness).toEqual({ spend: { materialized_until: until.toISOString(), newest_event_time: newest, last_success_at: expect.any(String), freshness_objective_seconds: 3 * 86400, stale: false } });
     expect(asked.results).toEqual(plain.results);
     // The byte-level writer (the feature server's path) says the same.
     const bytes = JSON.parse((await getOnlineFeaturesJson({ project, principal: admin, request: { ...request, include_staleness: true } })).toString("utf8"));
