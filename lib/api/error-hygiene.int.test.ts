@@ -2,8 +2,8 @@
 // result or push files, .data/…) or DuckDB's binder text. Each attack goes through the real route
 // with a real Postgres, Redis and DuckDB; the body of every answer is checked.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { POST as historicalRoute } from "@/app/api/v1/projects/[project]/historical-features/route";
 import { disconnectDb } from "../db/client";
+import { callRoute } from "../../test/fixtures/api";
 import { driverRepo, applyTestRepo, tokenFor, uniqueName } from "../../test/support/retrieval";
 import { duckErrorSummary, scrubPaths } from "../duckdb/error-text";
 
@@ -26,15 +26,13 @@ function expectClean(text: string, label: string) {
   for (const re of INTERNAL) expect(text, `${label}: ${re}`).not.toMatch(re);
 }
 
-async function historical(body: BodyInit, type: string, query = "?features=driver_hourly_stats:conv_rate") {
-  const res = await historicalRoute(
-    new Request(`http://localhost/api/v1/projects/${project}/historical-features${query}`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${consumer}`, "content-type": type, accept: "application/json" },
-      body,
-    }),
-    { params: Promise.resolve({ project }) },
-  );
+async function historical(body: BodyInit, type: string) {
+  const res = await callRoute("POST", "/api/v1/projects/{project}/historical-features", {
+    params: { project },
+    query: { features: "driver_hourly_stats:conv_rate" },
+    headers: { authorization: `Bearer ${consumer}`, "content-type": type, accept: "application/json" },
+    body,
+  });
   return { status: res.status, text: await res.text() };
 }
 

@@ -12,7 +12,6 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST as onlineRoute } from "@/app/api/v1/projects/[project]/online-features/route";
 import { POST as pushRoute } from "@/app/api/v1/projects/[project]/push/route";
-import { POST as historicalRoute } from "@/app/api/v1/projects/[project]/historical-features/route";
 import { db } from "../db/client";
 import { withDuckConnection, qlit } from "../duckdb/instance";
 import { startFeatureServer } from "../api/feature-server";
@@ -22,6 +21,7 @@ import { sharedRedis } from "../redis/connection";
 import { parseJsonExact, writeJson } from "../shared/exact-json";
 import { float32Text, float64Text } from "../shared/json-numbers";
 import { isoFromUs, MAX_TIME_US, MIN_TIME_US, parseIsoUs } from "../shared/time-us";
+import { callRoute } from "../../test/fixtures/api";
 import { forgetProjectInRedis } from "../../test/support/materialize";
 import { seededRandom } from "../../test/support/oracle";
 import { applyTestRepo, tokenFor, uniqueName } from "../../test/support/retrieval";
@@ -373,20 +373,18 @@ describe("every dtype round-trips exactly", () => {
     const ref = await getHistoricalFeatures({ project, principal: admin, features, entities: { kind: "rows", rows: rows.map((r) => ({ id: r.id, event_timestamp: isoFromUs(r.ts) })) }, format: "json", triggeredBy: "test" });
     if (ref.kind !== "json") throw new Error(ref.kind);
     const want = (parseJsonExact(ref.body) as { rows: Record<string, unknown>[] }).rows;
-    const call = async (body: BodyInit, type: string, query = "") => {
-      const res = await historicalRoute(
-        new Request(`http://localhost/api/v1/projects/${project}/historical-features${query}`, {
-          method: "POST",
-          headers: { authorization: `Bearer ${consumer}`, "content-type": type, accept: "application/json" },
-          body,
-        }),
-        { params: Promise.resolve({ project }) },
-      );
+    const call = async (body: BodyInit, type: string, query: Record<string, string> = {}) => {
+      const res = await callRoute("POST", "/api/v1/projects/{project}/historical-features", {
+        params: { project },
+        query,
+        headers: { authorization: `Bearer ${consumer}`, "content-type": type, accept: "application/json" },
+        body,
+      });
       const text = await res.text();
       expect(res.status, text).toBe(200);
       return { text, rows: (parseJsonExact(text) as { columns: string[]; rows: Record<string, unknown>[] }).rows };
     };
-    const q = `?features=${encodeURIComponent(features.join(","))}`;
+    const q = { features: features.join(",") };
     // JSON: ids as bare number literals (9223372036854775807, not a string), times with microseconds.
     const jsonText = writeJson({ features, entity_rows: rows.map((r) => ({ id: r.id, event_timestamp: isoFromUs(r.ts) })) });
     expect(jsonText).toContain('"id":9223372036854775807');
