@@ -158,10 +158,9 @@ export function LineagePage({ project }: { project: string }) {
       ariaLabel: `${KIND_STYLE[n.kind].label} ${nodeLabel(n)}`,
     }));
     const edges: Edge[] = g.edges.map((e) => ({ id: `${e.source}->${e.target}`, source: e.source, target: e.target, style: { stroke: "var(--line-strong)" } }));
-    // Folded features count towards the whole graph's size.
-    const unfolded = new Set(full.nodes.filter((n) => n.kind === "feature").map((n) => `${n.view}@${n.version}`));
-    const foldedFeatures = full.nodes.reduce((sum, n) => sum + (n.kind === "view" && !unfolded.has(`${n.view}@${n.version}`) ? (n.featureCount ?? 0) : 0), 0);
-    return { nodes, edges, graph: g, pos, total: full.nodes.length + foldedFeatures, focusMissing: !!s.focus && focusIds.length === 0 };
+    // The whole graph: every node but the features, plus each version's feature count (shown or folded).
+    const total = full.nodes.reduce((sum, n) => sum + (n.kind === "feature" ? 0 : 1) + (n.featureCount ?? 0), 0);
+    return { nodes, edges, graph: g, pos, total, focusMissing: !!s.focus && focusIds.length === 0 };
   }, [q.data, fetchExpand, s.focus]);
 
   // The selected node, and everything up- and downstream of it, stand out; the rest fades.
