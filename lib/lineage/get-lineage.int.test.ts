@@ -120,6 +120,31 @@ describe("project lineage", () => {
     expect(JSON.stringify(await res.json())).toContain("features must be all or folded");
   });
 
+  it("expand: another project's view, odd bytes and a too-long list show nothing extra and never 5xx", async () => {
+    const other = await seedRetailCatalog("lineage_other");
+    const get = (expand: string) =>
+      callRoute("GET", "/api/v1/projects/{project}/lineage", { params: { project }, query: { features: "folded", expand }, headers });
+    // A view of the same name in another project unfolds only this project's view; a name that
+    // exists only elsewhere unfolds nothing. Nothing of the other project appears.
+    expect(other.project.name).not.toBe(project);
+    for (const expand of ["customer_spend", `${other.project.name}:customer_spend`, "customer_spend%00", "\u202ecustomer_spend", ",,, ,", "💥".repeat(500)]) {
+      const res = await get(expand);
+      expect(res.status, expand).toBe(200);
+      const g = await json<LineageGraph>(res);
+      expect(g.nodes.every((n) => !n.href.includes(other.project.name)), expand).toBe(true);
+      const features = g.nodes.filter((n) => n.kind === "feature");
+      expect(features.every((n) => n.view === "customer_spend"), expand).toBe(true);
+      if (expand !== "customer_spend") expect(features, expand).toEqual([]);
+    }
+    // A NUL byte (Postgres cannot store it) is refused like in every other query, with what to fix.
+    const nul = await get("customer_spend\u0000");
+    expect(nul.status).toBe(400);
+    expect(nul.headers.get("content-type")).toContain("application/problem+json");
+    const tooLong = await get("v,".repeat(10_001));
+    expect(tooLong.status).toBe(400);
+    expect(JSON.stringify(await tooLong.json())).toContain("expand is too long");
+  });
+
   it("shows archived objects only when asked", async () => {
     const g = await json<LineageGraph>(
       await callRoute("GET", "/api/v1/projects/{project}/lineage", { params: { project }, query: { includeArchived: "true" }, headers }),
